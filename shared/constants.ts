@@ -1,0 +1,29 @@
+/** Every limit and timeout in one place; the unit is in the name. */
+export const PROTOCOL_VERSION = 1;
+/** Schema version of stored state snapshots; a snapshot of another version is rebuilt from ops. */
+export const STATE_VERSION = 1;
+
+export const MAX_TITLE_CHARS = 200;
+export const MAX_TEXT_CHARS = 10_000;
+export const MAX_SHORT_TEXT_CHARS = 500;
+export const MAX_NAME_CHARS = 100;
+export const MAX_ID_CHARS = 64;
+export const MAX_SKILLS = 30;
+export const MAX_SKILL_CHARS = 40;
+export const MAX_LIST_ITEMS = 50;
+export const MAX_TARGET_MEMBERS = 100;
+export const MAX_ENTRY_HISTORY = 100;
+/** Largest single socket.io message the server accepts. */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+export const ACK_TIMEOUT_MS = 10_000;
+export const SNAPSHOT_EVERY_OPS = 500;
+/** How far behind a joining client may be before it gets a snapshot instead of every op. */
+export const JOIN_MAX_OPS_WITHOUT_SNAPSHOT = 1_000;
+export const RATE_LIMIT_OPS_PER_SEC = 50;
+export const RATE_LIMIT_BURST = 200;
+
+/** Default minutes between stakeholder updates, by severity. */
+export const DEFAULT_CADENCE_MIN = { SEV1: 15, SEV2: 30, SEV3: 60, SEV4: 120 } as const;
+/** Minutes an unacknowledged help request waits before it widens to everyone with the skill, then everyone. */
+export const HELP_ESCALATE_AFTER_MIN = 5;

@@ -1,0 +1,47 @@
+/** Stable, machine-readable error codes with the sentence a person sees. */
+export const ERROR_MESSAGES = {
+  AUTH_MISSING: 'No invite token was given. Open the invite link you were sent, or ask the incident lead for one.',
+  AUTH_INVALID: 'This invite token is not valid for this server. Ask the incident lead for a new invite link.',
+  PROTOCOL_UNSUPPORTED: 'This War Room app speaks a different protocol version than the server. Update the app to match the server.',
+  FORBIDDEN_ROLE: 'Your invite lets you read this incident but not change it. Ask the incident lead for a responder invite.',
+  FORBIDDEN_INCIDENT: 'Your invite is for a different incident. Ask the incident lead for an invite to this one.',
+  PAYLOAD_TOO_LARGE: 'That change is too large to send. Shorten the text and try again.',
+  RATE_LIMITED: 'You are sending changes faster than the server accepts. Wait a moment; nothing you typed is lost.',
+  INVALID_OP: 'The server refused a malformed change.',
+  UNKNOWN_OP_TYPE: 'The server does not know this kind of change. The app and the server may be different versions.',
+  ACTOR_MISMATCH: 'A change was signed with another member\u2019s id. Reconnect and try again.',
+  INCIDENT_NOT_FOUND: 'That incident does not exist on this server.',
+  INCIDENT_EXISTS: 'An incident with this id already exists.',
+  NOT_JOINED: 'Join the incident before sending changes to it.',
+  ENTRY_NOT_FOUND: 'That timeline entry does not exist.',
+  ENTRY_DELETED: 'That timeline entry was deleted. Restore it first.',
+  TASK_NOT_FOUND: 'That task does not exist.',
+  TASK_DELETED: 'That task was deleted. Restore it first.',
+  HELP_NOT_FOUND: 'That help request does not exist.',
+  HELP_CLOSED: 'That help request is already resolved or cancelled.',
+  MEMBER_NOT_FOUND: 'That member has not joined this incident.',
+  ALREADY_EXISTS: 'Something with this id already exists.',
+  INVALID_STATE: 'That change does not apply to the incident as it is now.',
+  IMPORT_INVALID: 'This file is not a War Room export, or it is damaged.',
+  IMPORT_CHECKSUM: 'This export file was changed after it was written (its checksum does not match). It was not opened.',
+  SERVER_UNREACHABLE: 'The server cannot be reached. Keep working: your changes are kept and sent when it is back.',
+  TIMEOUT: 'The server did not answer in time. Your change is kept and will be sent again.',
+  INTERNAL: 'The server failed to handle this change. It was not saved; try again.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+export interface Refusal {
+  ok: false;
+  code: ErrorCode;
+  message: string;
+}
+
+export function refuse(code: ErrorCode, detail?: string): Refusal {
+  const base = ERROR_MESSAGES[code];
+  return { ok: false, code, message: detail ? `${base} (${detail})` : base };
+}
+
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`Unhandled ${what}: ${JSON.stringify(value)}`);
+}

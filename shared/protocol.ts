@@ -1,0 +1,91 @@
+/**
+ * The wire protocol: socket.io event maps, payloads, acks and handshake. Server, renderer and
+ * main import these; nobody re-declares them. See docs/PROTOCOL.md.
+ */
+import type { ErrorCode, Refusal } from './errors.ts';
+import type { AccessRole, IncidentState, IncidentSummary } from './model.ts';
+import type { CommittedOp, Op } from './ops.ts';
+
+export { PROTOCOL_VERSION } from './constants.ts';
+
+/** socket.io `auth` on connect. */
+export interface HandshakeAuth {
+  token: string;
+  protocol: number;
+  /** The member id this install acts as; every op's actorId must equal it. */
+  clientId: string;
+}
+
+/** Sent as the connect_error `data` when the middleware refuses a connection. */
+export interface ConnectRefusal {
+  code: ErrorCode;
+  message: string;
+  serverProtocol: number;
+}
+
+export type Ack<T extends object = object> = ({ ok: true } & T) | Refusal;
+
+export interface JoinRequest {
+  incidentId: string;
+  /** Highest seq the client already folded; 0 for none. */
+  sinceSeq: number;
+}
+
+export interface JoinResult {
+  /** Present when the client was too far behind: the state at snapshot.seq. */
+  snapshot?: { seq: number; state: IncidentState };
+  /** Committed ops after sinceSeq (or after snapshot.seq), in seq order. */
+  ops: CommittedOp[];
+  headSeq: number;
+  /** The connection's access for this incident. */
+  access: AccessRole;
+}
+
+export interface PresenceMember {
+  clientId: string;
+  connections: number;
+  typing: boolean;
+}
+
+export interface PresenceState {
+  incidentId: string;
+  members: PresenceMember[];
+}
+
+export interface WhoAmI {
+  clientId: string;
+  access: AccessRole;
+  /** Incident scope of the token, or null for every incident. */
+  incidentId: string | null;
+  serverProtocol: number;
+}
+
+export interface ClientToServerEvents {
+  'session:whoami': (ack: (res: Ack<WhoAmI>) => void) => void;
+  'incident:list': (ack: (res: Ack<{ incidents: IncidentSummary[] }>) => void) => void;
+  /** The op must be of type incident.create; same path as op:submit. */
+  'incident:create': (op: Op, ack: (res: Ack<{ seq: number; incidentId: string }>) => void) => void;
+  'incident:join': (req: JoinRequest, ack: (res: Ack<JoinResult>) => void) => void;
+  'incident:leave': (req: { incidentId: string }, ack?: (res: Ack) => void) => void;
+  /** Sent again with the same opId after a lost ack: answered with the original seq. */
+  'op:submit': (op: Op, ack: (res: Ack<{ seq: number; duplicate?: boolean }>) => void) => void;
+  'presence:typing': (req: { incidentId: string; typing: boolean }) => void;
+}
+
+export interface ServerToClientEvents {
+  /** Every committed op of every incident this socket joined, in seq order per incident. */
+  'op:committed': (op: CommittedOp) => void;
+  'presence:state': (state: PresenceState) => void;
+  /** A change to the incident list (creation, status, severity…). */
+  'incident:summary': (summary: IncidentSummary) => void;
+}
+
+export interface InterServerEvents {
+  ping: () => void;
+}
+
+export interface SocketData {
+  clientId: string;
+  access: AccessRole;
+  scope: string | null;
+}
