@@ -4,7 +4,7 @@ const zoneCache = new Map<string, boolean>();
 export function isValidTimeZone(zone: string): boolean {
   const known = zoneCache.get(zone);
   if (known !== undefined) return known;
-  let ok = false;
+  let ok: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     ok = zone.length > 0;
