@@ -10,15 +10,15 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-/** FNV-1a 64-bit of the canonical JSON, as 16 hex digits. */
+/** Two 32-bit FNV-1a lanes (different offset bases) over the canonical JSON, as 16 hex digits. */
 export function stateHash(value: unknown): string {
   const s = canonicalJson(value);
-  let h = 0xcbf29ce484222325n;
-  const prime = 0x100000001b3n;
-  const mask = 0xffffffffffffffffn;
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x9e3779b9;
   for (let i = 0; i < s.length; i++) {
-    h ^= BigInt(s.charCodeAt(i));
-    h = (h * prime) & mask;
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
   }
-  return h.toString(16).padStart(16, '0');
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
