@@ -27,3 +27,10 @@ export const RATE_LIMIT_BURST = 200;
 export const DEFAULT_CADENCE_MIN = { SEV1: 15, SEV2: 30, SEV3: 60, SEV4: 120 } as const;
 /** Minutes an unacknowledged help request waits before it widens to everyone with the skill, then everyone. */
 export const HELP_ESCALATE_AFTER_MIN = 5;
+
+/** Largest file the desktop shell saves for an export (bytes); the JSON op log of a long incident fits. */
+export const MAX_SAVE_FILE_BYTES = 64 * 1024 * 1024;
+/** Largest HTML the desktop shell renders to PDF (characters). */
+export const MAX_PDF_HTML_CHARS = 16 * 1024 * 1024;
+/** How long the shell waits for the hidden window to render HTML before printing it (ms). */
+export const PDF_RENDER_TIMEOUT_MS = 30_000;

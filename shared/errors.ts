@@ -27,6 +27,8 @@ export const ERROR_MESSAGES = {
   SERVER_UNREACHABLE: 'The server cannot be reached. Keep working: your changes are kept and sent when it is back.',
   TIMEOUT: 'The server did not answer in time. Your change is kept and will be sent again.',
   INTERNAL: 'The server failed to handle this change. It was not saved; try again.',
+  SHELL_BAD_REQUEST: 'The desktop app refused a malformed request from its window. Reload the window (Ctrl+R) and try again.',
+  SHELL_FOREIGN_SENDER: 'The desktop app refused a request from a page that is not War Room.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
