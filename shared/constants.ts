@@ -34,3 +34,5 @@ export const MAX_SAVE_FILE_BYTES = 64 * 1024 * 1024;
 export const MAX_PDF_HTML_CHARS = 16 * 1024 * 1024;
 /** How long the shell waits for the hidden window to render HTML before printing it (ms). */
 export const PDF_RENDER_TIMEOUT_MS = 30_000;
+/** Largest JSON export the importer reads, in characters (a 10k-entry incident is a few MB). */
+export const MAX_IMPORT_CHARS = 200_000_000;

@@ -1,0 +1,50 @@
+/**
+ * A zod schema for a folded IncidentState. Only JSON exports that start from a snapshot carry a
+ * state; the importer validates it so a damaged or crafted file cannot crash the review screen.
+ */
+import {
+  AVAILABILITIES, ENTRY_KINDS, HELP_STATUSES, MAX_TEXT_CHARS, ROLES, SEVERITIES, STATUSES, TASK_COLUMNS, URGENCIES,
+  idSchema, timeSchema, type IncidentState,
+} from './deps.ts';
+import { z } from 'zod';
+
+const text = z.string().max(MAX_TEXT_CHARS);
+const time = timeSchema;
+const maybeTime = timeSchema.nullable();
+const maybeId = idSchema.nullable();
+const seq = z.number().int().min(0);
+
+const entry = z.object({
+  id: z.string().min(1).max(128), seq, kind: z.enum(ENTRY_KINDS), text, authorId: idSchema,
+  occurredAt: time, loggedAt: time, pinned: z.boolean(),
+  history: z.array(z.object({ text, at: time, by: idSchema })),
+  editedAt: maybeTime, editedBy: maybeId, deletedAt: maybeTime, deletedBy: maybeId, ref: z.string().max(128).nullable(),
+});
+
+const task = z.object({
+  id: idSchema, title: text, description: text, column: z.enum(TASK_COLUMNS), assigneeId: maybeId, rank: z.number().finite(),
+  followUp: z.boolean(), dueAt: maybeTime, createdAt: time, createdBy: idSchema, updatedAt: time, doneAt: maybeTime, deletedAt: maybeTime,
+});
+
+const member = z.object({
+  id: idSchema, name: text, timeZone: z.string().max(64), skills: z.array(z.string().max(100)),
+  workingHours: z.object({ start: z.string().max(5), end: z.string().max(5) }),
+  availability: z.enum(AVAILABILITIES), joinedAt: time,
+});
+
+const help = z.object({
+  id: idSchema, askedBy: idSchema, askedAt: time, skills: z.array(z.string().max(100)), memberIds: z.array(idSchema),
+  urgency: z.enum(URGENCIES), text, status: z.enum(HELP_STATUSES), escalation: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  ackBy: maybeId, ackAt: maybeTime, closedBy: maybeId, closedAt: maybeTime,
+});
+
+const roles = z.object(Object.fromEntries(ROLES.map((r) => [r, maybeId])) as Record<(typeof ROLES)[number], typeof maybeId>);
+
+export const incidentStateSchema = z.object({
+  id: idSchema, title: text, severity: z.enum(SEVERITIES), status: z.enum(STATUSES), summary: text, impact: text,
+  createdBy: idSchema, startedAt: time, resolvedAt: maybeTime, roles,
+  cadenceMin: z.number().int().min(1).nullable(), lastUpdateAt: maybeTime,
+  timeline: z.array(entry), tasks: z.record(z.string(), task), members: z.record(z.string(), member), help: z.record(z.string(), help),
+  postmortem: z.object({ rootCause: text, whatWentWell: z.array(text), whatWentWrong: z.array(text), lessons: z.array(text) }),
+  headSeq: seq, updatedAt: time,
+}) satisfies z.ZodType<IncidentState>;
