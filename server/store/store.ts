@@ -38,8 +38,11 @@ export class SeqConflictError extends Error {
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
-  /** Creates tables, then validates every stored record, moving failures to quarantine. */
-  open(): Promise<{ quarantined: QuarantinedRecord[] }>;
+  /**
+   * Creates tables, then validates every stored record, moving failures to quarantine.
+   * `warnings` (optional) reports findings that are not records to move, e.g. a hole in a seq chain.
+   */
+  open(): Promise<{ quarantined: QuarantinedRecord[]; warnings?: string[] }>;
   close(): Promise<void>;
   /** True when the store answers a trivial query. */
   ping(): Promise<boolean>;

@@ -1,0 +1,171 @@
+/**
+ * The server factory (CONVENTIONS rule 5): HTTP + socket.io on one port, the ordering engine,
+ * the store, metrics and automatic backups. The CLI only parses flags and calls this.
+ */
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Server } from 'socket.io';
+import type { AccessRole } from '../shared/model.ts';
+import { webInviteLink } from '../shared/invite.ts';
+import type { CommittedOp } from '../shared/ops.ts';
+import { createToken, loadOrCreateSecret } from './auth.ts';
+import {
+  DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, limitsOf, maxPayloadOf, type ServerConfig,
+} from './config.ts';
+import { acquireLock, BACKUP_DIR, backupFileName, dbFileOf, pruneBackups } from './dataDir.ts';
+import { createEngine } from './engine.ts';
+import { attachConnections } from './handlers/connection.ts';
+import { incidentRoom, lobbyRoom, type Ctx, type IO } from './handlers/context.ts';
+import { createHttpHandler } from './http.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { createPresence } from './presence.ts';
+import { createSqliteStore } from './store/sqlite.ts';
+import type { Store } from './store/store.ts';
+
+export type { ServerConfig } from './config.ts';
+
+export interface ServerDeps {
+  /** Defaults to SQLite in dataDir. The server opens it and closes it on close(). */
+  store?: Store;
+  /** Attaches a cross-node socket.io adapter; returns how to detach it. */
+  fanout?: (io: IO) => Promise<() => Promise<void>>;
+  logger?: Logger;
+}
+
+const DEFAULT_STATIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer');
+
+export async function createServer(config: ServerConfig, deps: ServerDeps = {}) {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const limits = limitsOf(config);
+  const maxPayloadBytes = maxPayloadOf(config);
+  const metrics = createMetrics();
+  mkdirSync(config.dataDir, { recursive: true });
+
+  const store = deps.store ?? createSqliteStore({ file: dbFileOf(config.dataDir) });
+  // The lock matters for the embedded file: restore must not swap it under a running server.
+  const releaseLock = store.kind === 'sqlite' ? acquireLock(config.dataDir) : () => undefined;
+  const cleanup: (() => Promise<void> | void)[] = [releaseLock];
+  const undo = async () => {
+    for (const fn of cleanup.reverse()) await fn();
+  };
+  try {
+    const { secret, created } = config.secret ? { secret: config.secret, created: false } : loadOrCreateSecret(config.dataDir);
+    const opened = await store.open();
+    cleanup.push(() => store.close());
+    for (const q of opened.quarantined) logger.warn({ quarantined: q }, 'stored record failed validation and was quarantined');
+    for (const w of opened.warnings ?? []) logger.warn({ finding: w }, 'store check');
+    metrics.quarantined.set((await store.quarantined()).length);
+
+    const presence = createPresence();
+    const httpServer = createHttpServer();
+    const io: IO = new Server(httpServer, {
+      transports: ['websocket'],
+      serveClient: false,
+      // Past this the transport drops the connection; below it, messages over maxPayloadBytes get a sentence.
+      maxHttpBufferSize: maxPayloadBytes * 4,
+    });
+    let ready = false;
+
+    const publishSummary = (incidentId: string) => {
+      const s = engine.summary(incidentId);
+      if (!s) return;
+      io.to(lobbyRoom(null)).to(lobbyRoom(incidentId)).emit('incident:summary', { ...s, online: presence.online(incidentId) });
+    };
+    const engine = createEngine({
+      store, logger, metrics, limits,
+      hooks: {
+        onCommitted: (op: CommittedOp) => io.to(incidentRoom(op.incidentId)).emit('op:committed', op),
+        onSummaryChanged: publishSummary,
+      },
+    });
+    const ctx: Ctx = {
+      io, engine, presence, logger, metrics, publishSummary,
+      publishPresence: (incidentId) => io.to(incidentRoom(incidentId)).emit('presence:state', presence.state(incidentId)),
+    };
+    await engine.start();
+    attachConnections(io, ctx, { secret, limits, maxPayloadBytes });
+    if (deps.fanout) {
+      const detach = await deps.fanout(io);
+      cleanup.push(detach);
+    }
+    httpServer.on('request', createHttpHandler({
+      store, metrics, logger, staticDir: config.staticDir ?? DEFAULT_STATIC_DIR, isReady: () => ready,
+    }));
+
+    const host = config.host ?? DEFAULT_HOST;
+    await new Promise<void>((ok, fail) => {
+      httpServer.once('error', fail);
+      httpServer.listen(config.port ?? 0, host, () => {
+        httpServer.off('error', fail);
+        ok();
+      });
+    });
+    const port = (httpServer.address() as AddressInfo).port;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const publicUrl = config.publicUrl ?? url;
+    ready = true;
+
+    const backupDir = join(config.dataDir, BACKUP_DIR);
+    const backupKeep = config.backupKeep ?? DEFAULT_BACKUP_KEEP;
+    const backupNow = async (): Promise<string> => {
+      const file = join(backupDir, backupFileName());
+      try {
+        await store.backup(file);
+        pruneBackups(backupDir, backupKeep);
+        metrics.backups.inc({ result: 'ok' });
+        logger.info({ file }, 'backup written');
+        return file;
+      } catch (err) {
+        metrics.backups.inc({ result: 'failed' });
+        logger.error({ err, file }, 'backup failed');
+        throw err;
+      }
+    };
+    const everyMin = config.backupEveryMin ?? DEFAULT_BACKUP_EVERY_MIN;
+    const timer = store.kind === 'sqlite' && everyMin > 0
+      ? setInterval(() => void backupNow().catch(() => undefined), everyMin * 60_000).unref()
+      : null;
+
+    logger.info({ url, store: store.kind, dataDir: config.dataDir }, 'listening');
+    let closing: Promise<void> | null = null;
+    return {
+      url,
+      publicUrl,
+      port,
+      io,
+      store,
+      metrics,
+      logger,
+      /** True when this start created the secret: the time to print the first lead invite. */
+      secretCreated: created,
+      createToken: (role: AccessRole, incidentId: string | null = null) => createToken(secret, role, incidentId),
+      inviteLink: (token: string, incidentId: string | null = null) => webInviteLink(publicUrl, token, incidentId),
+      /** The state as this node folded it (tests, CLI). */
+      incidentState: (incidentId: string) => engine.state(incidentId),
+      backupNow,
+      close(): Promise<void> {
+        closing ??= (async () => {
+          ready = false;
+          if (timer) clearInterval(timer);
+          await new Promise<void>((ok) => {
+            void io.close(() => ok());
+            httpServer.closeAllConnections();
+          });
+          await engine.close();
+          await undo();
+          logger.info('closed');
+        })();
+        return closing;
+      },
+    };
+  } catch (e) {
+    await undo().catch(() => undefined);
+    throw e;
+  }
+}
+
+export type WarRoomServer = Awaited<ReturnType<typeof createServer>>;

@@ -1,0 +1,110 @@
+/**
+ * Files in the data dir: the SQLite file, the lock that says a server is using it, automatic
+ * backups (kept N), and restore (only while no server holds the lock).
+ */
+import { DatabaseSync } from 'node:sqlite';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const DB_FILE = 'warroom.db';
+export const LOCK_FILE = 'server.lock';
+export const BACKUP_DIR = 'backups';
+
+export const dbFileOf = (dataDir: string) => join(dataDir, DB_FILE);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pid of a live server holding the data dir, or null (a stale lock from a crash is ignored). */
+export function lockHolder(dataDir: string): number | null {
+  try {
+    const pid = Number(readFileSync(join(dataDir, LOCK_FILE), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Takes the lock for this process; refuses when another live process holds it. */
+export function acquireLock(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const holder = lockHolder(dataDir);
+  if (holder !== null && holder !== process.pid) {
+    throw new Error(`Another War Room server (pid ${holder}) is using ${dataDir}. Stop it first, or give this one its own --data-dir.`);
+  }
+  const file = join(dataDir, LOCK_FILE);
+  writeFileSync(file, `${process.pid}\n`);
+  return () => {
+    if (lockHolder(dataDir) === process.pid) rmSync(file, { force: true });
+  };
+}
+
+export function backupFileName(now = new Date()): string {
+  return `warroom-${now.toISOString().replace(/[:.]/g, '-')}.db`;
+}
+
+/** Removes the oldest automatic backups so at most `keep` remain. */
+export function pruneBackups(dir: string, keep: number): string[] {
+  if (!existsSync(dir)) return [];
+  const files = readdirSync(dir).filter((f) => /^warroom-.*\.db$/.test(f)).sort();
+  const removed = files.slice(0, Math.max(0, files.length - keep));
+  for (const f of removed) rmSync(join(dir, f), { force: true });
+  return removed;
+}
+
+/** Opens a file as a War Room database and checks it, read-only; throws a sentence if it is not one. */
+export function checkBackupFile(file: string): { incidents: number; ops: number } {
+  if (!existsSync(file)) throw new Error(`${file} does not exist.`);
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(file, { readOnly: true });
+  } catch (e) {
+    throw new Error(`${file} cannot be opened as a database: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    const integrity = db.prepare('PRAGMA integrity_check').get() as { integrity_check: string } | undefined;
+    if (integrity?.integrity_check !== 'ok') throw new Error(`${file} is damaged (integrity check: ${integrity?.integrity_check ?? 'no answer'}).`);
+    const r = db.prepare('SELECT COUNT(*) AS ops, COUNT(DISTINCT incident_id) AS incidents FROM ops').get() as { ops: number; incidents: number };
+    return { incidents: r.incidents, ops: r.ops };
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw new Error(msg.includes('no such table') ? `${file} is not a War Room backup (it has no op log).` : msg, { cause: e });
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Replaces the data file with a backup. The current file (with its WAL folded in) is kept as
+ * warroom.db.bak. Refuses while a server holds the data dir.
+ */
+export function restoreBackup(dataDir: string, from: string): { previous: string | null; incidents: number; ops: number } {
+  const holder = lockHolder(dataDir);
+  if (holder !== null) throw new Error(`A War Room server (pid ${holder}) is using ${dataDir}. Stop it, then run restore again.`);
+  const counts = checkBackupFile(from);
+  const target = dbFileOf(dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  let previous: string | null = null;
+  if (existsSync(target)) {
+    // Fold the WAL into the main file first, or the .bak would miss the last commits of a crashed server.
+    const db = new DatabaseSync(target);
+    try {
+      db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    } finally {
+      db.close();
+    }
+    previous = `${target}.bak`;
+    renameSync(target, previous);
+  }
+  for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+  const tmp = `${target}.restoring`;
+  copyFileSync(from, tmp);
+  renameSync(tmp, target);
+  return { previous, ...counts };
+}

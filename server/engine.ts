@@ -1,0 +1,283 @@
+/**
+ * The ordering core: a per-incident state cache folded with the shared reducer, the group-commit
+ * queue and the join read path. Every step that reads or changes the cache runs under one
+ * exclusive lock, so a join's answer and the room it enters never miss or repeat an op
+ * committed by this node.
+ */
+import { refuse, type Refusal } from '../shared/errors.ts';
+import type { IncidentState, IncidentSummary } from '../shared/model.ts';
+import type { CommittedOp, Op } from '../shared/ops.ts';
+import type { JoinResult } from '../shared/protocol.ts';
+import { apply } from '../shared/reducer.ts';
+import type { Limits } from './config.ts';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+import { SeqConflictError, type Store } from './store/store.ts';
+
+/** Ops read from the store per query while folding an incident. */
+const READ_PAGE_OPS = 5_000;
+/** Attempts to commit a batch when other nodes keep taking our seqs. */
+const MAX_COMMIT_ATTEMPTS = 5;
+
+interface Entry {
+  id: string;
+  state: IncidentState | null;
+  /** Highest seq in the store that this cache folded (a refused or missing op still counts). */
+  head: number;
+  lastServerTime: number;
+  snapshotSeq: number;
+}
+
+export type SubmitAck = { ok: true; seq: number; duplicate?: boolean } | Refusal;
+
+interface Pending {
+  op: Op;
+  receivedAt: bigint;
+  resolve: (ack: SubmitAck) => void;
+}
+
+export interface EngineHooks {
+  /** Called once per committed op, in seq order, before the submitter's ack. */
+  onCommitted(op: CommittedOp): void;
+  /** Called when a field the incident list shows changed. */
+  onSummaryChanged(incidentId: string): void;
+}
+
+export interface EngineDeps {
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  limits: Limits;
+  hooks: EngineHooks;
+}
+
+export type Summary = Omit<IncidentSummary, 'online'>;
+
+export function summaryOf(id: string, state: IncidentState, head: number): Summary {
+  return {
+    id, title: state.title, severity: state.severity, status: state.status, startedAt: state.startedAt,
+    resolvedAt: state.resolvedAt, headSeq: head, commanderId: state.roles.commander, memberCount: Object.keys(state.members).length,
+  };
+}
+
+const listKey = (s: Summary | null) => (s ? JSON.stringify({ ...s, headSeq: 0 }) : '');
+
+export function createEngine(deps: EngineDeps) {
+  const { store, logger, metrics, limits, hooks } = deps;
+  const cache = new Map<string, Entry>();
+  const pending: Pending[] = [];
+  const inflight = new Map<string, Promise<SubmitAck>>();
+  let flushScheduled = false;
+  let lock: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = lock.then(fn);
+    lock = run.catch(() => undefined);
+    return run;
+  }
+
+  function fold(entry: Entry, op: CommittedOp): void {
+    if (op.seq <= entry.head) return;
+    const r = apply(entry.state, op);
+    if (r.ok) entry.state = r.state;
+    else logger.warn({ incidentId: op.incidentId, seq: op.seq, code: r.code }, 'stored op refused by the reducer; skipped');
+    entry.head = op.seq;
+    entry.lastServerTime = Math.max(entry.lastServerTime, op.serverTime);
+  }
+
+  async function catchUp(entry: Entry): Promise<void> {
+    for (;;) {
+      const ops = await store.readOps(entry.id, entry.head, READ_PAGE_OPS);
+      for (const op of ops) fold(entry, op);
+      if (ops.length < READ_PAGE_OPS) return;
+    }
+  }
+
+  async function load(id: string): Promise<Entry> {
+    const fresh = (): Entry => ({ id, state: null, head: 0, lastServerTime: 0, snapshotSeq: 0 });
+    const snap = await store.latestSnapshot(id);
+    let entry = fresh();
+    if (snap) entry = { id, state: snap.state, head: snap.seq, lastServerTime: snap.state.updatedAt, snapshotSeq: snap.seq };
+    try {
+      await catchUp(entry);
+    } catch (e) {
+      if (!snap) throw e;
+      // A snapshot that passed the store's shape check can still be unusable; the log is the truth.
+      logger.warn({ incidentId: id, seq: snap.seq, err: e }, 'snapshot unusable; rebuilding the incident from its ops');
+      entry = fresh();
+      await catchUp(entry);
+    }
+    return entry;
+  }
+
+  /** The cached entry, loaded on first use and caught up with ops other nodes wrote. */
+  async function entryOf(id: string, fresh: boolean): Promise<Entry> {
+    let entry = cache.get(id);
+    if (!entry) {
+      entry = await load(id);
+      cache.set(id, entry);
+    } else if (fresh) {
+      await catchUp(entry);
+    }
+    return entry;
+  }
+
+  async function commit(items: Pending[], attempt: number): Promise<void> {
+    const live: Pending[] = [];
+    for (const item of items) {
+      const dup = await store.findByOpId(item.op.opId);
+      if (dup) item.resolve({ ok: true, seq: dup.seq, duplicate: true });
+      else live.push(item);
+    }
+    if (live.length === 0) return;
+    const work = new Map<string, { entry: Entry; state: IncidentState | null; head: number; time: number; before: string }>();
+    const committed: { op: CommittedOp; item: Pending }[] = [];
+    for (const item of live) {
+      const { op } = item;
+      let w = work.get(op.incidentId);
+      if (!w) {
+        const entry = await entryOf(op.incidentId, false);
+        const before = listKey(entry.state ? summaryOf(entry.id, entry.state, entry.head) : null);
+        w = { entry, state: entry.state, head: entry.head, time: entry.lastServerTime, before };
+        work.set(op.incidentId, w);
+      }
+      const time = Math.max(Date.now(), w.time);
+      const c = { ...op, seq: w.head + 1, serverTime: time } as CommittedOp;
+      const r = apply(w.state, c);
+      if (!r.ok) {
+        item.resolve(r);
+        continue;
+      }
+      w.state = r.state;
+      w.head = c.seq;
+      w.time = time;
+      committed.push({ op: c, item });
+    }
+    try {
+      await store.append(committed.map((c) => c.op));
+    } catch (e) {
+      if (e instanceof SeqConflictError && attempt < MAX_COMMIT_ATTEMPTS) {
+        logger.info({ incidentId: e.incidentId, seq: e.seq, attempt }, 'seq taken by another node; catching up and retrying');
+        for (const w of work.values()) await catchUp(w.entry);
+        return commit(committed.map((c) => c.item), attempt + 1);
+      }
+      logger.error({ err: e, ops: committed.length }, 'commit failed');
+      for (const c of committed) c.item.resolve(refuse('INTERNAL'));
+      return;
+    }
+    for (const w of work.values()) {
+      w.entry.state = w.state;
+      w.entry.head = w.head;
+      w.entry.lastServerTime = w.time;
+      if (!w.state) cache.delete(w.entry.id);
+    }
+    if (committed.length > 0) metrics.commitBatchSize.observe(committed.length);
+    for (const { op, item } of committed) {
+      hooks.onCommitted(op);
+      metrics.opsCommitted.inc();
+      metrics.commitLatency.observe(Number(process.hrtime.bigint() - item.receivedAt) / 1e9);
+      item.resolve({ ok: true, seq: op.seq });
+    }
+    for (const w of work.values()) {
+      const state = w.entry.state;
+      if (!state) continue;
+      if (listKey(summaryOf(w.entry.id, state, w.entry.head)) !== w.before) hooks.onSummaryChanged(w.entry.id);
+      if (w.entry.head - w.entry.snapshotSeq >= limits.snapshotEveryOps) {
+        w.entry.snapshotSeq = w.entry.head;
+        store.saveSnapshot({ incidentId: w.entry.id, seq: w.entry.head, state })
+          .catch((err: unknown) => logger.warn({ err, incidentId: w.entry.id }, 'snapshot not saved'));
+      }
+    }
+  }
+
+  function flush(): Promise<void> {
+    flushScheduled = false;
+    return exclusive(async () => {
+      const batch = pending.splice(0);
+      if (batch.length === 0) return;
+      try {
+        await commit(batch, 1);
+      } catch (err) {
+        logger.error({ err }, 'commit pipeline failed');
+        for (const item of batch) item.resolve(refuse('INTERNAL'));
+      }
+    });
+  }
+
+  return {
+    /** Loads every stored incident, so the list and the first joins are ready. */
+    start(): Promise<void> {
+      return exclusive(async () => {
+        for (const id of await store.listIncidentIds()) await entryOf(id, false);
+      });
+    },
+
+    /**
+     * Orders, applies, durably commits, then broadcasts (hooks.onCommitted) and resolves.
+     * Ops that arrive in the same tick share one store transaction.
+     */
+    submit(op: Op): Promise<SubmitAck> {
+      if (closed) return Promise.resolve(refuse('INTERNAL', 'the server is shutting down'));
+      const running = inflight.get(op.opId);
+      if (running) return running.then((r) => (r.ok ? { ok: true, seq: r.seq, duplicate: true } : r));
+      const p = new Promise<SubmitAck>((resolve) => pending.push({ op, receivedAt: process.hrtime.bigint(), resolve }));
+      inflight.set(op.opId, p);
+      void p.finally(() => inflight.delete(op.opId));
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(() => void flush());
+      }
+      return p;
+    },
+
+    /** `enter` runs before the answer, under the lock: the caller joins the room there. */
+    join(incidentId: string, sinceSeq: number, enter: () => void): Promise<({ ok: true } & Omit<JoinResult, 'access'>) | Refusal> {
+      return exclusive(async () => {
+        const entry = await entryOf(incidentId, true);
+        const state = entry.state;
+        if (!state) {
+          cache.delete(incidentId);
+          return refuse('INCIDENT_NOT_FOUND', incidentId);
+        }
+        const head = entry.head;
+        let result: Omit<JoinResult, 'access'>;
+        if (sinceSeq === head) result = { ops: [], headSeq: head };
+        // Ahead of us means the server lost history (restored from a backup): start over from ours.
+        else if (sinceSeq > head || head - sinceSeq > limits.joinMaxOpsWithoutSnapshot) result = { snapshot: { seq: head, state }, ops: [], headSeq: head };
+        else result = { ops: await store.readOps(incidentId, sinceSeq, head - sinceSeq), headSeq: head };
+        enter();
+        return { ok: true, ...result };
+      });
+    },
+
+    /** Summaries of every incident, including ones other nodes created. */
+    list(): Promise<Summary[]> {
+      return exclusive(async () => {
+        for (const id of await store.listIncidentIds()) if (!cache.has(id)) await entryOf(id, false);
+        const out: Summary[] = [];
+        for (const e of cache.values()) if (e.state) out.push(summaryOf(e.id, e.state, e.head));
+        return out.sort((a, b) => b.startedAt - a.startedAt);
+      });
+    },
+
+    summary(incidentId: string): Summary | null {
+      const e = cache.get(incidentId);
+      return e?.state ? summaryOf(e.id, e.state, e.head) : null;
+    },
+
+    /** Test and CLI helper: the state as this node folded it. */
+    state(incidentId: string): IncidentState | null {
+      return cache.get(incidentId)?.state ?? null;
+    },
+
+    /** Finishes queued commits, then refuses new ones. */
+    async close(): Promise<void> {
+      closed = true;
+      await flush();
+      await lock;
+    },
+  };
+}
+
+export type Engine = ReturnType<typeof createEngine>;

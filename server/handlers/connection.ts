@@ -1,0 +1,85 @@
+/** The handshake middleware, the per-message size check, and wiring each feature to a socket. */
+import { refuse } from '../../shared/errors.ts';
+import type { ConnectRefusal } from '../../shared/protocol.ts';
+import { checkHandshake } from '../auth.ts';
+import type { Limits } from '../config.ts';
+import { createTokenBucket } from '../rateLimit.ts';
+import { lobbyRoom, type Conn, type Ctx, type IO, type WarSocket } from './context.ts';
+import { registerIncidents } from './incidents.ts';
+import { leaveIncident, registerJoin } from './join.ts';
+import { registerOps } from './ops.ts';
+import { registerPresence } from './presence.ts';
+
+const KNOWN_EVENTS = new Set(['session:whoami', 'incident:list', 'incident:create', 'incident:join', 'incident:leave', 'op:submit', 'presence:typing']);
+
+export interface ConnectionOptions {
+  secret: string;
+  limits: Limits;
+  maxPayloadBytes: number;
+}
+
+/** socket.io hands `data` of a middleware error to the client's connect_error. */
+function refusalError(refusal: ConnectRefusal): Error & { data: ConnectRefusal } {
+  return Object.assign(new Error(refusal.message), { data: refusal });
+}
+
+export function attachConnections(io: IO, ctx: Ctx, options: ConnectionOptions): void {
+  io.use((socket, next) => {
+    const r = checkHandshake(options.secret, socket.handshake.auth);
+    if (!r.ok) {
+      ctx.metrics.connectionsRefused.inc({ code: r.refusal.code });
+      ctx.logger.info({ code: r.refusal.code, address: socket.handshake.address }, 'connection refused');
+      next(refusalError(r.refusal));
+      return;
+    }
+    socket.data.clientId = r.clientId;
+    socket.data.access = r.claims.role;
+    socket.data.scope = r.claims.incidentId;
+    next();
+  });
+
+  io.on('connection', (socket: WarSocket) => {
+    const conn: Conn = {
+      socket, clientId: socket.data.clientId, access: socket.data.access, scope: socket.data.scope,
+      joined: new Set(), bucket: createTokenBucket(options.limits.rateLimitPerSec, options.limits.rateLimitBurst),
+    };
+    ctx.metrics.connectedClients.inc();
+    void socket.join(lobbyRoom(conn.scope));
+
+    // socket.io already cut anything past maxHttpBufferSize; this answers the merely too large with a sentence.
+    socket.use((packet, next) => {
+      const last = packet[packet.length - 1];
+      const ack = typeof last === 'function' ? (last as (r: unknown) => void) : null;
+      const body = ack ? packet.slice(0, -1) : packet;
+      let size: number;
+      try {
+        size = Buffer.byteLength(JSON.stringify(body));
+      } catch {
+        size = Number.POSITIVE_INFINITY;
+      }
+      if (size <= options.maxPayloadBytes) {
+        next();
+        return;
+      }
+      ctx.metrics.opsRejected.inc({ code: 'PAYLOAD_TOO_LARGE' });
+      ctx.logger.info({ clientId: conn.clientId, event: String(packet[0]), bytes: size }, 'message too large');
+      ack?.(refuse('PAYLOAD_TOO_LARGE', `${size} bytes; the limit is ${options.maxPayloadBytes}`));
+    });
+
+    registerOps(conn, ctx);
+    registerJoin(conn, ctx);
+    registerIncidents(conn, ctx);
+    registerPresence(conn, ctx);
+    // An event nobody handles would leave the sender waiting for its ack timeout; answer it now.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (KNOWN_EVENTS.has(String(event))) return;
+      const last = args[args.length - 1];
+      if (typeof last === 'function') (last as (r: unknown) => void)(refuse('INVALID_OP', `unknown event "${String(event).slice(0, 40)}"`));
+    });
+
+    socket.on('disconnect', () => {
+      ctx.metrics.connectedClients.dec();
+      for (const id of [...conn.joined]) leaveIncident(conn, ctx, id);
+    });
+  });
+}

@@ -1,0 +1,70 @@
+/** What every feature handler gets: the shared services and the connection it serves. */
+import type { Server, Socket } from 'socket.io';
+import { refuse, type ErrorCode, type Refusal } from '../../shared/errors.ts';
+import type { AccessRole } from '../../shared/model.ts';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../../shared/protocol.ts';
+import type { Engine } from '../engine.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Presence } from '../presence.ts';
+import type { TokenBucket } from '../rateLimit.ts';
+
+export type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type WarSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface Ctx {
+  io: IO;
+  engine: Engine;
+  presence: Presence;
+  logger: Logger;
+  metrics: Metrics;
+  /** Sends the incident's list entry to every socket allowed to see it. */
+  publishSummary(incidentId: string): void;
+  /** Sends who is connected to the incident's room. */
+  publishPresence(incidentId: string): void;
+}
+
+export interface Conn {
+  socket: WarSocket;
+  clientId: string;
+  access: AccessRole;
+  scope: string | null;
+  joined: Set<string>;
+  bucket: TokenBucket;
+}
+
+export const incidentRoom = (incidentId: string) => `incident:${incidentId}`;
+/** Sockets that may see every incident's summary, and those scoped to one incident. */
+export const lobbyRoom = (scope: string | null) => (scope === null ? 'lobby' : `lobby:${scope}`);
+
+type Reply = ({ ok: true } & Record<string, unknown>) | Refusal;
+type RawOn = (event: string, listener: (...args: unknown[]) => void) => void;
+
+/**
+ * Registers a handler that never throws: the payload arrives untyped (it is parsed by the
+ * handler's zod schema first), the rate limit is charged, and any failure becomes a refusal.
+ */
+export function handle(conn: Conn, ctx: Ctx, event: string, fn: (payload: unknown) => Promise<Reply> | Reply): void {
+  const on = conn.socket.on.bind(conn.socket) as unknown as RawOn;
+  on(event, (...args: unknown[]) => {
+    const last = args[args.length - 1];
+    const ack = typeof last === 'function' ? (last as (r: Reply) => void) : null;
+    if (ack) args.pop();
+    const answer = (r: Reply) => {
+      if (!r.ok) ctx.metrics.opsRejected.inc({ code: r.code });
+      ack?.(r);
+    };
+    if (!conn.bucket.take()) {
+      answer(refuse('RATE_LIMITED'));
+      return;
+    }
+    Promise.resolve()
+      .then(() => fn(args[0]))
+      .then(answer, (err: unknown) => {
+        ctx.logger.error({ err, event, clientId: conn.clientId }, 'handler failed');
+        answer(refuse('INTERNAL'));
+      });
+  });
+}
+
+export const refusal = (code: ErrorCode, detail?: string): Refusal => refuse(code, detail);

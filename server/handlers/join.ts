@@ -1,0 +1,47 @@
+/** incident:join and incident:leave: catch-up answers and room membership. */
+import { z } from 'zod';
+import { idSchema } from '../../shared/ops.ts';
+import { handle, incidentRoom, refusal, type Conn, type Ctx } from './context.ts';
+
+const joinSchema = z.strictObject({ incidentId: idSchema, sinceSeq: z.number().int().min(0) });
+const leaveSchema = z.strictObject({ incidentId: idSchema });
+
+/** Leaves the room and the presence list; shared by incident:leave and disconnect. */
+export function leaveIncident(conn: Conn, ctx: Ctx, incidentId: string): void {
+  if (!conn.joined.delete(incidentId)) return;
+  void conn.socket.leave(incidentRoom(incidentId));
+  const before = ctx.presence.online(incidentId);
+  ctx.presence.remove(incidentId, conn.clientId, conn.socket.id);
+  ctx.publishPresence(incidentId);
+  if (ctx.presence.online(incidentId) !== before) ctx.publishSummary(incidentId);
+}
+
+export function registerJoin(conn: Conn, ctx: Ctx): void {
+  handle(conn, ctx, 'incident:join', async (payload) => {
+    const parsed = joinSchema.safeParse(payload);
+    if (!parsed.success) return refusal('INVALID_OP', `incident:join takes { incidentId, sinceSeq }: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    const { incidentId, sinceSeq } = parsed.data;
+    if (conn.scope !== null && incidentId !== conn.scope) return refusal('FORBIDDEN_INCIDENT', `your invite is for ${conn.scope}`);
+    let onlineBefore = 0;
+    const r = await ctx.engine.join(incidentId, sinceSeq, () => {
+      void conn.socket.join(incidentRoom(incidentId));
+      conn.joined.add(incidentId);
+      onlineBefore = ctx.presence.online(incidentId);
+      ctx.presence.add(incidentId, conn.clientId, conn.socket.id);
+    });
+    if (!r.ok) return r;
+    if (!conn.socket.connected) {
+      leaveIncident(conn, ctx, incidentId);
+      return r;
+    }
+    ctx.publishPresence(incidentId);
+    if (ctx.presence.online(incidentId) !== onlineBefore) ctx.publishSummary(incidentId);
+    return { ...r, access: conn.access };
+  });
+  handle(conn, ctx, 'incident:leave', (payload) => {
+    const parsed = leaveSchema.safeParse(payload);
+    if (!parsed.success) return refusal('INVALID_OP', 'incident:leave takes { incidentId }');
+    leaveIncident(conn, ctx, parsed.data.incidentId);
+    return { ok: true };
+  });
+}

@@ -1,0 +1,53 @@
+/** Plain HTTP routes: health, readiness, metrics, then the static web client. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Metrics } from './metrics.ts';
+import { createStaticHandler } from './static.ts';
+import type { Store } from './store/store.ts';
+import type { Logger } from './logger.ts';
+
+export interface HttpDeps {
+  store: Store;
+  metrics: Metrics;
+  logger: Logger;
+  staticDir: string;
+  isReady: () => boolean;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function createHttpHandler(deps: HttpDeps) {
+  const serveStatic = createStaticHandler(deps.staticDir);
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // The raw path, not a URL-normalised one: the static handler must see any '..' to refuse it.
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    switch (pathname) {
+      case '/healthz':
+        json(res, 200, { status: 'ok' });
+        return;
+      case '/readyz': {
+        const storeOk = deps.isReady() && (await deps.store.ping());
+        json(res, storeOk ? 200 : 503, { status: storeOk ? 'ready' : 'not ready', store: deps.store.kind, storeOk });
+        return;
+      }
+      case '/metrics': {
+        const body = await deps.metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': deps.metrics.registry.contentType, 'cache-control': 'no-store' });
+        res.end(body);
+        return;
+      }
+      default:
+        await serveStatic(req, res, pathname);
+    }
+  };
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    route(req, res).catch((err: unknown) => {
+      deps.logger.error({ err, url: req.url }, 'http request failed');
+      if (!res.headersSent) json(res, 500, { status: 'error' });
+      else res.destroy();
+    });
+  };
+}
