@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, render, screen } from '@testing-library/react';
+import { ConnectionIndicator, type ConnectionView } from './ConnectionIndicator.tsx';
+import { updateCountdownText } from './UpdateCountdown.tsx';
+
+afterEach(cleanup);
+
+describe('ConnectionIndicator', () => {
+  it.each<[ConnectionView, string]>([
+    [{ status: 'connected', attempt: 0, unsynced: 0 }, 'Live'],
+    [{ status: 'connected', attempt: 0, unsynced: 2 }, 'Live · sending 2 unsynced changes'],
+    [{ status: 'reconnecting', attempt: 3, unsynced: 1 }, 'Reconnecting (attempt 3) · 1 unsynced change'],
+    [{ status: 'offline', attempt: 0, unsynced: 20 }, 'Offline · 20 unsynced changes'],
+    [{ status: 'offline', attempt: 0, unsynced: 0 }, 'Offline · no unsynced changes'],
+    [{ status: 'refused', attempt: 0, unsynced: 0, message: 'bad token' }, 'Not connected'],
+  ])('%j reads "%s"', (c, text) => {
+    render(<ConnectionIndicator connection={c} />);
+    const el = screen.getByTestId('connection-state');
+    expect(el.textContent).toBe(text);
+    expect(el.getAttribute('data-status')).toBe(c.status);
+  });
+
+  it('never says Live unless connected', () => {
+    for (const status of ['connecting', 'reconnecting', 'offline', 'refused'] as const) {
+      render(<ConnectionIndicator connection={{ status, attempt: 1, unsynced: 0 }} />);
+      expect(screen.getByTestId('connection-state').textContent).not.toMatch(/live/i);
+      cleanup();
+    }
+  });
+});
+
+describe('update countdown', () => {
+  const now = Date.parse('2026-11-27T13:00:00Z');
+  it.each([
+    [now + 7 * 60_000, 'next update due in 7 min'],
+    [now + 6 * 60_000 + 1, 'next update due in 7 min'],
+    [now - 3 * 60_000, 'update overdue by 3 min'],
+    [now + 90 * 60_000, 'next update due in 1h 30m'],
+  ])('due %i → %s', (due, text) => {
+    expect(updateCountdownText(due, now)).toBe(text);
+  });
+  it('says nothing once resolved', () => expect(updateCountdownText(null, now)).toBeNull());
+});

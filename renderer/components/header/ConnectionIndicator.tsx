@@ -1,0 +1,47 @@
+/** What the indicator needs; the store's connection slice maps onto it (see hooks/useIncidentView.ts). */
+export interface ConnectionView {
+  status: 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'refused';
+  /** Reconnection attempt number, 1-based; 0 when not reconnecting. */
+  attempt: number;
+  /** Changes made here that the server has not acknowledged yet. */
+  unsynced: number;
+  /** The server's sentence when it refused the connection. */
+  message?: string | null;
+}
+
+const changes = (n: number) => `${n} unsynced change${n === 1 ? '' : 's'}`;
+
+/** The indicator's words; only a connected socket with an empty outbox reads "Live". */
+export function connectionText(c: ConnectionView): string {
+  switch (c.status) {
+    case 'connected':
+      return c.unsynced > 0 ? `Live · sending ${changes(c.unsynced)}` : 'Live';
+    case 'connecting':
+      return c.unsynced > 0 ? `Connecting… · ${changes(c.unsynced)}` : 'Connecting…';
+    case 'reconnecting':
+      return `Reconnecting (attempt ${Math.max(1, c.attempt)})${c.unsynced > 0 ? ` · ${changes(c.unsynced)}` : ''}`;
+    case 'offline':
+      return `Offline · ${c.unsynced > 0 ? changes(c.unsynced) : 'no unsynced changes'}`;
+    case 'refused':
+      return `Not connected${c.unsynced > 0 ? ` · ${changes(c.unsynced)}` : ''}`;
+    default: {
+      const never: never = c.status;
+      return String(never);
+    }
+  }
+}
+
+export function ConnectionIndicator({ connection }: { connection: ConnectionView }) {
+  return (
+    <span
+      className={`conn conn-${connection.status}`}
+      data-testid="connection-state"
+      data-status={connection.status}
+      data-unsynced={connection.unsynced}
+      title={connection.message ?? undefined}
+      role="status"
+    >
+      {connectionText(connection)}
+    </span>
+  );
+}

@@ -1,0 +1,47 @@
+import type { Ref } from 'react';
+import { ENTRY_KINDS, type EntryKind, type Member } from '../../../shared/model.ts';
+import type { TimelineFilter } from './filter.ts';
+
+interface Props {
+  filter: TimelineFilter;
+  onChange: (f: TimelineFilter) => void;
+  members: Member[];
+  utc: boolean;
+  onToggleUtc: () => void;
+  zone: string;
+  searchRef?: Ref<HTMLInputElement>;
+  shown: number;
+}
+
+export function TimelineFilters({ filter, onChange, members, utc, onToggleUtc, zone, searchRef, shown }: Props) {
+  const set = (patch: Partial<TimelineFilter>) => onChange({ ...filter, ...patch });
+  return (
+    <div className="timeline-filters" data-testid="timeline-filters">
+      <input
+        ref={searchRef}
+        type="search"
+        placeholder="Search (/)"
+        aria-label="Search the timeline"
+        data-testid="timeline-search"
+        value={filter.search}
+        onChange={(e) => set({ search: e.target.value })}
+        onKeyDown={(e) => { if (e.key === 'Escape') { set({ search: '' }); e.currentTarget.blur(); } }}
+      />
+      <select aria-label="Filter by kind" data-testid="filter-kind" value={filter.kind} onChange={(e) => set({ kind: e.target.value as EntryKind | 'all' })}>
+        <option value="all">all kinds</option>
+        {ENTRY_KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
+      </select>
+      <select aria-label="Filter by author" data-testid="filter-author" value={filter.authorId ?? ''} onChange={(e) => set({ authorId: e.target.value || null })}>
+        <option value="">everyone</option>
+        {members.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
+      </select>
+      <label className="inline"><input type="checkbox" data-testid="filter-pinned" checked={filter.pinnedOnly} onChange={(e) => set({ pinnedOnly: e.target.checked })} /> pinned</label>
+      <label className="inline"><input type="checkbox" data-testid="filter-deleted" checked={filter.showDeleted} onChange={(e) => set({ showDeleted: e.target.checked })} /> show deleted</label>
+      <span className="grow" />
+      <span className="faint">{shown} shown</span>
+      <button onClick={onToggleUtc} data-testid="utc-toggle" aria-pressed={utc} title="Toggle UTC (u)">
+        {utc ? 'UTC' : zone}
+      </button>
+    </div>
+  );
+}

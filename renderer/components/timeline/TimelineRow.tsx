@@ -1,0 +1,123 @@
+import { memo, useState } from 'react';
+import type { TimelineEntry } from '../../../shared/model.ts';
+import { formatDateTime, formatUtc } from '../../../shared/time.ts';
+import { clockLabel, type TimeFormat } from '../../hooks/timeFormat.ts';
+
+export interface RowActions {
+  select: (id: string) => void;
+  pin: (id: string, pinned: boolean) => void;
+  startEdit: (id: string) => void;
+  saveEdit: (id: string, text: string) => void;
+  cancelEdit: () => void;
+  remove: (id: string) => void;
+  restore: (id: string) => void;
+}
+
+interface Props {
+  entry: TimelineEntry;
+  authorName: string;
+  nameOf: (id: string) => string;
+  zone: string;
+  utc: boolean;
+  selected: boolean;
+  editing: boolean;
+  canEdit: boolean;
+  actions: RowActions;
+}
+
+const SYSTEM_KINDS = new Set(['status', 'role', 'system', 'help']);
+/** An entry counts as backdated when it was logged more than a minute after it happened. */
+const BACKDATE_MS = 60_000;
+
+function EditBox({ entry, actions }: { entry: TimelineEntry; actions: RowActions }) {
+  const [text, setText] = useState(entry.text);
+  return (
+    <input
+      className="grow"
+      autoFocus
+      aria-label="Edit entry"
+      data-testid="entry-edit-input"
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && text.trim()) {
+          e.preventDefault();
+          if (text !== entry.text) actions.saveEdit(entry.id, text);
+          else actions.cancelEdit();
+        } else if (e.key === 'Escape') {
+          e.preventDefault();
+          e.stopPropagation();
+          actions.cancelEdit();
+        }
+      }}
+      onBlur={() => actions.cancelEdit()}
+    />
+  );
+}
+
+/** One timeline entry. Memoized: a remote op re-renders only the rows whose entry object changed. */
+export const TimelineRow = memo(function TimelineRow({ entry, authorName, nameOf, zone, utc, selected, editing, canEdit, actions }: Props) {
+  const [showHistory, setShowHistory] = useState(false);
+  const fmt: TimeFormat = { zone, utc };
+  const system = SYSTEM_KINDS.has(entry.kind);
+  const deleted = entry.deletedAt !== null;
+  const backdated = entry.loggedAt - entry.occurredAt > BACKDATE_MS;
+  const cls = ['entry', system ? 'system' : '', entry.pinned ? 'pinned' : '', deleted ? 'deleted' : '', selected ? 'selected' : ''].join(' ');
+  const title = `${formatDateTime(entry.occurredAt, zone)} (${zone}) · ${formatUtc(entry.occurredAt)}`;
+  return (
+    <div
+      className={cls}
+      data-testid="timeline-entry"
+      data-entry-id={entry.id}
+      data-kind={entry.kind}
+      aria-selected={selected}
+      onClick={() => actions.select(entry.id)}
+    >
+      <time className="time" dateTime={new Date(entry.occurredAt).toISOString()} title={title} data-testid="entry-time">
+        {clockLabel(entry.occurredAt, fmt)}
+      </time>
+      <span className={`kind kind-${entry.kind}`}>{entry.kind}</span>
+      <div className="grow">
+        {editing ? <EditBox entry={entry} actions={actions} /> : (
+          <div className="text" data-testid="entry-text">
+            {entry.pinned && <span className="pin-mark" aria-label="pinned" title="Pinned">📌 </span>}
+            {entry.text}
+          </div>
+        )}
+        <div className="meta">
+          {authorName}
+          {backdated && <span title={`Logged at ${formatDateTime(entry.loggedAt, utc ? 'UTC' : zone)}`}> · logged {clockLabel(entry.loggedAt, fmt)}</span>}
+          {entry.history.length > 0 && (
+            <button className="link" data-testid="entry-history-toggle" onClick={(e) => { e.stopPropagation(); setShowHistory((v) => !v); }}>
+              edited{entry.editedBy ? ` by ${nameOf(entry.editedBy)}` : ''} ({entry.history.length})
+            </button>
+          )}
+          {deleted && <span> · deleted{entry.deletedBy ? ` by ${nameOf(entry.deletedBy)}` : ''}</span>}
+        </div>
+      </div>
+      <div className="row-actions">
+        {canEdit && !deleted && (
+          <button onClick={(e) => { e.stopPropagation(); actions.pin(entry.id, !entry.pinned); }} title="Pin (p)" data-testid="entry-pin">
+            {entry.pinned ? 'Unpin' : 'Pin'}
+          </button>
+        )}
+        {canEdit && !system && !deleted && (
+          <>
+            <button onClick={(e) => { e.stopPropagation(); actions.startEdit(entry.id); }} title="Edit (Enter)" data-testid="entry-edit">Edit</button>
+            <button onClick={(e) => { e.stopPropagation(); actions.remove(entry.id); }} title="Delete (x)" data-testid="entry-delete">Delete</button>
+          </>
+        )}
+        {canEdit && deleted && (
+          <button onClick={(e) => { e.stopPropagation(); actions.restore(entry.id); }} data-testid="entry-restore">Restore</button>
+        )}
+      </div>
+      {showHistory && entry.history.length > 0 && (
+        <ol className="history" data-testid="entry-history">
+          {entry.history.map((h, i) => (
+            <li key={i}><s>{h.text}</s> <span className="faint">— {nameOf(h.by)}, {clockLabel(h.at, fmt)}</span></li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+});
