@@ -17,7 +17,7 @@ async function reachable(name: string, url: string, probe: () => Promise<unknown
     return true;
   } catch (e) {
     const why = `${name} at ${url} is unreachable (${(e as Error).message})`;
-    if (process.env.CI === 'true') throw new Error(`${why}; CI requires it.`);
+    if (process.env.CI === 'true') throw new Error(`${why}; CI requires it.`, { cause: e });
     console.warn(`SKIPPING ${name} tests: ${why}. Start it to run them.`);
     return false;
   }
