@@ -24,6 +24,8 @@ export interface ServerConfig {
   secret?: string;
   /** Where the built renderer is; defaults to dist/renderer of this package. */
   staticDir?: string;
+  /** Seeds the Black Friday demo incident if it is absent. */
+  demo?: boolean;
   /** Overrides for tests and benchmarks; production uses shared/constants.ts. */
   limits?: Partial<Limits>;
 }

@@ -16,6 +16,7 @@ import {
   DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, limitsOf, maxPayloadOf, type ServerConfig,
 } from './config.ts';
 import { acquireLock, BACKUP_DIR, backupFileName, dbFileOf, pruneBackups } from './dataDir.ts';
+import { seedDemo } from './demo.ts';
 import { createEngine } from './engine.ts';
 import { attachConnections } from './handlers/connection.ts';
 import { incidentRoom, lobbyRoom, type Ctx, type IO } from './handlers/context.ts';
@@ -59,6 +60,10 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     for (const q of opened.quarantined) logger.warn({ quarantined: q }, 'stored record failed validation and was quarantined');
     for (const w of opened.warnings ?? []) logger.warn({ finding: w }, 'store check');
     metrics.quarantined.set((await store.quarantined()).length);
+    if (config.demo) {
+      const seeded = await seedDemo(store);
+      if (seeded.added > 0) logger.info(seeded, 'demo incident seeded');
+    }
 
     const presence = createPresence();
     const httpServer = createHttpServer();

@@ -4,7 +4,7 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 
 export const DB_FILE = 'warroom.db';
 export const LOCK_FILE = 'server.lock';
@@ -107,4 +107,19 @@ export function restoreBackup(dataDir: string, from: string): { previous: string
   copyFileSync(from, tmp);
   renameSync(tmp, target);
   return { previous, ...counts };
+}
+
+/** A consistent copy of the data file, safe while a server is writing to it (WAL readers see one snapshot). */
+export function backupDataFile(dataDir: string, toFile: string): { incidents: number; ops: number } {
+  const from = dbFileOf(dataDir);
+  if (!existsSync(from)) throw new Error(`There is no War Room database in ${dataDir} (looked for ${from}).`);
+  mkdirSync(dirname(resolvePath(toFile)), { recursive: true });
+  if (existsSync(toFile)) throw new Error(`${toFile} already exists; choose another name or remove it first.`);
+  const db = new DatabaseSync(from);
+  try {
+    db.prepare('VACUUM INTO ?').run(toFile);
+  } finally {
+    db.close();
+  }
+  return checkBackupFile(toFile);
 }

@@ -142,7 +142,7 @@ export function createEngine(deps: EngineDeps) {
         w = { entry, state: entry.state, head: entry.head, time: entry.lastServerTime, before };
         work.set(op.incidentId, w);
       }
-      const time = Math.max(Date.now(), w.time);
+      const time = Date.now();
       const c = { ...op, seq: w.head + 1, serverTime: time } as CommittedOp;
       const r = apply(w.state, c);
       if (!r.ok) {
@@ -151,7 +151,7 @@ export function createEngine(deps: EngineDeps) {
       }
       w.state = r.state;
       w.head = c.seq;
-      w.time = time;
+      w.time = Math.max(w.time, time);
       committed.push({ op: c, item });
     }
     try {

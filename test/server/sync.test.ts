@@ -47,7 +47,7 @@ describe('multi-client sync', () => {
       return call(s, 'op:submit', op('timeline.add', 'inc-1', ids[i]!, { entryId, kind: 'note', text: `note ${n} from ${ids[i]}` }));
     })));
     expect(acks.every((r) => r.ok)).toBe(true);
-    const seqs = acks.map((r) => (r as { seq: number }).seq).sort((x, y) => x - y);
+    const seqs = acks.map((r) => (r.ok ? Number(r.seq) : 0)).sort((x, y) => x - y);
     expect(seqs).toEqual(Array.from({ length: 45 }, (_, i) => i + 5));
     await Promise.all(sockets.map((s, i) => call(s, 'op:submit', op('timeline.edit', 'inc-1', ids[i]!, { entryId: `${ids[(i + 1) % 3]}-0`, text: `edited by ${ids[i]}` }))));
     await until(() => folds.every((f) => f.head === 52), 'all clients at seq 52');
