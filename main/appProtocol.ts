@@ -44,7 +44,8 @@ export function resolveAppFile(root: string, url: string): string | null {
   } catch {
     return null;
   }
-  if (rel.includes('\0')) return null;
+  // No NUL, and no dot segments (`..` decoded from %2f, or dotfiles) at any depth.
+  if (rel.includes('\0') || rel.split(/[\\/]/).some((part) => part.startsWith('.'))) return null;
   if (rel === '/' || rel === '') rel = '/index.html';
   const base = path.resolve(root);
   const file = path.resolve(base, `.${rel}`);
