@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { commit, EXPORTED_AT, fold, smallSteps, type Step } from '../../test/export/kit.ts';
+import { formatMarkdown, mdText } from './markdown.ts';
+import { parseOp } from '../ops.ts';
+
+const ops = commit(smallSteps());
+const state = fold(ops);
+const md = (o: Partial<Parameters<typeof formatMarkdown>[1]> = {}) => formatMarkdown(state, { exportedAt: EXPORTED_AT, ...o });
+const timelineOf = (text: string) => text.slice(text.indexOf('## Timeline'), text.indexOf('## What went well'));
+
+describe('mdText', () => {
+  it.each([
+    ['plain words', 'plain words'],
+    ['a | b', 'a \\| b'],
+    ['<script>x</script>', '\\<script\\>x\\</script\\>'],
+    ['*bold* and `code`', '\\*bold\\* and \\`code\\`'],
+    ['[link](http://x)', '\\[link\\](http://x)'],
+    ['# heading', '\\# heading'],
+    ['#storage skill', '\\#storage skill'],
+    ['ask #storage', 'ask #storage'],
+    ['America/Los_Angeles', 'America/Los_Angeles'],
+    ['_emphasis_', '\\_emphasis\\_'],
+    ['back\\slash', 'back\\\\slash'],
+  ])('%j → %j', (input, expected) => {
+    expect(mdText(input)).toBe(expected);
+  });
+});
+
+describe('formatMarkdown', () => {
+  it('has the blameless template sections in order', () => {
+    const headings = md().split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3));
+    expect(headings).toEqual([
+      'Summary', 'Impact', 'Roles and participants', 'Timeline', 'What went well', 'What went wrong',
+      'Root cause and contributing factors', 'Lessons', 'Action items', 'Help requests', 'Appendix: earlier versions of edited entries',
+    ]);
+    expect(md()).toMatch(/^# Postmortem: Checkout latency\n/);
+  });
+
+  it('states severity, status, detection, resolution and duration', () => {
+    const out = md();
+    expect(out).toContain('- **Severity:** SEV2');
+    expect(out).toContain('- **Status:** Resolved');
+    expect(out).toContain('- **Detected:** 2026-03-02 09:00 UTC');
+    expect(out).toContain('- **Resolved:** 2026-03-02 09:20 UTC');
+    expect(out).toContain('- **Duration:** 20m');
+    expect(out).toContain('- **Incident commander:** Ana Silva');
+  });
+
+  it('lists participants with their time zones', () => {
+    expect(md()).toMatch(/\| Ken Sato \| — \| Asia\/Tokyo \(UTC\+09:00\) \|/);
+    expect(md()).toMatch(/\| Ana Silva \| Incident commander \| America\/Sao_Paulo \(UTC-03:00\) \|/);
+  });
+
+  it('leaves deleted entries out by default and lists them in an appendix when asked', () => {
+    expect(md()).not.toContain('wrong channel');
+    expect(md()).not.toContain('Appendix: deleted entries');
+    const withDeleted = md({ includeDeleted: true });
+    expect(timelineOf(withDeleted)).not.toContain('wrong channel');
+    const appendix = withDeleted.slice(withDeleted.indexOf('## Appendix: deleted entries'));
+    expect(appendix).toContain('| 2026-03-02 09:07 UTC | Ken Sato | Note | wrong channel | 2026-03-02 09:07 UTC by Ken Sato |');
+  });
+
+  it('shows the final text of an edited entry, marked, and keeps the earlier text in the appendix', () => {
+    const out = md();
+    expect(timelineOf(out)).toContain('p99 at 4.2s _(edited)_');
+    expect(timelineOf(out)).not.toContain('p99 at 4s');
+    expect(out).toContain('2026-03-02 09:03 UTC, Ken Sato: "p99 at 4s"');
+  });
+
+  it('marks pinned entries and lists them with status changes as key moments', () => {
+    const out = md();
+    expect(out).toContain('| Decision | **[pinned]** Scale the pool |');
+    const key = out.slice(out.indexOf('### Key moments'), out.indexOf('### Monday'));
+    expect(key).toContain('**2026-03-02 09:04 UTC**: Scale the pool');
+    expect(key).toContain('Status changed from investigating to resolved');
+    expect(key).not.toContain('p99');
+  });
+
+  it('adds a local-time column for the chosen zone and says so', () => {
+    const out = md({ timeZone: 'Asia/Tokyo' });
+    expect(out).toContain('| Time (UTC) | Asia/Tokyo | Who | Kind | Entry |');
+    expect(out).toContain('| 09:04 | 18:04 | Ana Silva | Decision |');
+    expect(out).toContain('Times are UTC, with local time in Asia/Tokyo (UTC+09:00');
+    expect(md()).toContain('All times are UTC.');
+    expect(md()).toContain('| Time (UTC) | Who | Kind | Entry |');
+  });
+
+  it('prefixes the weekday when the local date differs from the UTC date', () => {
+    const late = commit([...smallSteps(), ['2026-03-02T20:00:00Z', 'ken', { type: 'timeline.add', payload: { entryId: 'e-late', kind: 'note', text: 'late' } }]]);
+    const out = formatMarkdown(fold(late), { exportedAt: EXPORTED_AT, timeZone: 'Asia/Tokyo' });
+    expect(out).toContain('| 20:00 | Tue 05:00 | Ken Sato | Note | late |');
+  });
+
+  it('filters by kind and by pin, and says the timeline is filtered', () => {
+    const only = timelineOf(md({ kinds: ['decision', 'update'] }));
+    expect(only).toContain('Scale the pool');
+    expect(only).toContain('We are scaling the pool.');
+    expect(only).not.toContain('p99');
+    expect(only).toContain('_Filtered timeline: only decision, update entries._');
+    const without = timelineOf(md({ excludeKinds: ['system', 'role'] }));
+    expect(without).not.toContain('joined');
+    expect(without).not.toContain('is now commander');
+    expect(without).toContain('p99 at 4.2s');
+    const pinned = timelineOf(md({ pinnedOnly: true }));
+    expect(pinned.match(/^\| \d\d:\d\d \|/gm)).toHaveLength(1);
+    expect(pinned).toContain('Scale the pool');
+  });
+
+  it('marks entries from unsynced local ops and says how many there are', () => {
+    const p = parseOp({ opId: '00000000-0000-4000-8000-0000000000ff', incidentId: 'inc-1', actorId: 'ken', clientTime: Date.parse('2026-03-02T09:30:00Z'), type: 'timeline.add', payload: { entryId: 'e-local', kind: 'note', text: 'typed offline' } });
+    if (!p.ok) throw new Error(p.message);
+    const local = commit([...smallSteps(), ['2026-03-02T09:30:00Z', 'ken', { type: 'timeline.add', payload: { entryId: 'e-local', kind: 'note', text: 'typed offline' } }]]);
+    const out = formatMarkdown(fold(local), { exportedAt: EXPORTED_AT, pendingOps: [p.value] });
+    expect(out).toContain('typed offline _(unsynced)_');
+    expect(out).toContain('**Includes 1 local change not yet confirmed by the server**');
+    expect(out.match(/_\(unsynced\)_/g)).toHaveLength(2);
+    const byId = formatMarkdown(fold(local), { exportedAt: EXPORTED_AT, pendingEntryIds: ['e-dec'] });
+    expect(byId).toContain('Scale the pool _(unsynced)_');
+  });
+
+  it('lists follow-up tasks as action items with owner, status, due date and overdue flag', () => {
+    expect(md()).toContain('| Alert on pool saturation | Ken Sato | To do | 2026-03-01 **(overdue)** |');
+    expect(formatMarkdown(state, { exportedAt: Date.parse('2026-02-28T00:00:00Z') })).toContain('| Alert on pool saturation | Ken Sato | To do | 2026-03-01 |');
+  });
+
+  it('reports help requests with time to acknowledge', () => {
+    const steps: Step[] = [
+      ...smallSteps(),
+      ['2026-03-02T09:10:00Z', 'ana', { type: 'help.ask', payload: { helpId: 'h-1', skills: ['db'], memberIds: ['ken'], urgency: 'now', text: 'Pool sizing?' } }],
+      ['2026-03-02T09:17:00Z', 'ken', { type: 'help.ack', payload: { helpId: 'h-1' } }],
+    ];
+    const out = formatMarkdown(fold(commit(steps)), { exportedAt: EXPORTED_AT });
+    expect(out).toContain('| 2026-03-02 09:10 UTC | Ana Silva | \\#db, Ken Sato | now | Pool sizing? | Ken Sato | 7m | Acknowledged, still open |');
+    expect(md()).toContain('_No one was asked for help._');
+  });
+
+  it('keeps table rows intact when text holds pipes and line breaks, and escapes markup', () => {
+    const steps: Step[] = [...smallSteps(), ['2026-03-02T09:09:00Z', 'ken', { type: 'timeline.add', payload: { entryId: 'e-x', kind: 'note', text: 'a | b\nsecond <b>line</b>' } }]];
+    const out = formatMarkdown(fold(commit(steps)), { exportedAt: EXPORTED_AT });
+    expect(out).toContain('| 09:09 | Ken Sato | Note | a \\| b<br>second \\<b\\>line\\</b\\> |');
+  });
+
+  it('is deterministic: the export time is an input', () => {
+    expect(md()).toBe(md());
+    const other = formatMarkdown(state, { exportedAt: EXPORTED_AT + 60_000 });
+    expect(other).not.toBe(md());
+    expect(other).toContain('Exported from War Room on 2026-03-03 10:01 UTC');
+  });
+
+  it('refuses an unknown time zone rather than printing wrong times', () => {
+    expect(() => md({ timeZone: 'Mars/Olympus' })).toThrow(/Unknown time zone/);
+  });
+});
