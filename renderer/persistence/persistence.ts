@@ -1,0 +1,46 @@
+/**
+ * What the store keeps on this device: per server + incident the last committed state and the
+ * outbox (one record, written together so they never disagree), and the preferences.
+ */
+import type { IncidentState, IncidentSummary } from '../../shared/model.ts';
+import type { Op } from '../../shared/ops.ts';
+
+export interface IncidentRecord {
+  state: IncidentState | null;
+  headSeq: number;
+  outbox: Op[];
+}
+
+export interface LoadedIncident extends IncidentRecord {
+  /** Stored records that failed validation and were set aside instead of loaded (lesson 1). */
+  quarantined: string[];
+}
+
+export interface LocalIncident {
+  incidentId: string;
+  /** Derived from the stored state; null when only queued changes are stored. */
+  summary: IncidentSummary | null;
+  outboxCount: number;
+}
+
+/** The list row of an incident known only from this device (online count unknown: 0). */
+export function summarizeState(s: IncidentState): IncidentSummary {
+  return {
+    id: s.id, title: s.title, severity: s.severity, status: s.status, startedAt: s.startedAt, resolvedAt: s.resolvedAt,
+    headSeq: s.headSeq, commanderId: s.roles.commander, memberCount: Object.keys(s.members).length, online: 0,
+  };
+}
+
+export interface Persistence {
+  loadIncident(serverUrl: string, incidentId: string): Promise<LoadedIncident | null>;
+  /** Resolves once the record is durably written. */
+  saveIncident(serverUrl: string, incidentId: string, record: IncidentRecord): Promise<void>;
+  deleteIncident(serverUrl: string, incidentId: string): Promise<void>;
+  /** Incidents kept for this server (for the list while offline). */
+  listIncidents(serverUrl: string): Promise<LocalIncident[]>;
+  /** Synchronous so the first render already knows the member. Unvalidated: the slice checks it. */
+  loadPreferences(): unknown;
+  savePreferences(prefs: unknown): void;
+}
+
+export const incidentKey = (serverUrl: string, incidentId: string): string => `${serverUrl}|${incidentId}`;

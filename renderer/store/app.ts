@@ -1,0 +1,26 @@
+/** The store the app runs on: socket.io transport, IndexedDB, the platform bridge, timers on. */
+import { IdbPersistence } from '../persistence/idbPersistence.ts';
+import { getPlatform } from '../platform/index.ts';
+import { SocketTransport } from '../sync/socketTransport.ts';
+import { createWarRoomStore, type WarRoomStore } from './index.ts';
+
+let app: WarRoomStore | null = null;
+
+/**
+ * Creates the app store once and resumes the remembered connection and incident. An invite in
+ * the page address (?token=…&incident=…) wins over what was remembered.
+ */
+export function getAppStore(): WarRoomStore {
+  if (app) return app;
+  const store = createWarRoomStore({ transport: new SocketTransport(), persistence: new IdbPersistence(), platform: getPlatform() });
+  app = store;
+  const href = typeof location !== 'undefined' ? location.href : '';
+  const fromPage = href && new URL(href).searchParams.get('token') ? store.getState().connect({ invite: href }) : null;
+  if (!fromPage?.ok) {
+    store.getState().resume();
+    const last = store.getState().prefs.lastIncidentId;
+    if (last && store.getState().prefs.serverUrl) void store.getState().openIncident(last);
+  }
+  void store.getState().refreshIncidents();
+  return store;
+}

@@ -1,0 +1,48 @@
+/** What slices and the sync engine share: injected dependencies plus the engine and the saver. */
+import type { PlatformBridge } from '../../shared/bridge.ts';
+import type { Persistence } from '../persistence/persistence.ts';
+import type { Transport } from '../sync/transport.ts';
+
+export interface StoreDeps {
+  transport: Transport;
+  persistence: Persistence;
+  /** Notifications and settings mirroring; optional so node tests can leave it out. */
+  platform?: PlatformBridge | null;
+  now?: () => number;
+  uuid?: () => string;
+  /** Delay before remote changes are written to disk, in ms (outbox writes are immediate). */
+  saveDebounceMs?: number;
+  /** Run the 15 s timer for help escalation and due-update reminders (tests call tick() instead). */
+  timers?: boolean;
+}
+
+/** The engine as slices see it (implemented in sync/syncEngine.ts). */
+export interface EngineHandle {
+  /** The open incident changed (opened or closed). */
+  incidentChanged(): void;
+  /** The outbox grew: send it when live. */
+  kick(): void;
+  /** Forget per-connection state and (re)connect with the remembered server and token. */
+  connect(serverUrl: string, token: string): void;
+  disconnect(): void;
+  refreshIncidents(): Promise<void>;
+  /** Leave an incident on the server (best effort). */
+  leave(incidentId: string): void;
+}
+
+export interface Saver {
+  /** Writes the open incident's record soon (debounced). */
+  schedule(): void;
+  /** Writes it now; resolves once durable. Later writes never overtake earlier ones. */
+  saveNow(): Promise<void>;
+}
+
+export interface StoreCtx {
+  transport: Transport;
+  persistence: Persistence;
+  platform: PlatformBridge | null;
+  now: () => number;
+  uuid: () => string;
+  engine: EngineHandle;
+  saver: Saver;
+}

@@ -1,0 +1,47 @@
+/** The open incident: committed state from the server, the optimistic view, the away summary. */
+import type { StateCreator } from 'zustand/vanilla';
+import type { StoreCtx } from './context.ts';
+import type { IncidentSlice, WarRoomState } from './types.ts';
+import { computeView } from './view.ts';
+
+export type { IncidentSlice, SyncPhase } from './types.ts';
+
+export const createIncidentSlice = (ctx: StoreCtx): StateCreator<WarRoomState, [], [], IncidentSlice> => (set, get) => ({
+  incidentId: null,
+  committed: null,
+  headSeq: 0,
+  view: null,
+  access: null,
+  syncPhase: 'none',
+  awaySummary: null,
+  async openIncident(incidentId) {
+    if (get().incidentId === incidentId) return;
+    get().closeIncident();
+    set({ incidentId, committed: null, headSeq: 0, view: null, access: null, syncPhase: 'local', awaySummary: null, presence: {}, outbox: [] });
+    get().setPreferences({ lastIncidentId: incidentId });
+    const serverUrl = get().prefs.serverUrl;
+    const loaded = serverUrl ? await ctx.persistence.loadIncident(serverUrl, incidentId).catch(() => null) : null;
+    // The user may have opened something else while the disk answered.
+    if (get().incidentId !== incidentId) return;
+    if (loaded) {
+      const { state, headSeq, outbox } = loaded;
+      set({ committed: state, headSeq, outbox, view: computeView(state, headSeq, outbox) });
+      for (const reason of loaded.quarantined) {
+        get().pushNotice({ kind: 'error', code: null, opType: null, message: `Set aside a damaged local record: ${reason}.` });
+      }
+    }
+    ctx.engine.incidentChanged();
+  },
+  closeIncident() {
+    const { incidentId } = get();
+    if (!incidentId) return;
+    // Write what we have before forgetting it (snapshots the record synchronously).
+    void ctx.saver.saveNow();
+    ctx.engine.leave(incidentId);
+    set({ incidentId: null, committed: null, headSeq: 0, view: null, access: null, syncPhase: 'none', awaySummary: null, presence: {}, outbox: [] });
+    ctx.engine.incidentChanged();
+  },
+  dismissAwaySummary() {
+    set({ awaySummary: null });
+  },
+});

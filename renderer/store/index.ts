@@ -1,0 +1,83 @@
+/**
+ * The War Room store: one vanilla zustand store of slices, wired to a transport, local persistence
+ * and the platform bridge. Components read it through the hooks in ./react.ts; tests use
+ * createWarRoomStore() directly with a fake transport and in-memory persistence.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createActionsSlice } from './actionsSlice.ts';
+import { createConnectionSlice } from './connectionSlice.ts';
+import type { EngineHandle, StoreCtx, StoreDeps } from './context.ts';
+import { createIncidentSlice } from './incidentSlice.ts';
+import { createIncidentsSlice } from './incidentsSlice.ts';
+import { createOutboxSlice } from './outboxSlice.ts';
+import { createPreferencesSlice } from './preferencesSlice.ts';
+import { createPresenceSlice } from './presenceSlice.ts';
+import { createSaver } from './saver.ts';
+import { createTicker } from './ticker.ts';
+import type { WarRoomState } from './types.ts';
+import { createSyncEngine, type SyncEngine } from '../sync/syncEngine.ts';
+import { CLIENT_TICK_MS, SAVE_DEBOUNCE_MS } from '../sync/syncConstants.ts';
+
+export type * from './types.ts';
+export type { AwaySummary } from './awaySummary.ts';
+export type { StoreDeps } from './context.ts';
+export * from './selectors.ts';
+export { summarizeSince } from './awaySummary.ts';
+export { dueEscalations, helpTargets } from './helpRules.ts';
+export { computeView } from './view.ts';
+export { normalizeServerUrl } from './connectionSlice.ts';
+
+export type WarRoomStore = StoreApi<WarRoomState> & {
+  engine: SyncEngine;
+  /** Runs the timed duties now (help escalation, due-update reminder); the timer calls it every 15 s. */
+  tick(now?: number): void;
+  /** Writes the open incident to disk now. */
+  flushPersistence(): Promise<void>;
+  /** Stops timers and listeners (the transport stays as it is). */
+  dispose(): void;
+};
+
+export function createWarRoomStore(deps: StoreDeps): WarRoomStore {
+  let engine: SyncEngine | null = null;
+  const engineHandle: EngineHandle = {
+    incidentChanged: () => engine?.incidentChanged(),
+    kick: () => engine?.kick(),
+    connect: (u, t) => engine?.connect(u, t),
+    disconnect: () => engine?.disconnect(),
+    refreshIncidents: () => engine?.refreshIncidents() ?? Promise.resolve(),
+    leave: (id) => engine?.leave(id),
+  };
+  const ctx: StoreCtx = {
+    transport: deps.transport,
+    persistence: deps.persistence,
+    platform: deps.platform ?? null,
+    now: deps.now ?? (() => Date.now()),
+    uuid: deps.uuid ?? (() => crypto.randomUUID()),
+    engine: engineHandle,
+    saver: { schedule: () => undefined, saveNow: () => Promise.resolve() },
+  };
+  const api = createStore<WarRoomState>()((...a) => ({
+    ...createPreferencesSlice(ctx)(...a),
+    ...createConnectionSlice(ctx)(...a),
+    ...createIncidentsSlice(ctx)(...a),
+    ...createIncidentSlice(ctx)(...a),
+    ...createOutboxSlice(ctx)(...a),
+    ...createActionsSlice(ctx)(...a),
+    ...createPresenceSlice()(...a),
+  }));
+  const saver = createSaver(api.getState, deps.persistence, deps.saveDebounceMs ?? SAVE_DEBOUNCE_MS);
+  ctx.saver = saver;
+  engine = createSyncEngine(api, ctx);
+  const tick = createTicker(api.getState, ctx);
+  const interval = deps.timers === false ? null : setInterval(() => tick(), CLIENT_TICK_MS);
+  return Object.assign(api, {
+    engine,
+    tick,
+    flushPersistence: () => saver.saveNow(),
+    dispose() {
+      if (interval) clearInterval(interval);
+      saver.dispose();
+      engine?.dispose();
+    },
+  });
+}

@@ -1,0 +1,45 @@
+/** Notifications for live changes that concern me: help that reaches me, a role given to me. */
+import { helpTargets } from '../store/helpRules.ts';
+import type { StoreCtx } from '../store/context.ts';
+import type { WarRoomState } from '../store/types.ts';
+import type { CommittedOp } from '../../shared/ops.ts';
+import { memberName } from '../../shared/reducer.ts';
+
+export function notifyForOps(s: WarRoomState, ctx: StoreCtx, ops: readonly CommittedOp[]): void {
+  const platform = ctx.platform;
+  const state = s.committed;
+  const me = s.prefs.clientId;
+  if (!platform || !state || !s.prefs.notifications) return;
+  const skills = state.members[me]?.skills ?? s.prefs.skills;
+  for (const op of ops) {
+    if (op.actorId === me) continue;
+    let title: string | null = null;
+    let body = '';
+    switch (op.type) {
+      case 'help.ask':
+      case 'help.escalate': {
+        const h = state.help[op.payload.helpId];
+        if (!h || h.status !== 'open' || !helpTargets(h, me, skills)) break;
+        title = `${h.urgency === 'now' ? 'Help needed now' : 'Help requested'}: ${state.title}`;
+        body = `${memberName(state, h.askedBy)}: ${h.text}`;
+        break;
+      }
+      case 'incident.role':
+        if (op.payload.memberId === me) {
+          title = `You are now ${op.payload.role}`;
+          body = `${memberName(state, op.actorId)} gave you the ${op.payload.role} role in ${state.title}.`;
+        }
+        break;
+      case 'task.add':
+      case 'task.update':
+        if (op.payload.assigneeId === me) {
+          title = 'A task was assigned to you';
+          body = state.tasks[op.payload.taskId]?.title ?? '';
+        }
+        break;
+      default:
+        break;
+    }
+    if (title) void platform.notify({ title, body, incidentId: state.id }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,363 @@
+/**
+ * The sync engine: join with the last seq, fold what the server sends, resend the outbox in order,
+ * and catch up on gaps. It owns no state of its own beyond per-connection bookkeeping; everything
+ * the UI sees is written into the store.
+ */
+import type { ErrorCode, Refusal } from '../../shared/errors.ts';
+import type { CommittedOp, Op } from '../../shared/ops.ts';
+import { apply } from '../../shared/reducer.ts';
+import { incidentKey } from '../persistence/persistence.ts';
+import { summarizeState } from '../persistence/persistence.ts';
+import type { StoreApi } from 'zustand/vanilla';
+import { summarizeSince } from '../store/awaySummary.ts';
+import type { EngineHandle, StoreCtx } from '../store/context.ts';
+import { markSeen } from '../store/preferencesSlice.ts';
+import type { LastSeen, WarRoomState } from '../store/types.ts';
+import { computeView } from '../store/view.ts';
+import { parseJoinResult, parseSummaries, type ParsedJoin } from './inbound.ts';
+import { notifyForOps } from './notify.ts';
+import { CATCH_UP_AFTER_ACK_MS, MARK_SEEN_DEBOUNCE_MS, MAX_SUBMIT_ATTEMPTS, SUBMIT_RETRY_DELAY_MS } from './syncConstants.ts';
+import type { TransportStatus } from './transport.ts';
+
+export interface SyncEngine extends EngineHandle {
+  /** Joins (or catches up) the open incident now, if connected. */
+  join(): Promise<void>;
+  /** Sends the outbox in order, if live. Resolves when the pass ends. */
+  flush(): Promise<void>;
+  /** Resolves once no join or flush is running (for tests and shutdown). */
+  idle(): Promise<void>;
+  dispose(): void;
+}
+
+/** Refusals that mean "not now" rather than "no": the op stays queued. */
+const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['TIMEOUT', 'SERVER_UNREACHABLE', 'RATE_LIMITED', 'NOT_JOINED', 'INTERNAL']);
+
+export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): SyncEngine {
+  const { transport } = ctx;
+  const get = api.getState;
+  const set = (p: Partial<WarRoomState>) => api.setState(p);
+  /** Bumped when the open incident or the connection changes; stale async work checks it. */
+  let epoch = 0;
+  let joining: Promise<void> | null = null;
+  let joinAgain = false;
+  let flushing: Promise<void> | null = null;
+  let flushAgain = false;
+  let joinedOnce = false;
+  let awayBase: LastSeen | undefined;
+  const acked = new Map<string, number>();
+  const attempts = new Map<string, number>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let seenTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
+  const connected = () => transport.status.kind === 'connected';
+  const key = () => incidentKey(get().prefs.serverUrl ?? '', get().incidentId ?? '');
+
+  function markSeenSoon() {
+    if (seenTimer) return;
+    seenTimer = setTimeout(() => {
+      seenTimer = null;
+      const s = get();
+      if (s.incidentId && s.committed && s.syncPhase === 'live') markSeen(get, set, ctx, key(), { seq: s.headSeq, at: s.committed.updatedAt });
+    }, MARK_SEEN_DEBOUNCE_MS);
+  }
+
+  /** Removes ops from the outbox (acked or refused) and recomputes the view. */
+  function dropFromOutbox(opIds: ReadonlySet<string>) {
+    const s = get();
+    const outbox = s.outbox.filter((o) => !opIds.has(o.opId));
+    if (outbox.length === s.outbox.length) return;
+    for (const id of opIds) acked.delete(id);
+    set({ outbox, view: computeView(s.committed, s.headSeq, outbox) });
+    void ctx.saver.saveNow();
+  }
+
+  /** Folds committed ops in seq order; duplicates are skipped, a gap or a divergence triggers recovery. */
+  function fold(ops: readonly CommittedOp[], live: boolean) {
+    const s = get();
+    let committed = s.committed;
+    let head = s.headSeq;
+    let outbox = s.outbox;
+    let gap = false;
+    let diverged: Refusal | null = null;
+    const folded: CommittedOp[] = [];
+    for (const op of ops) {
+      if (op.seq <= head) continue;
+      if (op.seq !== head + 1) {
+        gap = true;
+        break;
+      }
+      const r = apply(committed, op);
+      if (!r.ok) {
+        diverged = r;
+        break;
+      }
+      committed = r.state;
+      head = op.seq;
+      folded.push(op);
+      if (outbox.length > 0) {
+        const i = outbox.findIndex((o) => o.opId === op.opId);
+        if (i >= 0) {
+          outbox = outbox.slice(0, i).concat(outbox.slice(i + 1));
+          acked.delete(op.opId);
+          attempts.delete(op.opId);
+        }
+      }
+    }
+    if (folded.length > 0) {
+      set({ committed, headSeq: head, outbox, view: computeView(committed, head, outbox) });
+      if (committed) set({ incidents: { ...get().incidents, [committed.id]: { ...summarizeState(committed), online: get().incidents[committed.id]?.online ?? 0 } } });
+      if (outbox !== s.outbox) void ctx.saver.saveNow();
+      else ctx.saver.schedule();
+      if (live) {
+        markSeenSoon();
+        notifyForOps(get(), ctx, folded);
+      }
+    }
+    if (diverged) {
+      get().pushNotice({ kind: 'error', code: null, opType: null,
+        message: `This device's copy of the incident disagreed with the server (${diverged.message}); it is being reloaded from the server. Your unsent changes are kept.` });
+      set({ committed: null, headSeq: 0, view: computeView(null, 0, get().outbox) });
+      void join();
+    } else if (gap) {
+      void join();
+    }
+  }
+
+  function applyJoin(j: ParsedJoin, myEpoch: number) {
+    if (myEpoch !== epoch) return;
+    if (j.snapshot && j.snapshot.seq > get().headSeq) {
+      const s = get();
+      set({ committed: j.snapshot.state, headSeq: j.snapshot.seq, view: computeView(j.snapshot.state, j.snapshot.seq, s.outbox) });
+      ctx.saver.schedule();
+    }
+    fold(j.ops, false);
+    set({ access: j.access, syncPhase: 'live' });
+    if (!joinedOnce) {
+      joinedOnce = true;
+      const s = get();
+      const me = s.prefs.clientId;
+      if (s.committed) {
+        set({ awaySummary: summarizeSince(s.committed, awayBase, { id: me, skills: s.committed.members[me]?.skills ?? s.prefs.skills }) });
+        markSeen(get, set, ctx, key(), { seq: s.headSeq, at: s.committed.updatedAt });
+      }
+      const joinQueued = s.outbox.some((o) => o.type === 'member.join');
+      if (j.access !== 'viewer' && s.view && !s.view.members[me] && !joinQueued) get().joinAsMember();
+    }
+  }
+
+  async function doJoin(myEpoch: number) {
+    const s = get();
+    const incidentId = s.incidentId;
+    if (!incidentId || !connected()) return;
+    if (!joinedOnce) set({ syncPhase: 'joining' });
+    const first = s.outbox[0];
+    if (s.committed === null && s.headSeq === 0 && first?.type === 'incident.create' && !acked.has(first.opId)) {
+      const res = await transport.request('incident:create', first);
+      if (myEpoch !== epoch) return;
+      if (!res.ok) {
+        if (TRANSIENT.has(res.code)) return;
+        get().pushNotice({ kind: 'refused', code: res.code, opType: 'incident.create', message: res.message });
+        set({ outbox: [], view: null });
+        get().closeIncident();
+        return;
+      }
+      acked.set(first.opId, res.seq);
+    }
+    const res = await transport.request('incident:join', { incidentId, sinceSeq: get().headSeq });
+    if (myEpoch !== epoch) return;
+    if (!res.ok) {
+      if (res.code === 'INCIDENT_NOT_FOUND') set({ syncPhase: 'not-found' });
+      else if (res.code === 'FORBIDDEN_INCIDENT' || res.code === 'AUTH_INVALID') set({ syncPhase: 'forbidden' });
+      if (!TRANSIENT.has(res.code)) get().pushNotice({ kind: 'error', code: res.code, opType: null, message: res.message });
+      return;
+    }
+    const parsed = parseJoinResult(res, incidentId);
+    if (!parsed.ok) {
+      get().pushNotice({ kind: 'error', code: 'INVALID_OP', opType: null, message: parsed.message });
+      return;
+    }
+    applyJoin(parsed.value, myEpoch);
+  }
+
+  /** One join at a time; a request during one runs another right after (with the then-current epoch). */
+  function join(): Promise<void> {
+    if (joining) {
+      joinAgain = true;
+      return joining;
+    }
+    joining = (async () => {
+      do {
+        joinAgain = false;
+        await doJoin(epoch);
+      } while (joinAgain);
+    })().finally(() => {
+      joining = null;
+      if (get().syncPhase === 'live') void flush();
+    });
+    return joining;
+  }
+
+  function refused(op: Op, res: Refusal) {
+    dropFromOutbox(new Set([op.opId]));
+    // Escalations race between clients by design; a refusal only means someone got there first.
+    if (op.type !== 'help.escalate') get().pushNotice({ kind: 'refused', code: res.code, opType: op.type, message: res.message });
+  }
+
+  async function doFlush(myEpoch: number) {
+    for (;;) {
+      if (myEpoch !== epoch || !connected() || get().syncPhase !== 'live') return;
+      const op = get().outbox.find((o) => !acked.has(o.opId));
+      if (!op) return;
+      const res = await transport.request('op:submit', op);
+      if (myEpoch !== epoch) return;
+      if (res.ok) {
+        if (res.seq <= get().headSeq) dropFromOutbox(new Set([op.opId]));
+        else {
+          acked.set(op.opId, res.seq);
+          later(CATCH_UP_AFTER_ACK_MS, () => {
+            if (myEpoch === epoch && get().headSeq < res.seq) void join();
+          });
+        }
+        continue;
+      }
+      if (!TRANSIENT.has(res.code)) {
+        refused(op, res);
+        continue;
+      }
+      if (res.code === 'SERVER_UNREACHABLE') return;
+      if (res.code === 'NOT_JOINED') {
+        void join();
+        return;
+      }
+      const n = (attempts.get(op.opId) ?? 0) + 1;
+      attempts.set(op.opId, n);
+      if (res.code === 'INTERNAL' && n >= MAX_SUBMIT_ATTEMPTS) {
+        refused(op, res);
+        continue;
+      }
+      later(SUBMIT_RETRY_DELAY_MS, () => {
+        if (myEpoch === epoch) void flush();
+      });
+      return;
+    }
+  }
+
+  /** One flush at a time, so ops leave in outbox order. */
+  function flush(): Promise<void> {
+    if (flushing) {
+      flushAgain = true;
+      return flushing;
+    }
+    flushing = (async () => {
+      do {
+        flushAgain = false;
+        await doFlush(epoch);
+      } while (flushAgain);
+    })().finally(() => {
+      flushing = null;
+    });
+    return flushing;
+  }
+
+  function onStatus(status: TransportStatus) {
+    const was = get().connection.kind;
+    const lastConnectionError = status.kind === 'refused' ? status.message
+      : status.kind === 'reconnecting' ? status.lastError ?? get().lastConnectionError : get().lastConnectionError;
+    set({ connection: status, lastConnectionError: status.kind === 'connected' ? null : lastConnectionError });
+    if (status.kind === 'connected' && was !== 'connected') {
+      epoch++;
+      acked.clear();
+      attempts.clear();
+      void refreshIncidents();
+      void join();
+    } else if (status.kind !== 'connected' && was === 'connected') {
+      epoch++;
+      if (get().syncPhase === 'live' || get().syncPhase === 'joining') set({ syncPhase: 'local' });
+      set({ presence: {} });
+    }
+  }
+
+  async function refreshIncidents() {
+    const serverUrl = get().prefs.serverUrl;
+    if (!serverUrl) return;
+    const local = await ctx.persistence.listIncidents(serverUrl).catch(() => []);
+    const merged = { ...get().incidents };
+    for (const l of local) if (l.summary && !merged[l.incidentId]) merged[l.incidentId] = l.summary;
+    if (!connected()) {
+      set({ incidents: merged, incidentsLoaded: true });
+      return;
+    }
+    const res = await transport.request('incident:list');
+    if (!res.ok) {
+      set({ incidents: merged, incidentsLoaded: true });
+      return;
+    }
+    for (const summary of parseSummaries(res.incidents)) merged[summary.id] = summary;
+    set({ incidents: merged, incidentsLoaded: true });
+  }
+
+  const unsubs = [
+    transport.onStatus(onStatus),
+    transport.onOp((op) => {
+      if (op.incidentId !== get().incidentId) return;
+      const s = get();
+      if (op.seq <= s.headSeq) return;
+      if (op.seq > s.headSeq + 1 || joining) {
+        // A gap: the join (running or new) brings everything up to the head.
+        if (!joining || op.seq > s.headSeq + 1) void join();
+        if (op.seq > s.headSeq + 1) return;
+      }
+      fold([op], s.syncPhase === 'live');
+    }),
+    transport.onPresence((p) => {
+      if (p.incidentId !== get().incidentId) return;
+      set({ presence: Object.fromEntries(p.members.map((m) => [m.clientId, m])) });
+    }),
+    transport.onSummary((summary) => {
+      set({ incidents: { ...get().incidents, [summary.id]: summary } });
+    }),
+  ];
+
+  return {
+    incidentChanged() {
+      epoch++;
+      acked.clear();
+      attempts.clear();
+      joinedOnce = false;
+      const s = get();
+      awayBase = s.incidentId ? s.prefs.lastSeen[key()] : undefined;
+      if (s.incidentId && connected()) void join();
+    },
+    kick() {
+      if (connected() && get().syncPhase === 'live') void flush();
+    },
+    connect(serverUrl, token) {
+      transport.connect(serverUrl, { token, clientId: get().prefs.clientId });
+    },
+    disconnect() {
+      transport.disconnect();
+    },
+    refreshIncidents,
+    leave(incidentId) {
+      if (connected()) void transport.request('incident:leave', { incidentId });
+    },
+    join,
+    flush,
+    async idle() {
+      while (joining || flushing) await (joining ?? flushing);
+    },
+    dispose() {
+      epoch++;
+      for (const u of unsubs) u();
+      for (const t of timers) clearTimeout(t);
+      if (seenTimer) clearTimeout(seenTimer);
+    },
+  };
+}
