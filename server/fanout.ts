@@ -62,16 +62,26 @@ export async function attachFanout(io: Server, options: FanoutOptions): Promise<
   }
 }
 
-/** Closes the adapter once: io.close() closes it too, and a second close on ended connections would throw. */
-function closeAdapterOnce(io: Server): void {
+/**
+ * Makes the main namespace adapter's close run once, whoever calls it first: io.close() closes it,
+ * and so does our close; a second close on ended connections would reject unhandled.
+ * Only "/" is wrapped: War Room uses no other namespace.
+ */
+function closeAdapterOnce(io: Server): () => void {
   const adapter = io.of('/').adapter as { close(): unknown };
-  const close = adapter.close.bind(adapter);
-  adapter.close = () => undefined;
-  try {
-    void Promise.resolve(close()).catch(() => undefined);
-  } catch {
-    // The adapter's connections are already gone; nothing left to release.
-  }
+  const original = adapter.close.bind(adapter);
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    try {
+      void Promise.resolve(original()).catch(() => undefined);
+    } catch {
+      // The adapter's connections are already gone; nothing left to release.
+    }
+  };
+  adapter.close = close;
+  return close;
 }
 
 function onceOnly(fn: () => Promise<void>): CloseFanout {
@@ -84,11 +94,11 @@ async function attachRedis(io: Server, url: string, key: string, onError: (err: 
   const sub = pub.duplicate();
   pub.on('error', onError);
   sub.on('error', onError);
-  let installed = false;
+  let closeAdapter: () => void = () => undefined;
   try {
     await Promise.all([pub.connect(), sub.connect()]);
     io.adapter(createRedisAdapter(pub, sub, { key }));
-    installed = true;
+    closeAdapter = closeAdapterOnce(io);
     // The adapter subscribes without telling us when; its per-node response channel is ours alone.
     const adapter = io.of('/').adapter as unknown as { uid: string };
     const channel = `${key}-response#/#${adapter.uid}#`;
@@ -97,12 +107,12 @@ async function attachRedis(io: Server, url: string, key: string, onError: (err: 
       return Number(counts[1]) > 0;
     });
   } catch (e) {
-    if (installed) closeAdapterOnce(io);
+    closeAdapter();
     await Promise.allSettled([pub.close(), sub.close()]);
     throw e;
   }
   return onceOnly(async () => {
-    closeAdapterOnce(io);
+    closeAdapter();
     await Promise.allSettled([pub.close(), sub.close()]);
   });
 }
@@ -112,7 +122,7 @@ async function attachPostgres(io: Server, url: string, channelPrefix: string, on
   const applicationName = `warroom-fanout-${randomBytes(6).toString('hex')}`;
   const pool = new pg.Pool({ connectionString: url, max: 4, application_name: applicationName });
   pool.on('error', onError);
-  let installed = false;
+  let closeAdapter: () => void = () => undefined;
   try {
     await pool.query(`CREATE TABLE IF NOT EXISTS ${ATTACHMENTS_TABLE} (
       id BIGSERIAL UNIQUE, created_at TIMESTAMPTZ DEFAULT NOW(), payload BYTEA)`).catch(async (e: unknown) => {
@@ -121,7 +131,7 @@ async function attachPostgres(io: Server, url: string, channelPrefix: string, on
       if (!exists.rows[0]?.t) throw e;
     });
     io.adapter(createPostgresAdapter(pool, { channelPrefix, tableName: ATTACHMENTS_TABLE, errorHandler: onError }));
-    installed = true;
+    closeAdapter = closeAdapterOnce(io);
     await waitFor('the PostgreSQL LISTEN', async () => {
       const r = await pool.query(
         `SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN %'`,
@@ -130,12 +140,12 @@ async function attachPostgres(io: Server, url: string, channelPrefix: string, on
       return (r.rowCount ?? 0) > 0;
     });
   } catch (e) {
-    if (installed) closeAdapterOnce(io);
+    closeAdapter();
     await pool.end().catch(() => undefined);
     throw e;
   }
   return onceOnly(async () => {
-    closeAdapterOnce(io);
+    closeAdapter();
     // The adapter's goodbye message is still in flight on the pool; let it finish before ending it.
     await new Promise((r) => setTimeout(r, 50));
     await pool.end().catch(() => undefined);
