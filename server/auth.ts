@@ -82,11 +82,12 @@ export function connectRefusal(code: ErrorCode, detail?: string): ConnectRefusal
   return { code, message: detail ? `${base} (${detail})` : base, serverProtocol: PROTOCOL_VERSION };
 }
 
-const handshakeSchema = z.object({
+// Only the token's type is fixed here: protocol and clientId get their own, more specific answers below.
+const handshakeSchema = z.looseObject({
   token: z.string().optional(),
-  protocol: z.unknown(),
-  clientId: z.unknown(),
-}).passthrough();
+  protocol: z.unknown().optional(),
+  clientId: z.unknown().optional(),
+});
 
 export type HandshakeCheck =
   | { ok: true; clientId: string; claims: TokenClaims }
@@ -99,8 +100,10 @@ export type HandshakeCheck =
 export function checkHandshake(secret: string, auth: unknown): HandshakeCheck {
   const fail = (code: ErrorCode, detail?: string): HandshakeCheck => ({ ok: false, refusal: connectRefusal(code, detail) });
   const parsed = handshakeSchema.safeParse(auth ?? {});
-  if (!parsed.success) return fail('AUTH_MISSING');
+  if (!parsed.success) return fail('AUTH_INVALID', 'the handshake auth must be { token, protocol, clientId }');
   const { token, protocol, clientId } = parsed.data;
+  // No token and no version at all is someone without an invite, not an old app.
+  if (!token && protocol === undefined) return fail('AUTH_MISSING');
   if (protocol !== PROTOCOL_VERSION) {
     const theirs = typeof protocol === 'number' ? `this app speaks protocol ${protocol}` : 'this app sent no protocol version';
     return fail('PROTOCOL_UNSUPPORTED', `the server speaks protocol ${PROTOCOL_VERSION}; ${theirs}`);
