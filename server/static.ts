@@ -78,8 +78,8 @@ export function createStaticHandler(root: string) {
       return;
     }
     let file = await resolveStatic(root, pathname);
-    // Client-side routes (no extension) get the app shell; anything else missing is a 404.
-    if (!file && extname(pathname) === '' && !pathname.includes('..') && !pathname.includes('%')) file = await resolveStatic(root, '/index.html');
+    // Plain client-side routes (/incident/x) get the app shell; anything else missing is a 404.
+    if (!file && /^[A-Za-z0-9_/-]*$/.test(pathname)) file = await resolveStatic(root, '/index.html');
     if (!file) {
       send(res, 404, 'text/plain; charset=utf-8', 'Not found\n', head);
       return;
