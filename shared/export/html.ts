@@ -163,10 +163,13 @@ export function formatHtml(state: IncidentState, options: ExportOptions): string
 
   out.push('<section id="help"><h2>Help requests</h2>');
   out.push(rep.help.length === 0 ? '<p class="empty">No one was asked for help.</p>' : table('help',
-    ['Asked (UTC)', 'By', 'Asked of', 'Urgency', 'Request', 'Acknowledged by', 'Time to acknowledge', 'Outcome'],
+    [['Asked (UTC)', 'asked'], 'Request', ['Asked of', 'of'], ['Acknowledged', 'ack'], ['Outcome', 'outcome']],
     rep.help.map((h) => [
-      td(esc(utc(h.help.askedAt)), 'time'), td(esc(h.askedBy)), td(esc(h.askedOf)), td(esc(h.help.urgency)),
-      td(`${esc(h.help.text)}${h.unsynced ? ` ${badge('unsynced', 'unsynced')}` : ''}`), td(esc(h.ackBy ?? '—')), td(esc(h.timeToAck)), td(esc(h.outcome)),
+      td(`${esc(utc(h.help.askedAt))}<br><span class="muted">${esc(h.askedBy)}, urgency ${esc(h.help.urgency)}</span>`),
+      td(`<span class="text">${esc(h.help.text)}</span>${h.unsynced ? ` ${badge('unsynced', 'unsynced')}` : ''}`),
+      td(esc(h.askedOf)),
+      td(h.ackBy ? `${esc(h.ackBy)}<br><span class="muted">after ${esc(h.timeToAck)}</span>` : esc(h.timeToAck)),
+      td(esc(h.outcome)),
     ])));
   out.push('</section>');
 

@@ -27,6 +27,12 @@ table.timeline { table-layout: fixed; }
 table.timeline th.time { width: 6.5em; }
 table.timeline th.who { width: 9.5em; }
 table.timeline th.kind { width: 5.5em; }
+table.help { table-layout: fixed; }
+table.help th.asked { width: 11em; }
+table.help th.of { width: 10em; }
+table.help th.ack { width: 8.5em; }
+table.help th.outcome { width: 10.5em; }
+table.roles { width: auto; min-width: 60%; }
 td.time { white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.who { overflow-wrap: anywhere; }
 td.kind { color: var(--muted); white-space: nowrap; }
