@@ -12,9 +12,9 @@ export interface AwaySummary {
   sinceAt: number;
   /** Notes, updates, decisions and actions written by others. */
   newEntries: TimelineEntry[];
-  /** Status, severity, role, cadence and join changes (system entries). */
+  /** Status, severity, role, cadence and join changes (system entries) made by others. */
   changes: TimelineEntry[];
-  /** Tasks assigned to me, not done, created or changed since. */
+  /** Open tasks assigned to me since (compared with the ones I had then). */
   tasksForMe: Task[];
   /** Open help requests that reach me, whenever they were asked. */
   helpForMe: HelpRequest[];
@@ -22,6 +22,15 @@ export interface AwaySummary {
 }
 
 const USER_KINDS = new Set(['note', 'update', 'decision', 'action']);
+
+export function myOpenTasks(state: IncidentState, me: string): Task[] {
+  return Object.values(state.tasks).filter((t) => t.assigneeId === me && t.deletedAt === null && t.column !== 'done');
+}
+
+/** What to remember when this member has looked at the incident. */
+export function seenMark(state: IncidentState, me: string): LastSeen {
+  return { seq: state.headSeq, at: state.updatedAt, myTaskIds: myOpenTasks(state, me).map((t) => t.id) };
+}
 
 /** Null when nothing changed or this member never looked before (their first visit shows everything anyway). */
 export function summarizeSince(state: IncidentState, since: LastSeen | undefined, me: { id: string; skills: readonly string[] }): AwaySummary | null {
@@ -32,12 +41,12 @@ export function summarizeSince(state: IncidentState, since: LastSeen | undefined
     if (e.seq <= since.seq || e.deletedAt !== null) continue;
     if (USER_KINDS.has(e.kind)) {
       if (e.authorId !== me.id) newEntries.push(e);
-    } else if (e.kind !== 'help') {
+    } else if (e.kind !== 'help' && e.authorId !== me.id) {
       changes.push(e);
     }
   }
-  const tasksForMe = Object.values(state.tasks).filter((t) =>
-    t.assigneeId === me.id && t.deletedAt === null && t.column !== 'done' && t.updatedAt > since.at);
+  const known = since.myTaskIds ? new Set(since.myTaskIds) : null;
+  const tasksForMe = myOpenTasks(state, me.id).filter((t) => (known ? !known.has(t.id) : t.updatedAt > since.at));
   const helpForMe = Object.values(state.help).filter((h) => h.status === 'open' && helpTargets(h, me.id, me.skills));
   const total = newEntries.length + changes.length + tasksForMe.length + helpForMe.length;
   return total === 0 ? null : { sinceSeq: since.seq, sinceAt: since.at, newEntries, changes, tasksForMe, helpForMe, total };

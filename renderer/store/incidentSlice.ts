@@ -3,6 +3,9 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { StoreCtx } from './context.ts';
 import type { IncidentSlice, WarRoomState } from './types.ts';
 import { computeView } from './view.ts';
+import { markSeen } from './preferencesSlice.ts';
+import { seenMark } from './awaySummary.ts';
+import { incidentKey } from '../persistence/persistence.ts';
 
 export type { IncidentSlice, SyncPhase } from './types.ts';
 
@@ -33,8 +36,9 @@ export const createIncidentSlice = (ctx: StoreCtx): StateCreator<WarRoomState, [
     ctx.engine.incidentChanged();
   },
   closeIncident() {
-    const { incidentId } = get();
+    const { incidentId, committed, headSeq, syncPhase, prefs } = get();
     if (!incidentId) return;
+    if (committed && syncPhase === 'live') markSeen(get, set, ctx, incidentKey(prefs.serverUrl ?? '', incidentId), seenMark(committed, prefs.clientId));
     // Write what we have before forgetting it (snapshots the record synchronously).
     void ctx.saver.saveNow();
     ctx.engine.leave(incidentId);

@@ -23,7 +23,7 @@ const storedPrefsSchema = z.object({
   helpEscalateAfterMin: z.number().int().min(1).max(24 * 60).catch(HELP_ESCALATE_AFTER_MIN),
   notifications: z.boolean().catch(true),
   lastIncidentId: z.string().nullable().catch(null),
-  lastSeen: z.record(z.string(), z.object({ seq: z.number().int().min(0), at: z.number() })).catch({}),
+  lastSeen: z.record(z.string(), z.object({ seq: z.number().int().min(0), at: z.number(), myTaskIds: z.array(z.string()).max(1_000).optional() })).catch({}),
 });
 
 export function systemTimeZone(): string {

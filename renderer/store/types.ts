@@ -185,6 +185,8 @@ export interface LastSeen {
   seq: number;
   /** Server time of that seq (UTC ms). */
   at: number;
+  /** Open tasks assigned to me then, so newly assigned ones stand out (tasks carry no seq). */
+  myTaskIds?: string[];
 }
 
 export interface Preferences {

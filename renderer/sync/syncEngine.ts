@@ -9,7 +9,7 @@ import { apply } from '../../shared/reducer.ts';
 import { incidentKey } from '../persistence/persistence.ts';
 import { summarizeState } from '../persistence/persistence.ts';
 import type { StoreApi } from 'zustand/vanilla';
-import { summarizeSince } from '../store/awaySummary.ts';
+import { seenMark, summarizeSince } from '../store/awaySummary.ts';
 import type { EngineHandle, StoreCtx } from '../store/context.ts';
 import { markSeen } from '../store/preferencesSlice.ts';
 import type { LastSeen, WarRoomState } from '../store/types.ts';
@@ -64,7 +64,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     seenTimer = setTimeout(() => {
       seenTimer = null;
       const s = get();
-      if (s.incidentId && s.committed && s.syncPhase === 'live') markSeen(get, set, ctx, key(), { seq: s.headSeq, at: s.committed.updatedAt });
+      if (s.incidentId && s.committed && s.syncPhase === 'live') markSeen(get, set, ctx, key(), seenMark(s.committed, s.prefs.clientId));
     }, MARK_SEEN_DEBOUNCE_MS);
   }
 
@@ -145,7 +145,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       const me = s.prefs.clientId;
       if (s.committed) {
         set({ awaySummary: summarizeSince(s.committed, awayBase, { id: me, skills: s.committed.members[me]?.skills ?? s.prefs.skills }) });
-        markSeen(get, set, ctx, key(), { seq: s.headSeq, at: s.committed.updatedAt });
+        markSeen(get, set, ctx, key(), seenMark(s.committed, s.prefs.clientId));
       }
       const joinQueued = s.outbox.some((o) => o.type === 'member.join');
       if (j.access !== 'viewer' && s.view && !s.view.members[me] && !joinQueued) get().joinAsMember();
