@@ -56,6 +56,12 @@ describe('multi-client sync', () => {
     expect(hashes[0]).toBe(stateHash(server.incidentState('inc-1')));
     expect(folds.every((f) => f.gaps === 0)).toBe(true);
     expect(folds[0]!.state!.timeline.filter((e) => e.kind === 'note')).toHaveLength(45);
+    // Group commit: ops that arrived together shared a transaction (fewer batches than ops).
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const batches = Number(/^warroom_commit_batch_ops_count (\d+)$/m.exec(metrics)?.[1]);
+    const batched = Number(/^warroom_commit_batch_ops_sum (\d+)$/m.exec(metrics)?.[1]);
+    expect(batched).toBe(52);
+    expect(batches).toBeLessThan(batched);
   });
 
   it('a late joiner gets the full state, and a rejoin with sinceSeq gets exactly the missing ops', async () => {
