@@ -36,7 +36,7 @@ export const createIncidentSlice = (ctx: StoreCtx): StateCreator<WarRoomState, [
     ctx.engine.incidentChanged();
   },
   closeIncident() {
-    const { incidentId, committed, headSeq, syncPhase, prefs } = get();
+    const { incidentId, committed, syncPhase, prefs } = get();
     if (!incidentId) return;
     if (committed && syncPhase === 'live') markSeen(get, set, ctx, incidentKey(prefs.serverUrl ?? '', incidentId), seenMark(committed, prefs.clientId));
     // Write what we have before forgetting it (snapshots the record synchronously).
