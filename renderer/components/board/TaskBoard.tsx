@@ -167,7 +167,7 @@ export function TaskBoard({ tasks, members, canEdit, callbacks, newTaskRef }: Pr
         </div>
       </DndContext>
       <div className="row" style={{ marginTop: 6 }}>
-        <label className="inline faint"><input type="checkbox" data-testid="board-show-deleted" checked={showDeleted} onChange={(e) => setShowDeleted(e.target.checked)} /> show deleted</label>
+        <label className="inline faint" style={{ whiteSpace: 'nowrap' }}><input type="checkbox" data-testid="board-show-deleted" checked={showDeleted} onChange={(e) => setShowDeleted(e.target.checked)} /> show deleted</label>
         <span className="faint">Focus a card: arrows move focus, Shift+arrows move the task, f flags follow-up, x deletes.</span>
       </div>
       <div className="visually-hidden" aria-live="polite">{announce}</div>

@@ -96,7 +96,7 @@ export const IncidentHeader = memo(function IncidentHeader(p: Props) {
           </label>
         ))}
         <label className="role inline">
-          <span className="role-name">Updates every</span>
+          <span className="role-name" style={{ textTransform: 'none' }}>Updates every</span>
           <select aria-label="Update cadence" data-testid="cadence" value={String(inc.cadenceMin)} disabled={!p.canEdit}
             onChange={(e) => p.onCadence(Number(e.target.value))}>
             {[...new Set([...CADENCES, inc.cadenceMin])].sort((a, b) => a - b).map((m) => <option key={m} value={m}>{m} min</option>)}

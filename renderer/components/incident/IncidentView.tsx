@@ -1,0 +1,93 @@
+import { useRef, useState } from 'react';
+import type { UserEntryKind } from '../../../shared/model.ts';
+import { selectCanEdit, selectMembers } from '../../store/index.ts';
+import { useShortcuts } from '../../hooks/useShortcuts.ts';
+import { useWarRoom, useWarRoomStore } from '../../hooks/useWarRoom.ts';
+import { HelpOverlay } from '../common/HelpOverlay.tsx';
+import { AskHelpDialog } from '../help/AskHelpDialog.tsx';
+import { BannersContainer } from './BannersContainer.tsx';
+import { HeaderContainer } from './HeaderContainer.tsx';
+import { SidePanels, useOnlineIds, type SideTab } from './SidePanels.tsx';
+import { TimelineContainer } from './TimelineContainer.tsx';
+import { report } from './report.ts';
+
+type Overlay = { kind: 'none' } | { kind: 'help' } | { kind: 'ask'; memberIds: string[] };
+
+interface Props {
+  onExport?: () => void;
+  exportAvailable: boolean;
+}
+
+/** The war-room screen: header, banners and timeline in the middle, board / roster / help on the right. */
+export function IncidentView({ onExport, exportAvailable }: Props) {
+  const store = useWarRoomStore();
+  const phase = useWarRoom((s) => s.syncPhase);
+  const hasView = useWarRoom((s) => s.view !== null);
+  const canEdit = useWarRoom(selectCanEdit);
+  const members = useWarRoom(selectMembers);
+  const meId = useWarRoom((s) => s.prefs.clientId);
+  const online = useOnlineIds();
+  const [tab, setTab] = useState<SideTab>('board');
+  const [overlay, setOverlay] = useState<Overlay>({ kind: 'none' });
+  const [kind, setKind] = useState<UserEntryKind>('note');
+  const composerRef = useRef<HTMLInputElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const statusRef = useRef<HTMLSelectElement>(null);
+  const newTaskRef = useRef<HTMLInputElement>(null);
+
+  const focusSoon = (ref: { current: HTMLElement | null }) => requestAnimationFrame(() => ref.current?.focus());
+  const back = () => store.getState().closeIncident();
+  const ask = (memberIds: string[] = []) => { if (canEdit) setOverlay({ kind: 'ask', memberIds }); };
+
+  useShortcuts({
+    n: () => composerRef.current?.focus(),
+    t: () => { setTab('board'); focusSoon(newTaskRef); },
+    a: () => ask(),
+    u: () => store.getState().toggleUtc(),
+    '/': () => searchRef.current?.focus(),
+    'mod+k': () => searchRef.current?.focus(),
+    e: () => onExport?.(),
+    s: () => statusRef.current?.focus(),
+    '1': () => setTab('board'),
+    '2': () => setTab('roster'),
+    '3': () => setTab('help'),
+    i: back,
+    '?': () => setOverlay({ kind: 'help' }),
+    Escape: () => (document.activeElement as HTMLElement | null)?.blur(),
+  });
+
+  if (!hasView) {
+    const text = phase === 'not-found' ? 'This incident does not exist on this server.'
+      : phase === 'forbidden' ? 'Your invite does not give access to this incident.'
+      : 'Loading the incident…';
+    return (
+      <div className="screen-center" data-testid="incident-loading">
+        <div className="card"><p>{text}</p><button onClick={back}>Back to incidents</button></div>
+      </div>
+    );
+  }
+
+  return (
+    <div className="incident" data-testid="incident-view" data-sync-phase={phase}>
+      <HeaderContainer statusRef={statusRef} onBack={back} onExport={exportAvailable ? onExport : undefined} onHelp={() => setOverlay({ kind: 'help' })} />
+      <div className="incident-body">
+        <main className="center">
+          <BannersContainer onWriteUpdate={() => { setKind('update'); composerRef.current?.focus(); }} />
+          <TimelineContainer composerRef={composerRef} searchRef={searchRef} kind={kind} onKind={setKind} />
+        </main>
+        <SidePanels tab={tab} onTab={setTab} newTaskRef={newTaskRef} onAsk={ask} />
+      </div>
+      {overlay.kind === 'help' && <HelpOverlay onClose={() => setOverlay({ kind: 'none' })} />}
+      {overlay.kind === 'ask' && (
+        <AskHelpDialog
+          members={members}
+          meId={meId}
+          online={online}
+          initialMemberIds={overlay.memberIds}
+          onAsk={(req) => report(store.getState().askHelp(req))}
+          onClose={() => setOverlay({ kind: 'none' })}
+        />
+      )}
+    </div>
+  );
+}

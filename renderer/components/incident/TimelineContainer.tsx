@@ -1,0 +1,107 @@
+import { useCallback, useMemo, useState, type Ref, type RefObject } from 'react';
+import type { UserEntryKind } from '../../../shared/model.ts';
+import { selectCanEdit, selectMembers, selectTimeline } from '../../store/index.ts';
+import { useWarRoom, useWarRoomStore } from '../../hooks/useWarRoom.ts';
+import { useShortcuts } from '../../hooks/useShortcuts.ts';
+import { pushToast } from '../../hooks/toasts.ts';
+import { Timeline, type TimelineCallbacks } from '../timeline/Timeline.tsx';
+import { TimelineFilters } from '../timeline/TimelineFilters.tsx';
+import { Composer } from '../timeline/Composer.tsx';
+import { EMPTY_FILTER, filterEntries, type TimelineFilter } from '../timeline/filter.ts';
+import { report } from './report.ts';
+
+interface Props {
+  composerRef: RefObject<HTMLInputElement | null>;
+  searchRef: Ref<HTMLInputElement>;
+  kind: UserEntryKind;
+  onKind: (k: UserEntryKind) => void;
+}
+
+export function TimelineContainer({ composerRef, searchRef, kind, onKind }: Props) {
+  const store = useWarRoomStore();
+  const timeline = useWarRoom(selectTimeline);
+  const members = useWarRoom(selectMembers);
+  const canEdit = useWarRoom(selectCanEdit);
+  const utc = useWarRoom((s) => s.prefs.showUtc);
+  const zone = useWarRoom((s) => s.prefs.timeZone);
+  const [filter, setFilter] = useState<TimelineFilter>(EMPTY_FILTER);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const entries = useMemo(() => filterEntries(timeline, filter), [timeline, filter]);
+
+  const names = useMemo(() => new Map(members.map((m) => [m.id, m.name])), [members]);
+  const nameOf = useCallback((id: string) => names.get(id) ?? 'someone who left', [names]);
+
+  const callbacks = useMemo<TimelineCallbacks>(() => {
+    const a = () => store.getState();
+    return {
+      pin: (id, pinned) => report(a().pinEntry(id, pinned)),
+      edit: (id, text) => report(a().editEntry(id, text)),
+      remove: (id) => {
+        if (!report(a().deleteEntry(id))) return;
+        pushToast({ text: 'Entry deleted.', tone: 'info', action: { label: 'Undo', run: () => report(a().restoreEntry(id)) } });
+      },
+      restore: (id) => report(a().restoreEntry(id)),
+    };
+  }, [store]);
+
+  const selected = entries.find((e) => e.id === selectedId) ?? null;
+  const step = (d: 1 | -1) => {
+    if (entries.length === 0) return;
+    const at = selected ? entries.indexOf(selected) : d === 1 ? -1 : entries.length;
+    const next = entries[Math.max(0, Math.min(entries.length - 1, at + d))];
+    if (next) setSelectedId(next.id);
+  };
+  const userEntry = selected && ['note', 'update', 'decision', 'action'].includes(selected.kind) && selected.deletedAt === null;
+  useShortcuts({
+    j: () => step(1),
+    k: () => step(-1),
+    p: () => { if (selected && canEdit && selected.deletedAt === null) callbacks.pin(selected.id, !selected.pinned); },
+    x: () => { if (userEntry && canEdit) callbacks.remove(selected.id); },
+    Delete: () => { if (userEntry && canEdit) callbacks.remove(selected.id); },
+    Enter: (e) => {
+      if (e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement) return;
+      if (userEntry && canEdit) setEditingId(selected.id);
+    },
+  });
+
+  const post = (k: UserEntryKind, text: string, occurredAt: number | undefined) => {
+    if (report(store.getState().addEntry(k, text, occurredAt))) {
+      setFilter((f) => (f.search || f.kind !== 'all' || f.pinnedOnly || f.authorId ? EMPTY_FILTER : f));
+      if (k === 'update') onKind('note');
+    }
+  };
+
+  return (
+    <>
+      <TimelineFilters
+        filter={filter}
+        onChange={setFilter}
+        members={members}
+        utc={utc}
+        zone={zone}
+        onToggleUtc={() => store.getState().toggleUtc()}
+        searchRef={searchRef}
+        shown={entries.length}
+      />
+      <Timeline
+        entries={entries}
+        nameOf={nameOf}
+        canEdit={canEdit}
+        selectedId={selectedId}
+        onSelect={setSelectedId}
+        editingId={editingId}
+        onEditing={setEditingId}
+        callbacks={callbacks}
+      />
+      <Composer
+        ref={composerRef}
+        kind={kind}
+        onKind={onKind}
+        disabled={!canEdit}
+        onPost={post}
+        onTyping={(t) => store.getState().setTyping(t)}
+      />
+    </>
+  );
+}

@@ -1,0 +1,57 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { stateHash } from '../shared/hash.ts';
+import { getAppStore } from './store/app.ts';
+import { App } from './App.tsx';
+
+/**
+ * Entry point, in Electron and in a plain browser. An invite in the address (?token=…&incident=…)
+ * is taken out of the address bar at once (it is a credential) and used as soon as the member's
+ * name is known: straight away when remembered, otherwise after the connect screen asks for it.
+ */
+function takeInviteFromAddress(): string | null {
+  const url = new URL(location.href);
+  if (!url.searchParams.get('token')) return null;
+  const invite = url.href;
+  url.searchParams.delete('token');
+  url.searchParams.delete('incident');
+  history.replaceState(null, '', url.pathname + url.search + url.hash);
+  return invite;
+}
+
+const invite = takeInviteFromAddress();
+const store = getAppStore();
+let pending: string | null = invite;
+if (invite && store.getState().prefs.name.trim()) {
+  const r = store.getState().connect({ invite });
+  if (r.ok) pending = null;
+}
+
+// Test and support hooks: read-only views of local state (the member's own data, in their own browser).
+Object.defineProperties(window, {
+  __warroomStateHash: { configurable: true, get: () => { const c = store.getState().committed; return c ? stateHash(c) : null; } },
+  __warroom: {
+    configurable: true,
+    value: Object.freeze({
+      committed: () => store.getState().committed,
+      view: () => store.getState().view,
+      headSeq: () => store.getState().headSeq,
+      unsynced: () => store.getState().outbox.length,
+      connection: () => store.getState().connection.kind,
+    }),
+  },
+});
+
+// The offline shell: a reload during a network cut still opens the app (browser only; Electron loads from disk).
+if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
+  navigator.serviceWorker.register('./sw.js').then(
+    () => navigator.serviceWorker.ready.then(() => document.documentElement.setAttribute('data-offline-ready', 'true')),
+    (err: unknown) => console.warn('Offline shell unavailable:', err),
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App pendingInvite={pending} />
+  </StrictMode>,
+);
