@@ -31,6 +31,8 @@ describe('app:// protocol', () => {
     // …and an encoded slash that would climb out after decoding is refused.
     expect(resolveAppFile(dir(), 'app://warroom/..%2fsecret.txt')).toBeNull();
     expect(resolveAppFile(dir(), 'app://warroom/assets%00.js')).toBeNull();
+    expect(resolveAppFile(dir(), 'app://warroom/.env')).toBeNull();
+    expect(resolveAppFile(dir(), 'app://warroom/assets/.git/config')).toBeNull();
     expect(resolveAppFile(dir(), 'app://other/index.html')).toBeNull();
     expect(resolveAppFile(dir(), 'file:///etc/passwd')).toBeNull();
   });

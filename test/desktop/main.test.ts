@@ -87,9 +87,12 @@ describe('main process wiring (electron mocked)', () => {
 
   it('puts the configured server, and only it, in the CSP of app pages', async () => {
     const res = await fake.state.protocolHandlers.get('app')!(new Request('app://warroom/index.html'));
-    const csp = res.headers.get('content-security-policy');
-    if (res.status === 200) expect(csp).toContain("connect-src 'self' http://127.0.0.1:4100 ws://127.0.0.1:4100;");
-    else expect(res.status).toBe(404); // dist/renderer not built in this checkout
+    // Run from source, main.ts serves renderer/ (built, it serves dist/renderer beside dist/main).
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<title>War Room</title>');
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("connect-src 'self' http://127.0.0.1:4100 ws://127.0.0.1:4100;");
+    expect(csp).toContain("script-src 'self';");
   });
 
   it('registers warroom:// and handles links from a second instance, refusing bad ones', async () => {
