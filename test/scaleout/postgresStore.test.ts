@@ -83,6 +83,19 @@ describe.skipIf(!available)('PostgreSQL store', () => {
       expect(conflicts).toBeGreaterThan(0);
     });
 
+    it('quarantines a bad row once when two nodes open at the same time', async () => {
+      const incidentId = uniqueName('bad');
+      await (await node()).append(makeOps(incidentId, 1, 2));
+      await sql(`INSERT INTO "${schema}".ops (incident_id, seq, op_id, json, server_time) VALUES ($1, 3, $2, '{"nope":1}', 0)`, [incidentId, incidentId]);
+      const [a, b] = [createPostgresStore({ connectionString: DATABASE_URL, schema }), createPostgresStore({ connectionString: DATABASE_URL, schema })];
+      stores.push(a, b);
+      const reports = await Promise.all([a.open(), b.open()]);
+      const moved = reports.flatMap((r) => r.quarantined).filter((q) => q.incidentId === incidentId);
+      expect(moved.map((q) => q.seq)).toEqual([3]);
+      expect((await a.quarantined()).filter((q) => q.incidentId === incidentId)).toHaveLength(1);
+      expect(await b.readOps(incidentId, 0)).toHaveLength(2);
+    });
+
     it('refuses an append that would leave a gap, and names it', async () => {
       const s = await node();
       const incidentId = uniqueName('gap');

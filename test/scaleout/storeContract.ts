@@ -170,6 +170,20 @@ export function storeContract(name: string, harness: () => Promise<StoreHarness>
       // A second open finds nothing new.
       expect((await reopen()).quarantined).toEqual([]);
     });
+
+    it('drops a snapshot that folded a quarantined op, keeps the one before, and says so', async () => {
+      const a = makeOps('inc-a', 1, 4);
+      await store.append(a);
+      await store.saveSnapshot({ incidentId: 'inc-a', seq: 3, state: stateOf(a.slice(0, 3)) });
+      await store.saveSnapshot({ incidentId: 'inc-a', seq: 5, state: stateOf(a) });
+      await store.close();
+      await h.insertRawOp({ incidentId: 'inc-a', seq: 5, opId: randomUUID(), json: '{"type":"incident.create"}' });
+      store = h.make();
+      const report = await store.open();
+      expect(report.quarantined.map((q) => [q.kind, q.seq])).toEqual([['op', 5]]);
+      expect(report.warnings?.some((w) => w.includes('snapshot at seq 5'))).toBe(true);
+      expect((await store.latestSnapshot('inc-a'))?.seq).toBe(3);
+    });
   });
 }
 
