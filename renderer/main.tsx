@@ -38,6 +38,8 @@ Object.defineProperties(window, {
       headSeq: () => store.getState().headSeq,
       unsynced: () => store.getState().outbox.length,
       connection: () => store.getState().connection.kind,
+      /** Resolves once the open incident and its outbox are on disk. */
+      flush: () => store.flushPersistence(),
     }),
   },
 });

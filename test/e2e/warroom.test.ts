@@ -1,0 +1,209 @@
+/**
+ * The browser client end to end: real Chromium (Debian's), the real server on port 0, three
+ * members in three time zones joining one incident from invite links.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatClock, formatDate } from '../../shared/time.ts';
+import { chromiumAvailable, newMember, SCREENSHOTS, startHarness, within, type Harness } from './harness.ts';
+import {
+  addTask, committed, entryRow, flush, joinWithInvite, leaveField, notifications, NOTIFICATION_SPY, postEntry, snapshot,
+  taskCard, view, type Member,
+} from './pageTools.ts';
+
+const LIVE_MS = 1_000;
+const CONVERGE_MS = 20_000;
+
+describe.skipIf(!chromiumAvailable())('War Room in Chromium', () => {
+  let h: Harness;
+  let paris: Member;
+  let la: Member;
+  let sg: Member;
+  let all: Member[];
+  let incidentId = '';
+
+  beforeAll(async () => {
+    h = await startHarness();
+    const open = async (name: string, zone: string, skills: string): Promise<Member> => {
+      const { context, page } = await newMember(h.browser, zone);
+      await context.addInitScript(NOTIFICATION_SPY);
+      return { name, zone, skills, context, page };
+    };
+    [paris, la, sg] = await Promise.all([
+      open('Camille Durand', 'Europe/Paris', 'indexing, replication'),
+      open('Marcus Lee', 'America/Los_Angeles', 'deploys, infrastructure'),
+      open('Priya Raman', 'Asia/Singapore', 'storage'),
+    ]);
+    all = [paris, la, sg];
+    // The lead declares the incident from the browser, then invites the others to it.
+    await joinWithInvite(paris, h.server.inviteLink(h.server.createToken('lead'), null));
+    await paris.page.getByTestId('incident-list').waitFor();
+    await paris.page.keyboard.press('d');
+    await paris.page.getByTestId('declare-title').fill('Search indexing crashes after deploy');
+    await paris.page.keyboard.press('Alt+1');
+    await paris.page.keyboard.press('Enter');
+    await paris.page.getByTestId('incident-view').waitFor();
+    await within(10_000, 'the incident is committed', async () => (await committed(paris.page)) !== null);
+    incidentId = (await committed(paris.page))!.id;
+    for (const m of [la, sg]) {
+      await joinWithInvite(m, h.server.inviteLink(h.server.createToken('responder', incidentId), incidentId));
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('joins three members from invite links, each seeing the whole roster online', async () => {
+    for (const m of all) {
+      await m.page.getByTestId('incident-view').waitFor({ timeout: 10_000 });
+      expect(await m.page.getByTestId('incident-title').textContent()).toBe('Search indexing crashes after deploy');
+      expect(await m.page.getByTestId('severity').textContent()).toBe('SEV1');
+    }
+    await within(10_000, 'everyone sees three members', async () => {
+      const counts = await Promise.all(all.map(async (m) => Object.keys((await view(m.page))?.members ?? {}).length));
+      return counts.every((n) => n === 3);
+    });
+    await la.page.keyboard.press('2');
+    await within(5_000, 'LA sees three members online', async () => (await la.page.locator('[data-testid=roster-member][data-online=true]').count()) === 3);
+    expect(await la.page.getByTestId('connection-state').textContent()).toBe('Live');
+  });
+
+  it('shows an entry, a task move and a help request made in one browser in the others within one second', async () => {
+    const text = `Nodes crash on start while replaying the log ${Date.now()}`;
+    await postEntry(paris.page, text);
+    const entryMs = await Promise.all([la, sg].map((m) => within(LIVE_MS, `entry visible in ${m.zone}`, () => entryRow(m.page, text).isVisible())));
+
+    const title = 'Roll back cluster c3-eu';
+    await addTask(paris.page, title);
+    for (const m of [la, sg]) await m.page.keyboard.press('1');
+    await Promise.all([la, sg].map((m) => within(5_000, `task in ${m.zone}`, () => taskCard(m.page, title).isVisible())));
+    await taskCard(paris.page, title).focus();
+    await paris.page.keyboard.press('Shift+ArrowRight');
+    const moveMs = await Promise.all([la, sg].map((m) => within(LIVE_MS, `task moved to doing in ${m.zone}`,
+      () => m.page.getByTestId('column-doing').locator('[data-testid=task-card]', { hasText: title }).isVisible())));
+    expect(await taskCard(paris.page, title).getAttribute('data-column')).toBe('doing');
+
+    for (const m of [paris, la]) await m.page.keyboard.press('3');
+    const ask = 'Need someone who can roll back deploys on c3-eu';
+    await leaveField(sg.page);
+    await sg.page.keyboard.press('a');
+    await sg.page.getByTestId('help-message').fill(ask);
+    await sg.page.getByTestId('help-skill-deploys').check();
+    await sg.page.getByTestId('help-send').click();
+    const helpMs = await Promise.all([paris, la].map((m) => within(LIVE_MS, `help request in ${m.zone}`,
+      () => m.page.locator('[data-testid=help-request]', { hasText: ask }).isVisible())));
+    console.log(`live propagation ms: entry ${entryMs}, task move ${moveMs}, help ${helpMs}`);
+
+    // Only the member with the skill asked for is notified.
+    await within(5_000, 'LA is notified', async () => (await notifications(la.page)).some((n) => n.body.includes(ask)));
+    expect((await notifications(paris.page)).some((n) => n.body.includes(ask))).toBe(false);
+    await la.page.locator('[data-testid=help-request]', { hasText: ask }).getByTestId('help-ack').click();
+    await within(LIVE_MS * 3, 'SG sees the acknowledgement', async () =>
+      Object.values((await view(sg.page))?.help ?? {}).some((r) => r.text === ask && r.status === 'acknowledged'));
+  });
+
+  it('shows every time in the viewer’s zone, with UTC one key away', async () => {
+    const state = (await view(paris.page))!;
+    const entry = state.timeline.find((e) => e.text.startsWith('Nodes crash on start'))!;
+    for (const m of all) {
+      const row = entryRow(m.page, entry.text);
+      expect(await row.getByTestId('entry-time').textContent()).toBe(formatClock(entry.occurredAt, m.zone));
+      const dates = await m.page.getByTestId('date-separator').allTextContents();
+      expect(dates.some((d) => d.startsWith(formatDate(entry.occurredAt, m.zone)) && d.includes(m.zone))).toBe(true);
+    }
+    await leaveField(sg.page);
+    await sg.page.keyboard.press('u');
+    await within(2_000, 'SG shows UTC', async () =>
+      (await entryRow(sg.page, entry.text).getByTestId('entry-time').textContent()) === `${formatClock(entry.occurredAt, 'UTC')}Z`);
+    await sg.page.keyboard.press('u');
+    expect(await entryRow(sg.page, entry.text).getByTestId('entry-time').textContent()).toBe(formatClock(entry.occurredAt, sg.zone));
+    // The zones really differ, so the check above could not pass by accident.
+    expect(new Set(all.map((m) => formatClock(entry.occurredAt, m.zone))).size).toBe(3);
+  });
+
+  it('keeps 20 offline edits through a reload and converges with each applied exactly once', async () => {
+    const p = la.page;
+    await p.locator('html[data-offline-ready=true]').waitFor({ timeout: 10_000 });
+    await la.context.setOffline(true);
+    await within(5_000, 'LA shows offline', async () => (await p.getByTestId('connection-state').getAttribute('data-status')) === 'offline');
+
+    const stamp = Date.now();
+    const texts = Array.from({ length: 12 }, (_, i) => `offline note ${i + 1} #${stamp}`);
+    for (const t of texts) await postEntry(p, t);                     // 12 edits
+    for (const t of texts.slice(0, 3)) {                              // +3 edits with history
+      await leaveField(p);
+      await entryRow(p, t).click();
+      await p.keyboard.press('Enter');
+      await p.getByTestId('entry-edit-input').fill(`${t} (edited)`);
+      await p.keyboard.press('Enter');
+    }
+    for (const t of texts.slice(3, 5)) {                              // +2 pins
+      await leaveField(p);
+      await entryRow(p, t).click();
+      await p.keyboard.press('p');
+    }
+    const tasks = [`offline task A #${stamp}`, `offline task B #${stamp}`];
+    await p.keyboard.press('1');
+    for (const t of tasks) await addTask(p, t);                       // +2 tasks
+    await taskCard(p, tasks[0]!).focus();
+    await p.keyboard.press('Shift+ArrowRight');                       // +1 move = 20
+    await within(3_000, '20 unsynced changes', async () => (await p.getByTestId('connection-state').getAttribute('data-unsynced')) === '20');
+    expect(await p.getByTestId('connection-state').textContent()).toBe('Offline · 20 unsynced changes');
+
+    // Meanwhile Paris keeps working online.
+    const concurrent = `online while LA is cut off #${stamp}`;
+    await postEntry(paris.page, concurrent);
+    await within(LIVE_MS, 'SG sees Paris live', () => entryRow(sg.page, concurrent).isVisible());
+    expect((await view(p))!.timeline.some((e) => e.text === concurrent)).toBe(false);
+
+    await flush(p);
+    await p.reload();
+    await p.getByTestId('incident-view').waitFor({ timeout: 10_000 });
+    await within(5_000, 'edits still there after the offline reload', async () => (await p.getByTestId('connection-state').getAttribute('data-unsynced')) === '20');
+    await entryRow(p, texts[11]!).waitFor({ timeout: 5_000 });
+    expect(await p.getByTestId('connection-state').getAttribute('data-status')).toBe('offline');
+    expect(await p.locator('[data-testid=task-card]', { hasText: tasks[1] }).count()).toBe(1);
+
+    await la.context.setOffline(false);
+    await within(CONVERGE_MS, 'all three converge', async () => {
+      const s = await Promise.all(all.map((m) => snapshot(m.page)));
+      return s.every((x) => x.unsynced === 0 && x.hash !== null && x.hash === s[0]!.hash && x.headSeq === s[0]!.headSeq);
+    });
+    for (const m of all) {
+      const state = (await committed(m.page))!;
+      const count = (text: string) => state.timeline.filter((e) => e.text === text).length;
+      texts.slice(3).forEach((t) => expect(count(t), `${m.zone}: ${t}`).toBe(1));
+      for (const t of texts.slice(0, 3)) {
+        expect(count(`${t} (edited)`)).toBe(1);
+        expect(state.timeline.find((e) => e.text === `${t} (edited)`)!.history.map((x) => x.text)).toEqual([t]);
+      }
+      for (const t of texts.slice(3, 5)) expect(state.timeline.find((e) => e.text === t)!.pinned).toBe(true);
+      expect(count(concurrent)).toBe(1);
+      const byTitle = Object.values(state.tasks).filter((t) => tasks.includes(t.title));
+      expect(byTitle.map((t) => [t.title, t.column]).sort()).toEqual([[tasks[0], 'doing'], [tasks[1], 'todo']]);
+    }
+    await within(5_000, 'LA reads Live again', async () => (await p.getByTestId('connection-state').textContent()) === 'Live');
+  });
+
+  it('saves screenshots of the incident view, timeline, board and roster', async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const p = paris.page;
+    await leaveField(p);
+    await p.keyboard.press('1');
+    await p.screenshot({ path: join(SCREENSHOTS, 'incident-paris.png') });
+    await p.getByTestId('timeline').screenshot({ path: join(SCREENSHOTS, 'timeline.png') });
+    await p.getByTestId('board').screenshot({ path: join(SCREENSHOTS, 'board.png') });
+    await p.keyboard.press('2');
+    await p.getByTestId('roster').screenshot({ path: join(SCREENSHOTS, 'roster.png') });
+    await p.keyboard.press('3');
+    await p.getByTestId('help-panel').screenshot({ path: join(SCREENSHOTS, 'help.png') });
+    await leaveField(sg.page);
+    await sg.page.screenshot({ path: join(SCREENSHOTS, 'incident-singapore.png') });
+    await p.keyboard.press('?');
+    await p.getByTestId('help-overlay').screenshot({ path: join(SCREENSHOTS, 'shortcuts.png') });
+    await p.keyboard.press('Escape');
+    expect(await p.getByTestId('help-overlay').count()).toBe(0);
+  });
+});
