@@ -5,18 +5,21 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, screen, session, shell } from 'electron';
-import type { NotifyRequest, ShellCommand } from '../shared/bridge.ts';
+import type { NotifyRequest, Settings, ShellCommand } from '../shared/bridge.ts';
 import { APP_INDEX_URL, APP_SCHEME, createAppProtocolHandler } from './appProtocol.ts';
 import { IPC } from './channels.ts';
 import { createCommandQueue } from './commandQueue.ts';
-import { DEEP_LINK_SCHEME, findDeepLink, openDeepLink } from './deepLinks.ts';
+import { DEEP_LINK_SCHEME, findDeepLink, openDeepLink, parseDeepLink } from './deepLinks.ts';
 import { printHtmlToPdf, saveWithDialog, type SaveDeps } from './exports.ts';
 import { registerIpcHandlers } from './ipc.ts';
 import { buildMenuTemplate } from './menu.ts';
 import { showNotification, type NotificationLike } from './notifications.ts';
 import { renderHtmlToPdf } from './pdfWindow.ts';
 import { appOriginFor, buildCsp, createNavigationGuard, createPermissionCheckHandler, createPermissionRequestHandler, createWindowOpenHandler, secureWebPreferences, withCsp } from './security.ts';
-import { DEFAULT_WINDOW_STATE, loadJsonFile, openSettingsStore, WINDOW_STATE_FILE, windowStateSchema, writeJsonFile, type SettingsStore, type WindowState } from './settings.ts';
+import {
+  DEFAULT_WINDOW_STATE, loadJsonFile, openSettingsStore, serverOriginChanged, WINDOW_STATE_FILE, windowStateSchema, writeJsonFile,
+  type SettingsStore, type WindowState,
+} from './settings.ts';
 import { fitToDisplays } from './windowState.ts';
 
 // Bundled to CommonJS (dist/main/main.cjs), where __dirname is the bundle's folder.
@@ -53,14 +56,27 @@ function currentCsp(): string {
   return buildCsp({ serverUrl: settings?.get().serverUrl ?? null, devServerOrigin: devServerUrl ? appOrigin : null });
 }
 
+/** Every settings change goes through here: a new server origin reloads the window for its CSP. */
+async function updateSettings(patch: Partial<Settings>): Promise<Settings> {
+  if (!settings) throw new Error('Settings are not loaded yet.');
+  const before = settings.get();
+  const after = await settings.update(patch);
+  if (win && serverOriginChanged(before, after)) {
+    // Commands sent from now on wait for the reloaded page to subscribe.
+    commands.reset();
+    const w = win;
+    setImmediate(() => w.webContents.reload());
+  }
+  return after;
+}
+
 async function handleLink(link: string): Promise<void> {
   if (!settings || !win) {
     pendingLinks.push(link);
     return;
   }
-  const store = settings;
   await openDeepLink({
-    saveInvite: (serverUrl, token) => store.update({ serverUrl, token }),
+    saveInvite: (serverUrl, token) => updateSettings({ serverUrl, token }),
     sendCommand: commands.send,
     showError: (title, message) => dialog.showErrorBox(title, message),
     focusWindow,
@@ -167,13 +183,16 @@ async function start(): Promise<void> {
       renderPdf: (html) => renderHtmlToPdf({ createWindow: (o) => new BrowserWindow(o), partition: PDF_PARTITION }, html),
     }, req),
     notify,
-    settings: store,
+    settings: { get: () => store.get(), update: updateSettings },
     onCommandsReady: () => commands.ready(),
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate({ isDev, isMac: process.platform === 'darwin', send: commands.send })));
   registerProtocolClient();
-  await createWindow();
   const first = findDeepLink(process.argv);
+  const firstInvite = first ? parseDeepLink(first) : null;
+  // Applied before the first load, so the page's CSP already allows the invite's server.
+  if (firstInvite?.ok) await store.update({ serverUrl: firstInvite.command.serverUrl, token: firstInvite.command.token });
+  await createWindow();
   if (first) pendingLinks.unshift(first);
   for (const link of pendingLinks.splice(0)) await handleLink(link);
 }

@@ -87,6 +87,15 @@ export interface SettingsStore {
   readonly recovered: Loaded<Settings>['recovered'];
 }
 
+/**
+ * True when the configured server's origin changed. The window's CSP names that origin, and a
+ * loaded page keeps the CSP it was served with, so the shell reloads the window when this is true.
+ */
+export function serverOriginChanged(before: Pick<Settings, 'serverUrl'>, after: Pick<Settings, 'serverUrl'>): boolean {
+  const origin = (u: string | null) => (u ? new URL(u).origin : null);
+  return origin(before.serverUrl) !== origin(after.serverUrl);
+}
+
 export const SETTINGS_FILE = 'settings.json';
 export const WINDOW_STATE_FILE = 'window-state.json';
 

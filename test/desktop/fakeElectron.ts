@@ -9,6 +9,11 @@ export class FakeWebContents extends EventEmitter {
   openHandler: ((d: { url: string }) => unknown) | null = null;
   sent: [string, unknown][] = [];
   url = '';
+  reloads = 0;
+  reload() {
+    this.reloads += 1;
+    this.emit('did-start-loading');
+  }
   setWindowOpenHandler(h: (d: { url: string }) => unknown) {
     this.openHandler = h;
   }

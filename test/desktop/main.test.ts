@@ -77,7 +77,8 @@ describe('main process wiring (electron mocked)', () => {
     expect(foreign).toMatchObject({ ok: false, code: 'SHELL_FOREIGN_SENDER' });
   });
 
-  it('takes the invite from the command line: saved, and sent once the renderer listens', async () => {
+  it('takes the invite from the command line: saved before the first load, and sent once the renderer listens', async () => {
+    expect(win().webContents.reloads).toBe(0);
     const settings = await fake.state.handlers.get(IPC.getSettings)!(appEvent);
     expect(settings).toMatchObject({ ok: true, value: { serverUrl: 'http://127.0.0.1:4100', token: TOKEN } });
     expect(win().webContents.sent).toEqual([]);
@@ -100,8 +101,14 @@ describe('main process wiring (electron mocked)', () => {
     fake.electron.app.emit('second-instance', {}, ['warroom', 'warroom://join?server=http%3A%2F%2Fh&token=bad']);
     await vi.waitUntil(() => fake.state.errors.length > 0, { timeout: 2000 });
     expect(fake.state.errors[0]).toEqual(['Invite not opened', expect.stringMatching(/no valid token/)]);
+    expect(win().webContents.reloads).toBe(0);
     fake.electron.app.emit('second-instance', {}, ['warroom', deepInviteLink('https://wr.example.com', TOKEN, 'INC-2')]);
-    await vi.waitUntil(() => win().webContents.sent.length === 2, { timeout: 2000 });
+    // A new server origin: the window reloads so its CSP names that server, and the join waits for the new page.
+    await vi.waitUntil(() => win().webContents.reloads === 1, { timeout: 2000 });
+    expect(win().webContents.sent).toHaveLength(1);
+    const res = await fake.state.protocolHandlers.get('app')!(new Request('app://warroom/index.html'));
+    expect(res.headers.get('content-security-policy')).toContain("connect-src 'self' https://wr.example.com wss://wr.example.com;");
+    fake.state.listeners.get(IPC.commandsReady)!(appEvent);
     expect(win().webContents.sent[1]).toEqual([IPC.command, { type: 'join', serverUrl: 'https://wr.example.com', token: TOKEN, incidentId: 'INC-2' }]);
   });
 
