@@ -137,7 +137,9 @@ export function createEngine(deps: EngineDeps) {
       const { op } = item;
       let w = work.get(op.incidentId);
       if (!w) {
-        const entry = await entryOf(op.incidentId, false);
+        // Fresh: on a shared store another node may have written ops this cache has not folded, and
+        // judging an op against a stale state would refuse a valid edit. One range query per batch.
+        const entry = await entryOf(op.incidentId, true);
         const before = listKey(entry.state ? summaryOf(entry.id, entry.state, entry.head) : null);
         w = { entry, state: entry.state, head: entry.head, time: entry.lastServerTime, before };
         work.set(op.incidentId, w);

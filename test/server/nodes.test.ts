@@ -4,7 +4,8 @@ import { stateHash } from '../../shared/hash.ts';
 import type { JoinResult } from '../../shared/protocol.ts';
 import type { WarRoomServer } from '../../server/createServer.ts';
 import { createSqliteStore } from '../../server/store/sqlite.ts';
-import { call, connect, follow, op, removeDir, startServer, tempDir, until, type Client } from './helpers.ts';
+import type { Store } from '../../server/store/store.ts';
+import { call, connect, follow, memoryLogger, op, removeDir, startServer, tempDir, until, type Client } from './helpers.ts';
 
 type JoinAck = { ok: true } & JoinResult;
 
@@ -36,7 +37,7 @@ describe('two nodes on one store (no fan-out adapter)', () => {
     await call(ca, 'incident:join', { incidentId: 'x', sinceSeq: 0 });
     for (let i = 0; i < 5; i++) {
       expect(await call(ca, 'op:submit', op('timeline.add', 'x', 'ana', { entryId: `a${i}`, kind: 'note', text: `from a ${i}` }))).toMatchObject({ ok: true, seq: 2 + 2 * i });
-      // b's cache is one op behind each time: its first try conflicts, it catches up and takes the next seq.
+      // b's cache is one op behind each time; it reads the store before judging, so it takes the next seq.
       expect(await call(cb, 'op:submit', op('timeline.add', 'x', 'ben', { entryId: `b${i}`, kind: 'note', text: `from b ${i}` }))).toMatchObject({ ok: true, seq: 3 + 2 * i });
     }
     const late = await connect(b.url, { token: b.createToken('viewer'), clientId: 'vic' });
@@ -51,5 +52,32 @@ describe('two nodes on one store (no fan-out adapter)', () => {
     await call(ca, 'incident:join', { incidentId: 'x', sinceSeq: 10 });
     expect(a.incidentState('x')?.headSeq).toBe(11);
     expect(stateHash(a.incidentState('x'))).toBe(stateHash(b.incidentState('x')));
+  });
+
+  it('when a seq is taken between reading and writing, the node catches up and retries (SeqConflictError path)', async () => {
+    shared = tempDir();
+    const file = join(shared, 'shared.db');
+    const secret = 'one-secret-for-both-nodes-of-this-cluster';
+    const a = await startServer(join(shared, 'a'), { secret }, { store: createSqliteStore({ file }) });
+    servers.push(a);
+    // Node b's store answers one read with a stale (empty) view, as a lagging reader would.
+    const real = createSqliteStore({ file });
+    let staleReads = 0;
+    const laggy: Store = { ...real, readOps: async (...args) => (staleReads-- > 0 ? [] : real.readOps(...args)) };
+    const { logger, lines } = memoryLogger();
+    const b = await startServer(join(shared, 'b'), { secret }, { store: laggy, logger });
+    servers.push(b);
+    const ca = await connect(a.url, { token: a.createToken('lead'), clientId: 'ana' });
+    const cb = await connect(b.url, { token: b.createToken('lead'), clientId: 'ben' });
+    sockets.push(ca, cb);
+    await call(ca, 'incident:create', op('incident.create', 'y', 'ana', { title: 'Race', severity: 'SEV3' }));
+    await call(ca, 'incident:join', { incidentId: 'y', sinceSeq: 0 });
+    await call(cb, 'incident:join', { incidentId: 'y', sinceSeq: 0 });
+    expect(await call(ca, 'op:submit', op('timeline.add', 'y', 'ana', { entryId: 'a1', kind: 'note', text: 'a wins seq 2' }))).toMatchObject({ ok: true, seq: 2 });
+    staleReads = 1;
+    expect(await call(cb, 'op:submit', op('timeline.add', 'y', 'ben', { entryId: 'b1', kind: 'note', text: 'b retries' }))).toMatchObject({ ok: true, seq: 3 });
+    expect(lines.some((l) => l.msg === 'seq taken by another node; catching up and retrying')).toBe(true);
+    expect((await real.readOps('y', 0)).map((o) => o.seq)).toEqual([1, 2, 3]);
+    expect(b.incidentState('y')?.timeline.filter((e) => e.kind === 'note').map((e) => e.id)).toEqual(['a1', 'b1']);
   });
 });
