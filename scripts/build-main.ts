@@ -11,14 +11,14 @@ const root = path.resolve(import.meta.dirname, '..');
 export const MAIN_OUT_DIR = path.join(root, 'dist', 'main');
 const external = ['electron', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
-function config(name: 'main' | 'preload', emptyOutDir: boolean): InlineConfig {
+function config(name: 'main' | 'preload', outDir: string, emptyOutDir: boolean): InlineConfig {
   return {
     configFile: false,
     root,
     logLevel: 'warn',
     publicDir: false,
     build: {
-      outDir: MAIN_OUT_DIR,
+      outDir,
       emptyOutDir,
       target: 'node22',
       sourcemap: true,
@@ -34,9 +34,9 @@ function config(name: 'main' | 'preload', emptyOutDir: boolean): InlineConfig {
   };
 }
 
-export async function buildMain(): Promise<void> {
-  await build(config('main', true));
-  await build(config('preload', false));
+export async function buildMain(outDir = MAIN_OUT_DIR): Promise<void> {
+  await build(config('main', outDir, true));
+  await build(config('preload', outDir, false));
 }
 
 if (import.meta.main) {

@@ -1,0 +1,67 @@
+/**
+ * Checks the built artifacts, not the sources: dist/main/main.cjs wires a secure window whose
+ * preload is the sibling preload.cjs and whose pages come from the sibling dist/renderer, and
+ * preload.cjs runs with only `electron` available, as in Electron's sandbox.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildMain } from '../../scripts/build-main.ts';
+import { createFakeElectron } from './fakeElectron.ts';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'warroom-bundle-'));
+const outDir = path.join(tmp, 'dist', 'main');
+beforeAll(async () => {
+  await buildMain(outDir);
+  mkdirSync(path.join(tmp, 'dist', 'renderer'), { recursive: true });
+  writeFileSync(path.join(tmp, 'dist', 'renderer', 'index.html'), '<!doctype html><title>built renderer</title>');
+}, 120_000);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Runs a CommonJS file the way Node would, with `electron` supplied by the test. */
+function runCjs(file: string, electron: unknown, allowOthers: boolean): void {
+  const real = createRequire(file);
+  const requireFn = (id: string) => {
+    if (id === 'electron') return electron;
+    if (!allowOthers) throw new Error(`a sandboxed preload cannot require "${id}"`);
+    return real(id);
+  };
+  const module = { exports: {} };
+  const fn = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, { filename: file }) as
+    (...a: unknown[]) => void;
+  fn(module.exports, requireFn, module, file, path.dirname(file));
+}
+
+describe('built bundles', () => {
+  it('preload.cjs needs nothing but electron and exposes window.warroom', () => {
+    const exposed: [string, { kind: string }][] = [];
+    runCjs(path.join(outDir, 'preload.cjs'), {
+      contextBridge: { exposeInMainWorld: (k: string, api: { kind: string }) => exposed.push([k, api]) },
+      ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn(), send: vi.fn() },
+    }, false);
+    expect(exposed.map(([k, api]) => [k, api.kind])).toEqual([['warroom', 'electron']]);
+  });
+
+  it('main.cjs opens a secure window with the sibling preload and serves the sibling renderer', async () => {
+    const userData = path.join(tmp, 'user-data');
+    const fake = createFakeElectron(userData);
+    const saved = process.env.WARROOM_USER_DATA_DIR;
+    process.env.WARROOM_USER_DATA_DIR = userData;
+    try {
+      runCjs(path.join(outDir, 'main.cjs'), fake.electron, true);
+      await vi.waitUntil(() => fake.state.windows[0]?.loaded.length === 1, { timeout: 5000 });
+    } finally {
+      if (saved === undefined) delete process.env.WARROOM_USER_DATA_DIR;
+      else process.env.WARROOM_USER_DATA_DIR = saved;
+    }
+    const win = fake.state.windows[0]!;
+    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: path.join(outDir, 'preload.cjs') });
+    expect(win.loaded).toEqual(['app://warroom/index.html']);
+    const res = await fake.state.protocolHandlers.get('app')!(new Request('app://warroom/index.html'));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('built renderer');
+  });
+});
