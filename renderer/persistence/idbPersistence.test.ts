@@ -1,0 +1,58 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { openDB } from 'idb';
+import { STATE_VERSION } from '../../shared/constants.ts';
+import type { Op } from '../../shared/ops.ts';
+import { replay } from '../../shared/reducer.ts';
+import { fixedUuid, loadScenario } from '../../shared/scenario.ts';
+import scenario from '../../test/fixtures/black-friday-corruption.json' with { type: 'json' };
+import { IdbPersistence } from './idbPersistence.ts';
+
+const loaded = loadScenario(scenario);
+const folded = replay(loaded.ops);
+if (!folded.ok || !folded.state) throw new Error('scenario does not fold');
+const state = folded.state;
+const pending: Op = {
+  opId: fixedUuid(5000), incidentId: loaded.incidentId, actorId: 'someone', clientTime: Date.UTC(2026, 10, 27),
+  type: 'timeline.add', payload: { entryId: 'offline-1', kind: 'note', text: 'typed offline' },
+};
+let dbN = 0;
+
+describe('IndexedDB persistence', () => {
+  it('round-trips the committed state, its head and the outbox per server + incident', async () => {
+    const p = new IdbPersistence(`t${++dbN}`);
+    await p.saveIncident('http://a:1', loaded.incidentId, { state, headSeq: state.headSeq, outbox: [pending] });
+    const back = await p.loadIncident('http://a:1', loaded.incidentId);
+    expect(back).toEqual({ state, headSeq: state.headSeq, outbox: [pending], quarantined: [] });
+    expect(await p.loadIncident('http://other:1', loaded.incidentId)).toBeNull();
+    const list = await p.listIncidents('http://a:1');
+    expect(list).toEqual([{ incidentId: loaded.incidentId, summary: expect.objectContaining({ title: state.title, headSeq: state.headSeq }), outboxCount: 1 }]);
+    // A fresh instance on the same database (a reload) sees the same record.
+    const reloaded = await new IdbPersistence(`t${dbN}`).loadIncident('http://a:1', loaded.incidentId);
+    expect(reloaded?.outbox).toEqual([pending]);
+  });
+
+  it('sets damaged records aside instead of loading them, keeping the valid queued changes', async () => {
+    const name = `t${++dbN}`;
+    const p = new IdbPersistence(name);
+    await p.saveIncident('http://a:1', loaded.incidentId, { state, headSeq: state.headSeq, outbox: [] });
+    const db = await openDB(name, 1);
+    await db.put('incidents', {
+      version: STATE_VERSION, key: `http://a:1|${loaded.incidentId}`, serverUrl: 'http://a:1', incidentId: loaded.incidentId,
+      state: { ...state, timeline: 'garbage' }, headSeq: state.headSeq, outbox: [pending, { type: 'timeline.add', payload: {} }], savedAt: 0,
+    });
+    const back = await p.loadIncident('http://a:1', loaded.incidentId);
+    expect(back?.state).toBeNull();
+    expect(back?.headSeq).toBe(0);
+    expect(back?.outbox).toEqual([pending]);
+    expect(back?.quarantined).toHaveLength(2);
+    expect(await db.count('quarantine')).toBe(1);
+    db.close();
+  });
+
+  it('keeps preferences in localStorage', () => {
+    const p = new IdbPersistence(`t${++dbN}`);
+    p.savePreferences({ clientId: 'x', name: 'Ana' });
+    expect(new IdbPersistence(`t${dbN}`).loadPreferences()).toEqual({ clientId: 'x', name: 'Ana' });
+  });
+});
