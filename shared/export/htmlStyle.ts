@@ -1,8 +1,11 @@
-/** Inline stylesheet of the HTML export: light, readable on screen and on A4/Letter paper. No web fonts (no requests). */
+/**
+ * Inline stylesheet of the HTML export: light, readable on screen and on A4/Letter paper. No web
+ * fonts (no requests). `:host` lets the app preview the page inside a shadow root.
+ */
 export const HTML_CSS = `
-:root { color-scheme: light; --ink: #1b1f24; --muted: #5b6470; --line: #d8dde3; --soft: #f4f6f8; --accent: #0b5cad; }
+:root, :host { color-scheme: light; --ink: #1b1f24; --muted: #5b6470; --line: #d8dde3; --soft: #f4f6f8; --accent: #0b5cad; }
 * { box-sizing: border-box; }
-body { margin: 0; background: #fff; color: var(--ink); font: 14px/1.5 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif; }
+body, :host { margin: 0; background: #fff; color: var(--ink); font: 14px/1.5 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif; }
 main { max-width: 1000px; margin: 0 auto; padding: 32px 28px 48px; }
 h1 { font-size: 26px; line-height: 1.25; margin: 4px 0 16px; }
 h2 { font-size: 19px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
