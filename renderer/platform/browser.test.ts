@@ -54,6 +54,6 @@ describe('browser platform bridge', () => {
       kind: 'electron', saveFile: vi.fn(), printToPdf: vi.fn(), notify: vi.fn(), getSettings: vi.fn(), setSettings: vi.fn(), onCommand: vi.fn(),
     };
     (window as Window & { warroom?: unknown }).warroom = electron;
-    expect(getPlatform()).toBe(electron);
+    expect(getPlatform() as unknown).toBe(electron);
   });
 });
