@@ -10,10 +10,8 @@ import { ACCESS_ROLES, type AccessRole } from '../shared/model.ts';
 import { idSchema } from '../shared/ops.ts';
 import { createToken, loadOrCreateSecret } from './auth.ts';
 import { DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, DEFAULT_PORT, type LogLevel } from './config.ts';
-import { createServer, type ServerDeps } from './createServer.ts';
+import type { ServerDeps } from './createServer.ts';
 import { backupDataFile, restoreBackup } from './dataDir.ts';
-import { runExportCommand } from './exportCommand.ts';
-import { createLogger } from './logger.ts';
 
 const USAGE = `Usage: warroom <command> [options]
 
@@ -77,6 +75,9 @@ async function serve(args: string[]): Promise<number> {
     demo: { type: 'boolean', default: false },
   });
   const logLevel = values['log-level'] as LogLevel;
+  // Loaded here, not at the top: backup, restore and token then start in a fraction of the time.
+  const { createServer } = await import('./createServer.ts');
+  const { createLogger } = await import('./logger.ts');
   const logger = createLogger(logLevel);
   const databaseUrl = values['database-url'];
   const redisUrl = values['redis-url'];
@@ -168,7 +169,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'backup': return backup(rest);
       case 'restore': return restore(rest);
       case 'token': return token(rest);
-      case 'export': return await runExportCommand(rest);
+      case 'export': return await (await import('./exportCommand.ts')).runExportCommand(rest);
       case undefined: case 'help': case '--help': case '-h':
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;

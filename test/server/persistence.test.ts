@@ -132,6 +132,25 @@ describe('durability', () => {
   });
 });
 
+describe('automatic backups', () => {
+  it('are written on the interval into <dataDir>/backups and pruned to backupKeep', async () => {
+    const dir = newDir();
+    const s = await boot(dir, { backupEveryMin: 0.001, backupKeep: 2 });
+    await notes(await writer(s), 0, 3);
+    const files = () => (existsSync(join(dir, 'backups')) ? readdirSync(join(dir, 'backups')) : []);
+    const end = Date.now() + 5_000;
+    while (Number(/^warroom_backups_total\{result="ok"\} (\d+)$/m.exec(await (await fetch(`${s.url}/metrics`)).text())?.[1] ?? 0) < 4) {
+      if (Date.now() > end) throw new Error('fewer than 4 automatic backups within 5 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(files()).toHaveLength(2);
+    const latest = files().sort().at(-1)!;
+    const db = new DatabaseSync(join(dir, 'backups', latest), { readOnly: true });
+    expect((db.prepare('SELECT COUNT(*) AS n FROM ops').get() as { n: number }).n).toBe(4);
+    db.close();
+  });
+});
+
 describe('quarantine', () => {
   it('garbage rows are quarantined (log + metric), the rest is served, and the log goes on', async () => {
     const dir = newDir();
