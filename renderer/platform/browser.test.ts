@@ -4,7 +4,7 @@ import { getPlatform, setPlatform } from './index.ts';
 
 afterEach(() => {
   setPlatform(null);
-  delete (window as Window & { warroom?: unknown }).warroom;
+  delete (window as unknown as { warroom?: unknown }).warroom;
   vi.restoreAllMocks();
 });
 
@@ -53,7 +53,7 @@ describe('browser platform bridge', () => {
     const electron = {
       kind: 'electron', saveFile: vi.fn(), printToPdf: vi.fn(), notify: vi.fn(), getSettings: vi.fn(), setSettings: vi.fn(), onCommand: vi.fn(),
     };
-    (window as Window & { warroom?: unknown }).warroom = electron;
+    (window as unknown as { warroom?: unknown }).warroom = electron;
     expect(getPlatform() as unknown).toBe(electron);
   });
 });

@@ -16,7 +16,7 @@ function isBridge(v: unknown): v is PlatformBridge {
 /** The bridge for this runtime (created once). */
 export function getPlatform(): PlatformBridge {
   if (bridge) return bridge;
-  const exposed: unknown = typeof window !== 'undefined' ? (window as Window & { warroom?: unknown }).warroom : undefined;
+  const exposed: unknown = typeof window !== 'undefined' ? (window as unknown as { warroom?: unknown }).warroom : undefined;
   bridge = isBridge(exposed) ? exposed : createBrowserBridge();
   return bridge;
 }
