@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import type { SaveFileRequest } from '../../../shared/bridge.ts';
+import { ERROR_MESSAGES } from '../../../shared/errors.ts';
+import { formatJson } from '../../../shared/export/index.ts';
+import { richIncident, RICH_EXPORTED_AT } from '../../../test/export/richFixture.ts';
+import { OpenExportFile, ReviewView } from './ReviewView.tsx';
+
+afterEach(cleanup);
+
+const { ops, pending } = richIncident();
+const text = await formatJson({ ops, pending, exportedAt: RICH_EXPORTED_AT });
+const bridge = () => ({
+  saveFile: vi.fn(async (_r: SaveFileRequest) => ({ ok: true as const, path: '/tmp/x.md' })),
+  printToPdf: vi.fn(async () => ({ ok: true as const, path: null })),
+});
+
+describe('ReviewView', () => {
+  it('opens a JSON export read-only, with no server, as its postmortem', async () => {
+    render(<ReviewView text={text} fileName="warroom-black-friday-2026-11-30.json" bridge={bridge()} onClose={() => undefined} />);
+    const meta = await screen.findByTestId('review-meta');
+    expect(meta.textContent).toBe(`Exported 2026-11-30 16:30 UTC · full log · ${ops.length} committed changes · 1 unsynced at export time (marked) · checksum verified; not connected to any server, nothing here can be changed.`);
+    const page = screen.getByTestId('html-preview').shadowRoot!;
+    await waitFor(() => expect(page.querySelector('h1')?.textContent).toBe('Search indexing crashes cluster-wide after Black Friday deploy'));
+    expect(page.textContent).toContain('Customer summary sent to support leads');
+    expect(page.querySelector('#deleted')?.textContent).toContain('test entry, ignore');
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Read-only review: warroom-black-friday-2026-11-30.json');
+    expect(screen.queryByRole('textbox')).toBeNull();
+  });
+
+  it('refuses a tampered file with the checksum sentence', async () => {
+    render(<ReviewView text={text.replace('36 machines', '35 machines')} bridge={bridge()} onClose={() => undefined} />);
+    expect((await screen.findByRole('alert')).textContent).toBe(ERROR_MESSAGES.IMPORT_CHECKSUM);
+    expect(screen.queryByTestId('html-preview')).toBeNull();
+  });
+
+  it('refuses a file that is not an export', async () => {
+    render(<ReviewView text="{}" bridge={bridge()} onClose={() => undefined} />);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^This file is not a War Room export, or it is damaged\./);
+  });
+
+  it('exports the reviewed incident again, e.g. as Markdown', async () => {
+    const b = bridge();
+    render(<ReviewView text={text} bridge={b} onClose={() => undefined} defaultTimeZone="Asia/Singapore" />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Export…' }));
+    expect(screen.getByTestId('md-preview').textContent).toContain('| Time (UTC) | Asia/Singapore |');
+    fireEvent.click(screen.getByRole('button', { name: 'Save…' }));
+    await screen.findByText('Saved to /tmp/x.md');
+    expect(b.saveFile.mock.calls[0]![0].data).toContain('# Postmortem: Search indexing crashes cluster-wide');
+  });
+
+  it('reads a picked file and hands its text over', async () => {
+    const onOpen = vi.fn();
+    render(<OpenExportFile onOpen={onOpen} onError={() => undefined} />);
+    const file = new File([text], 'incident.json', { type: 'application/json' });
+    fireEvent.change(screen.getByLabelText('Open a War Room JSON export'), { target: { files: [file] } });
+    await waitFor(() => expect(onOpen).toHaveBeenCalledWith(text, 'incident.json'));
+  });
+});
