@@ -54,6 +54,9 @@ describe('browser platform bridge', () => {
       kind: 'electron', saveFile: vi.fn(), printToPdf: vi.fn(), notify: vi.fn(), getSettings: vi.fn(), setSettings: vi.fn(), onCommand: vi.fn(),
     };
     (window as unknown as { warroom?: unknown }).warroom = electron;
-    expect(getPlatform() as unknown).toBe(electron);
+    const picked = getPlatform();
+    expect(picked.kind).toBe('electron');
+    void picked.notify({ title: 't', body: 'b' });
+    expect(electron.notify).toHaveBeenCalledWith({ title: 't', body: 'b' });
   });
 });
