@@ -134,13 +134,15 @@ describe('limits', () => {
     const lead = await as('lead', 'rita');
     await call(lead, 'incident:join', { incidentId: 'inc-b', sinceSeq: 0 });
     const before = await server.store.headSeq('inc-b');
+    const started = performance.now();
     const acks = await Promise.all(Array.from({ length: 20 }, (_, i) =>
       call(lead, 'op:submit', op('timeline.add', 'inc-b', 'rita', { entryId: `r${i}`, kind: 'note', text: `burst ${i}` }))));
     const okCount = acks.filter((a) => a.ok).length;
     const limited = acks.filter((a) => !a.ok);
     expect(limited.length).toBeGreaterThan(0);
     expect(limited.every((a) => !a.ok && a.code === 'RATE_LIMITED' && a.message === ERROR_MESSAGES.RATE_LIMITED)).toBe(true);
-    expect(okCount).toBeLessThanOrEqual(8);
+    // Burst 8, one spent on the join, plus the refill of 1/s while the burst was in flight.
+    expect(okCount).toBeLessThanOrEqual(7 + Math.ceil((performance.now() - started) / 1000));
     expect(await server.store.headSeq('inc-b')).toBe(before + okCount);
   });
 
