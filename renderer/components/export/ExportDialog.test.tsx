@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import type { PlatformBridge, SaveFileRequest } from '../../../shared/bridge.ts';
+import type { SaveFileRequest, SaveFileResult } from '../../../shared/bridge.ts';
 import { applyPending, formatCsv, importJson } from '../../../shared/export/index.ts';
 import { stateHash } from '../../../shared/hash.ts';
 import { fold } from '../../../test/export/kit.ts';
@@ -14,11 +14,10 @@ const committed = fold(ops);
 const view = applyPending(committed, pending).state;
 const NOW = Date.parse('2026-11-30T17:00:00Z');
 
-function bridge(over: Partial<Pick<PlatformBridge, 'saveFile' | 'printToPdf'>> = {}) {
+function bridge(result: SaveFileResult = { ok: true, path: '/home/lea/postmortem' }) {
   return {
-    saveFile: vi.fn(async (_r: SaveFileRequest) => ({ ok: true as const, path: '/home/lea/postmortem' })),
-    printToPdf: vi.fn(async (_r: { html: string; suggestedName: string }) => ({ ok: true as const, path: '/home/lea/pm.pdf' })),
-    ...over,
+    saveFile: vi.fn(async (_r: SaveFileRequest): Promise<SaveFileResult> => result),
+    printToPdf: vi.fn(async (_r: { html: string; suggestedName: string }): Promise<SaveFileResult> => ({ ok: true, path: '/home/lea/pm.pdf' })),
   };
 }
 
@@ -125,11 +124,11 @@ describe('ExportDialog', () => {
   });
 
   it('shows the bridge\'s sentence when saving fails, and nothing when the user cancels', async () => {
-    open(bridge({ saveFile: vi.fn(async () => ({ ok: false as const, cancelled: false, message: 'The disk is full.' })) }));
+    open(bridge({ ok: false, cancelled: false, message: 'The disk is full.' }));
     fireEvent.click(screen.getByRole('button', { name: 'Save…' }));
     expect((await screen.findByRole('alert')).textContent).toBe('The disk is full.');
     cleanup();
-    const cancelled = bridge({ saveFile: vi.fn(async () => ({ ok: false as const, cancelled: true, message: 'cancelled' })) });
+    const cancelled = bridge({ ok: false, cancelled: true, message: 'cancelled' });
     open(cancelled);
     fireEvent.click(screen.getByRole('button', { name: 'Save…' }));
     await waitFor(() => expect(cancelled.saveFile).toHaveBeenCalled());
