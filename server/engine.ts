@@ -256,7 +256,8 @@ export function createEngine(deps: EngineDeps) {
     /** Summaries of every incident, including ones other nodes created. */
     list(): Promise<Summary[]> {
       return exclusive(async () => {
-        for (const id of await store.listIncidentIds()) if (!cache.has(id)) await entryOf(id, false);
+        // Fresh entries: with several nodes, another one may have changed a status since we last looked.
+        for (const id of await store.listIncidentIds()) await entryOf(id, true);
         const out: Summary[] = [];
         for (const e of cache.values()) if (e.state) out.push(summaryOf(e.id, e.state, e.head));
         return out.sort((a, b) => b.startedAt - a.startedAt);

@@ -52,6 +52,10 @@ describe('two nodes on one store (no fan-out adapter)', () => {
     await call(ca, 'incident:join', { incidentId: 'x', sinceSeq: 10 });
     expect(a.incidentState('x')?.headSeq).toBe(11);
     expect(stateHash(a.incidentState('x'))).toBe(stateHash(b.incidentState('x')));
+    // The incident list on one node shows what another node changed.
+    expect(await call(ca, 'op:submit', op('incident.status', 'x', 'ana', { status: 'monitoring' }))).toMatchObject({ ok: true, seq: 12 });
+    const list = await call<{ ok: true; incidents: { id: string; status: string; headSeq: number }[] }>(cb, 'incident:list');
+    expect(list.incidents).toEqual([expect.objectContaining({ id: 'x', status: 'monitoring', headSeq: 12 })]);
   });
 
   it('when a seq is taken between reading and writing, the node catches up and retries (SeqConflictError path)', async () => {
