@@ -31,7 +31,10 @@ function buildRenderer(): void {
   if (r.status !== 0) say('The web client build failed (see above); serving the previous build if there is one.');
 }
 
-function startServer(): Promise<{ child: ChildProcess; url: string }> {
+/** After `listening on`, how long to wait for the lead invite the server prints on its first start. */
+const FIRST_INVITE_WAIT_MS = 1_000;
+
+function startServer(): Promise<{ child: ChildProcess; url: string; firstInvite: string | null }> {
   const dataDir = path.resolve(env.WARROOM_DATA_DIR ?? '.warroom');
   const port = env.WARROOM_PORT ?? '4000';
   const child = spawn(process.execPath, [path.join(root, 'server', 'cli.ts'), 'serve', '--port', port, '--data-dir', dataDir], {
@@ -41,16 +44,25 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
   });
   return new Promise((resolve, reject) => {
     let url: string | null = null;
+    let output = '';
+    let settled = false;
+    const done = () => {
+      if (settled || !url) return;
+      settled = true;
+      resolve({ child, url, firstInvite: parseInviteToken(output) });
+    };
     const timer = setTimeout(() => reject(new Error(`the server did not report listening within ${SERVER_START_TIMEOUT_MS / 1000} s`)), SERVER_START_TIMEOUT_MS);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       process.stdout.write(`[server] ${line}\n`);
-      if (url) return;
-      url = parseListening(line);
-      if (url) {
+      if (settled) return;
+      output += `${line}\n`;
+      if (!url && (url = parseListening(line))) {
         clearTimeout(timer);
-        resolve({ child, url });
+        setTimeout(done, FIRST_INVITE_WAIT_MS);
       }
+      // The first-start invite ends with its desktop link; use that token rather than minting another.
+      if (url && line.startsWith('desktop link:')) done();
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -116,8 +128,8 @@ async function main(): Promise<void> {
     const started = await startServer();
     server = started.child;
     serverUrl = started.url;
-    // Minted every time: the server prints its own lead invite only on the very first start.
-    token = mintLeadToken(serverUrl);
+    // The server prints a lead invite only on its very first start; later starts mint one.
+    token = started.firstInvite ?? mintLeadToken(serverUrl);
   }
   const browserUrl = token ? webInviteLink(serverUrl, token) : serverUrl;
   const fallback = (reason: string, hint?: string) => {

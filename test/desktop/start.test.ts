@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
 import { parseInvite } from '../../shared/invite.ts';
+import { PROTOCOL_VERSION, type HandshakeAuth } from '../../shared/protocol.ts';
 import { fallbackSentence, findElectron, parseInviteToken, parseListening, rendererBuildReason } from '../../scripts/startLib.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -38,39 +40,60 @@ function waitForLine(child: ChildProcess, match: RegExp, deadlineMs: number): Pr
   });
 }
 
+/** Asks the server who the invite's token makes us: the printed URL must carry a lead token. */
+async function whoami(inviteUrl: string): Promise<unknown> {
+  const u = new URL(inviteUrl);
+  const auth: HandshakeAuth = { token: u.searchParams.get('token')!, protocol: PROTOCOL_VERSION, clientId: 'start-test' };
+  const socket = io(u.origin, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+  try {
+    return await socket.timeout(10_000).emitWithAck('session:whoami');
+  } finally {
+    socket.close();
+  }
+}
+
+/** Runs `node scripts/start.ts` on `dataDir`, checks the fallback it prints and what it serves, then stops it. */
+async function startAndCheck(dataDir: string): Promise<{ reason: string; url: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, WARROOM_PORT: '0', WARROOM_DATA_DIR: dataDir, WARROOM_NO_BUILD: '1' };
+  // dist/renderer is shared with other suites; this run serves what is there rather than rebuilding it.
+  delete env.WARROOM_SERVER_URL;
+  delete env.ELECTRON_OVERRIDE_DIST_PATH;
+  delete env.WARROOM_NO_ELECTRON;
+  const child = spawn(process.execPath, [path.join(root, 'scripts', 'start.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  let found: { reason: string; url: string };
+  try {
+    const { line } = await waitForLine(child, /^War Room desktop could not start \((.+)\); the browser client is running instead: open (\S+)$/, 90_000)
+      .catch((err: Error) => Promise.reject(new Error(`${err.message}\nstderr:\n${stderr}`)));
+    found = { reason: line[1]!, url: line[2]! };
+    const invite = parseInvite(found.url);
+    expect(invite.ok).toBe(true);
+    const res = await fetch(found.url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toMatch(/<html/i);
+    expect((await fetch(new URL('/healthz', found.url))).status).toBe(200);
+    expect(await whoami(found.url)).toMatchObject({ ok: true, access: 'lead' });
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+  }
+  // Stopping npm start stops the server it started: nothing is left listening.
+  await expect(fetch(new URL('/healthz', found.url), { signal: AbortSignal.timeout(5_000) })).rejects.toThrow();
+  return found;
+}
+
 describe('npm start without an Electron binary (this machine)', () => {
-  it('keeps the server running, says why in one sentence, and prints a browser URL that carries the lead invite', async () => {
+  it('keeps the server running, says why in one sentence, and prints a browser URL carrying a lead invite; again on a second start', async () => {
     const dataDir = tmp('warroom-start-');
-    const env: NodeJS.ProcessEnv = { ...process.env, WARROOM_PORT: '0', WARROOM_DATA_DIR: dataDir, WARROOM_NO_BUILD: '1' };
-    // dist/renderer is shared with other suites; this run serves what is there rather than rebuilding it.
-    delete env.WARROOM_SERVER_URL;
-    delete env.ELECTRON_OVERRIDE_DIST_PATH;
-    delete env.WARROOM_NO_ELECTRON;
-    const child = spawn(process.execPath, [path.join(root, 'scripts', 'start.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const served = { url: '' };
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    try {
-      const { line } = await waitForLine(child, /^War Room desktop could not start \((.+)\); the browser client is running instead: open (\S+)$/, 90_000)
-        .catch((err: Error) => Promise.reject(new Error(`${err.message}\nstderr:\n${stderr}`)));
-      const [, reason, url] = line;
-      expect(reason).toMatch(/Electron binary|no display/);
-      const invite = parseInvite(url!);
-      expect(invite.ok).toBe(true);
-      const res = await fetch(url!);
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-      expect(await res.text()).toMatch(/<html/i);
-      const health = await fetch(new URL('/healthz', url!));
-      expect(health.status).toBe(200);
-      served.url = url!;
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-    }
-    // Stopping npm start stops the server it started: nothing is left listening.
-    await expect(fetch(new URL('/healthz', served.url), { signal: AbortSignal.timeout(5_000) })).rejects.toThrow();
-  }, 120_000);
+    const first = await startAndCheck(dataDir);
+    expect(first.reason).toMatch(/Electron binary|no display/);
+    // The second start has no first-start invite from the server, so it mints one; both must be valid lead invites.
+    const second = await startAndCheck(dataDir);
+    const tokens = [first.url, second.url].map((u) => new URL(u).searchParams.get('token'));
+    expect(tokens[0]).not.toBe(tokens[1]);
+  }, 180_000);
 });
 
 describe('start decisions', () => {
