@@ -1,5 +1,6 @@
 /** The timeline as CSV (RFC 4180: CRLF line ends, a header row, fields quoted when needed). */
-import { formatDateTime, type IncidentState } from './deps.ts';
+import { dateTime } from './clock.ts';
+import type { IncidentState } from './deps.ts';
 import type { ExportOptions } from './options.ts';
 import { buildReport, isoUtc, KIND_LABEL, type ReportEntry } from './report.ts';
 
@@ -32,7 +33,7 @@ export function formatCsv(state: IncidentState, options: ExportOptions): string 
   for (const r of rows) {
     const e = r.entry;
     out.push([
-      String(e.seq), isoUtc(e.occurredAt), ...(zone ? [formatDateTime(e.occurredAt, zone)] : []), isoUtc(e.loggedAt),
+      String(e.seq), isoUtc(e.occurredAt), ...(zone ? [dateTime(e.occurredAt, zone)] : []), isoUtc(e.loggedAt),
       KIND_LABEL[e.kind].toLowerCase(), r.author, e.authorId, e.text, yes(e.pinned), yes(r.edited),
       e.editedAt === null ? '' : isoUtc(e.editedAt), yes(e.deletedAt !== null), e.deletedAt === null ? '' : isoUtc(e.deletedAt),
       yes(r.unsynced), e.id,

@@ -2,7 +2,8 @@
  * The postmortem as one self-contained, printable HTML page: inline CSS, no scripts, no external
  * requests (a CSP meta tag forbids them too), every piece of recorded text escaped.
  */
-import { formatClock, formatDateTime, type IncidentState } from './deps.ts';
+import { dateTime, utcWall } from './clock.ts';
+import type { IncidentState } from './deps.ts';
 import type { ExportOptions } from './options.ts';
 import { HTML_CSS } from './htmlStyle.ts';
 import { firstLine } from './markdown.ts';
@@ -58,7 +59,7 @@ function timelineRow(rep: Report, r: ReportEntry): string[] {
   const e = r.entry;
   const pin = e.pinned ? `${badge('Pinned', 'pinned')} ` : '';
   return [
-    td(esc(formatClock(e.occurredAt, 'UTC')), 'time'),
+    td(esc(utcWall(e.occurredAt).clock), 'time'),
     ...(rep.zone ? [td(esc(localClock(e.occurredAt, rep.zone)), 'time local')] : []),
     td(esc(r.author), 'who'),
     td(esc(KIND_LABEL[e.kind]), 'kind'),
@@ -85,7 +86,7 @@ function taskTable(rows: readonly TaskRow[], first: string): string {
 
 function facts(rep: Report): string {
   const s = rep.state;
-  const local = (at: number) => (rep.zone ? ` <span class="local">(${esc(formatDateTime(at, rep.zone))} ${esc(rep.zone)})</span>` : '');
+  const local = (at: number) => (rep.zone ? ` <span class="local">(${esc(dateTime(at, rep.zone))} ${esc(rep.zone)})</span>` : '');
   const commander = rep.roles.find((r) => r.role === 'commander')?.name ?? 'Not assigned';
   const rows: [string, string][] = [
     ['Severity', `<span class="sev sev-${esc(s.severity.toLowerCase())}">${esc(s.severity)}</span>`],

@@ -1,5 +1,6 @@
 /** The postmortem as Markdown (GitHub-flavoured tables), blameless template. */
-import { formatClock, formatDateTime, type IncidentState } from './deps.ts';
+import { dateTime, utcWall } from './clock.ts';
+import type { IncidentState } from './deps.ts';
 import type { ExportOptions } from './options.ts';
 import {
   buildReport, KIND_LABEL, localClock, ROLE_LABEL, STATUS_LABEL, timesNote, utc, type Report, type ReportEntry, type TaskRow,
@@ -55,7 +56,7 @@ function entryText(r: ReportEntry): string {
 
 function timelineRows(rep: Report, rows: readonly ReportEntry[]): string[][] {
   return rows.map((r) => [
-    formatClock(r.entry.occurredAt, 'UTC'),
+    utcWall(r.entry.occurredAt).clock,
     ...(rep.zone ? [localClock(r.entry.occurredAt, rep.zone)] : []),
     cell(r.author), KIND_LABEL[r.entry.kind], entryText(r),
   ]);
@@ -76,8 +77,8 @@ function header(rep: Report): string[] {
     '> Blameless postmortem: it describes what happened, what we learned and what we will change, not who is to blame.', '',
     `- **Severity:** ${s.severity}`,
     `- **Status:** ${STATUS_LABEL[s.status]}`,
-    `- **Detected:** ${utc(s.startedAt)}${rep.zone ? ` (${formatDateTime(s.startedAt, rep.zone)} ${rep.zone})` : ''}`,
-    `- **Resolved:** ${s.resolvedAt === null ? 'not yet' : `${utc(s.resolvedAt)}${rep.zone ? ` (${formatDateTime(s.resolvedAt, rep.zone)} ${rep.zone})` : ''}`}`,
+    `- **Detected:** ${utc(s.startedAt)}${rep.zone ? ` (${dateTime(s.startedAt, rep.zone)} ${rep.zone})` : ''}`,
+    `- **Resolved:** ${s.resolvedAt === null ? 'not yet' : `${utc(s.resolvedAt)}${rep.zone ? ` (${dateTime(s.resolvedAt, rep.zone)} ${rep.zone})` : ''}`}`,
     `- **Duration:** ${rep.duration}`,
     `- **Incident commander:** ${cell(commander?.name ?? 'Not assigned')}`,
     `- **Incident id:** \`${s.id}\``,

@@ -3,10 +3,11 @@
  * HTML and CSV always agree on what is in, what is out and what is marked.
  */
 import {
-  ROLES, formatClock, formatDate, formatDuration, formatOffset, localParts, memberName, type EntryKind,
+  ROLES, formatDuration, formatOffset, memberName, type EntryKind,
   type HelpRequest, type IncidentRole, type IncidentState, type Member, type Status, type Task, type TaskColumn,
   type TimelineEntry,
 } from './deps.ts';
+import { dateTime, utcWall, wall } from './clock.ts';
 import { checkedZone, isPendingEntry, pendingMarks, type ExportOptions, type PendingMarks } from './options.ts';
 
 export interface ReportEntry {
@@ -89,19 +90,20 @@ export const KIND_LABEL: Record<EntryKind, string> = {
 export const ROLE_LABEL: Record<IncidentRole, string> = { commander: 'Incident commander', comms: 'Communications', scribe: 'Scribe', ops: 'Operations lead' };
 
 /** "2026-11-27 13:02 UTC" */
-export const utc = (at: number): string => `${formatDate(at, 'UTC')} ${formatClock(at, 'UTC')} UTC`;
+export const utc = (at: number): string => `${dateTime(at, 'UTC')} UTC`;
 /** "2026-11-27T13:02:00Z" */
 export const isoUtc = (at: number): string => new Date(at).toISOString().replace(/\.000Z$/, 'Z');
 
 function dayLabel(at: number): string {
-  const p = localParts(at, 'UTC');
-  return `${WEEKDAYS[p.weekday] ?? p.weekday} ${p.day} ${MONTHS[p.month - 1]} ${p.year}`;
+  const d = new Date(at);
+  const w = utcWall(at).weekday;
+  return `${WEEKDAYS[w] ?? w} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
 /** Local wall-clock time; prefixed with the weekday when the local date is not the UTC date. */
 export function localClock(at: number, zone: string): string {
-  const clock = formatClock(at, zone);
-  return formatDate(at, zone) === formatDate(at, 'UTC') ? clock : `${localParts(at, zone).weekday} ${clock}`;
+  const local = wall(at, zone);
+  return local.date === utcWall(at).date ? local.clock : `${local.weekday} ${local.clock}`;
 }
 
 function entryVisible(e: TimelineEntry, o: ExportOptions): boolean {
@@ -138,8 +140,8 @@ function taskRow(s: IncidentState, t: Task, marks: PendingMarks, exportedAt: num
   const overdue = t.column !== 'done' && t.dueAt !== null && t.dueAt < exportedAt;
   return {
     task: t, assignee: t.assigneeId ? memberName(s, t.assigneeId) : 'Unassigned',
-    status: t.column === 'done' && t.doneAt !== null ? `Done ${formatDate(t.doneAt, 'UTC')}` : COLUMN_LABEL[t.column],
-    due: t.dueAt === null ? 'No date' : formatDate(t.dueAt, 'UTC'), overdue, unsynced: marks.taskIds.has(t.id),
+    status: t.column === 'done' && t.doneAt !== null ? `Done ${utcWall(t.doneAt).date}` : COLUMN_LABEL[t.column],
+    due: t.dueAt === null ? 'No date' : utcWall(t.dueAt).date, overdue, unsynced: marks.taskIds.has(t.id),
   };
 }
 
@@ -171,7 +173,7 @@ export function buildReport(state: IncidentState, options: ExportOptions): Repor
     }
     if (options.pinnedOnly && !e.pinned) continue;
     entries.push(row);
-    const date = formatDate(e.occurredAt, 'UTC');
+    const date = utcWall(e.occurredAt).date;
     const last = days[days.length - 1];
     if (last && last.date === date) last.entries.push(row);
     else days.push({ date, label: dayLabel(e.occurredAt), entries: [row] });
