@@ -26,6 +26,8 @@ export interface EngineHandle {
   connect(serverUrl: string, token: string): void;
   disconnect(): void;
   refreshIncidents(): Promise<void>;
+  /** Measures the round trip (rttMs) with a cheap request, when connected. */
+  ping(): Promise<void>;
   /** Leave an incident on the server (best effort). */
   leave(incidentId: string): void;
 }

@@ -46,6 +46,7 @@ export function createWarRoomStore(deps: StoreDeps): WarRoomStore {
     disconnect: () => engine?.disconnect(),
     refreshIncidents: () => engine?.refreshIncidents() ?? Promise.resolve(),
     leave: (id) => engine?.leave(id),
+    ping: () => engine?.ping() ?? Promise.resolve(),
   };
   const ctx: StoreCtx = {
     transport: deps.transport,

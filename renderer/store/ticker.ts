@@ -7,6 +7,7 @@ import type { WarRoomState } from './types.ts';
 export function createTicker(get: () => WarRoomState, ctx: StoreCtx): (now?: number) => void {
   let remindedFor: number | null = null;
   return (now = ctx.now()) => {
+    void ctx.engine.ping();
     const s = get();
     const view = s.view;
     if (!view || s.access === 'viewer') return;

@@ -102,7 +102,10 @@ export class SocketTransport implements Transport {
       this.failPending();
       if (reason === 'io client disconnect') return;
       if (reason === 'io server disconnect') {
-        this.setStatus({ kind: 'offline', reason: 'The server closed the connection. Reconnect to continue; your changes are kept.' });
+        // The server closed us (a restart, a deploy). socket.io leaves this to us: try again with
+        // backoff; a server that really refuses us says so in the handshake and we stop there.
+        this.setStatus({ kind: 'reconnecting', attempt: this.attempt, lastError: 'The server closed the connection.' });
+        socket.connect();
       } else {
         this.setStatus({ kind: 'reconnecting', attempt: this.attempt, lastError: ERROR_MESSAGES.SERVER_UNREACHABLE });
       }

@@ -4,6 +4,7 @@
  * the UI sees is written into the store.
  */
 import type { ErrorCode, Refusal } from '../../shared/errors.ts';
+import type { IncidentState } from '../../shared/model.ts';
 import type { CommittedOp, Op } from '../../shared/ops.ts';
 import { apply } from '../../shared/reducer.ts';
 import { incidentKey } from '../persistence/persistence.ts';
@@ -32,6 +33,14 @@ export interface SyncEngine extends EngineHandle {
 /** Refusals that mean "not now" rather than "no": the op stays queued. */
 const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['TIMEOUT', 'SERVER_UNREACHABLE', 'RATE_LIMITED', 'NOT_JOINED', 'INTERNAL']);
 
+/** Whether the incident list row would change (kept cheap: most ops touch none of these). */
+function listChanged(prev: IncidentState | null, next: IncidentState): boolean {
+  if (!prev) return true;
+  return prev.title !== next.title || prev.severity !== next.severity || prev.status !== next.status
+    || prev.roles.commander !== next.roles.commander
+    || (prev.members !== next.members && Object.keys(prev.members).length !== Object.keys(next.members).length);
+}
+
 export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): SyncEngine {
   const { transport } = ctx;
   const get = api.getState;
@@ -58,6 +67,10 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
   };
   const connected = () => transport.status.kind === 'connected';
   const key = () => incidentKey(get().prefs.serverUrl ?? '', get().incidentId ?? '');
+
+  function noteRtt() {
+    if (transport.rttMs !== get().rttMs) set({ rttMs: transport.rttMs });
+  }
 
   function markSeenSoon() {
     if (seenTimer) return;
@@ -112,7 +125,9 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     }
     if (folded.length > 0) {
       set({ committed, headSeq: head, outbox, view: computeView(committed, head, outbox) });
-      if (committed) set({ incidents: { ...get().incidents, [committed.id]: { ...summarizeState(committed), online: get().incidents[committed.id]?.online ?? 0 } } });
+      if (committed && listChanged(s.committed, committed)) {
+        set({ incidents: { ...get().incidents, [committed.id]: { ...summarizeState(committed), online: get().incidents[committed.id]?.online ?? 0 } } });
+      }
       if (outbox !== s.outbox) void ctx.saver.saveNow();
       else ctx.saver.schedule();
       if (live) {
@@ -171,6 +186,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       acked.set(first.opId, res.seq);
     }
     const res = await transport.request('incident:join', { incidentId, sinceSeq: get().headSeq });
+    noteRtt();
     if (myEpoch !== epoch) return;
     if (!res.ok) {
       if (res.code === 'INCIDENT_NOT_FOUND') set({ syncPhase: 'not-found' });
@@ -216,6 +232,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       const op = get().outbox.find((o) => !acked.has(o.opId));
       if (!op) return;
       const res = await transport.request('op:submit', op);
+      noteRtt();
       if (myEpoch !== epoch) return;
       if (res.ok) {
         if (res.seq <= get().headSeq) dropFromOutbox(new Set([op.opId]));
@@ -347,6 +364,11 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     refreshIncidents,
     leave(incidentId) {
       if (connected()) void transport.request('incident:leave', { incidentId });
+    },
+    async ping() {
+      if (!connected()) return;
+      await transport.request('session:whoami');
+      noteRtt();
     },
     join,
     flush,

@@ -29,14 +29,14 @@ afterAll(async () => {
   if (dir) removeDir(dir);
 });
 
-function makeStore(name: string, token: string): WarRoomStore {
+function makeStore(name: string, token: string, url = server.url): WarRoomStore {
   const store = createWarRoomStore({
     transport: new SocketTransport({ reconnectionDelayMs: 50, reconnectionDelayMaxMs: 200 }),
     persistence: new MemoryPersistence(), timers: false, saveDebounceMs: 5,
   });
   stores.push(store);
   store.getState().setPreferences({ name, timeZone: 'Europe/Paris', skills: ['db'] });
-  const r = store.getState().connect({ serverUrl: server.url, token });
+  const r = store.getState().connect({ serverUrl: url, token });
   expect(r.ok).toBe(true);
   return store;
 }
@@ -103,5 +103,33 @@ describe('renderer store against the real server', () => {
     expect(hashOf(a)).toBe(hashOf(b));
     expect(hashOf(a)).toBe(stateHash(server.incidentState(incidentId)));
     expect(a.getState().view).toBe(a.getState().committed);
+  });
+
+  it('rides out a server restart: reconnecting with attempts, then resends what was typed meanwhile', async () => {
+    const dir2 = tempDir('warroom-renderer-restart-');
+    let srv = await startServer(dir2);
+    try {
+      const a = makeStore('Ana', srv.createToken('lead'), srv.url);
+      await until('connected', () => a.getState().connection.kind === 'connected');
+      const declared = a.getState().declareIncident({ title: 'Restart drill', severity: 'SEV3' });
+      if (!declared.ok || !declared.incidentId) throw new Error('declare refused');
+      await until('declared', () => synced(a));
+      const port = srv.port;
+      await srv.close();
+      await until('reconnect attempts', () => {
+        const c = a.getState().connection;
+        return c.kind === 'reconnecting' && c.attempt >= 1;
+      });
+      expect(a.getState().syncPhase).toBe('local');
+      for (let i = 0; i < 3; i++) a.getState().addEntry('note', `during restart ${i}`);
+      srv = await startServer(dir2, { port });
+      await until('resynced', () => synced(a) && a.getState().headSeq === srv.incidentState(declared.incidentId!)!.headSeq);
+      expect(a.getState().connection.kind).toBe('connected');
+      expect(a.getState().committed!.timeline.filter((e) => e.text.startsWith('during restart'))).toHaveLength(3);
+      expect(hashOf(a)).toBe(stateHash(srv.incidentState(declared.incidentId)));
+    } finally {
+      await srv.close();
+      removeDir(dir2);
+    }
   });
 });
