@@ -1,5 +1,6 @@
 /**
- * Renders self-contained HTML to PDF in a hidden, offscreen window with JavaScript off. The HTML
+ * Renders self-contained HTML to PDF in a window that is never shown, with JavaScript off, in an
+ * isolated session. Not `offscreen` rendering: printToPDF needs the normal print pipeline. The HTML
  * goes through a temporary file (data: URLs have size limits) that is removed afterwards.
  */
 import { promises as fs } from 'node:fs';
@@ -29,7 +30,6 @@ export function pdfWindowOptions(partition: string): BrowserWindowConstructorOpt
     width: 1000,
     height: 1400,
     webPreferences: {
-      offscreen: true,
       javascript: false,
       sandbox: true,
       contextIsolation: true,

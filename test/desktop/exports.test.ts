@@ -115,12 +115,12 @@ describe('the hidden PDF window', () => {
     return { create, log, html: () => loadedHtml, options: () => options };
   }
 
-  it('loads the HTML with JavaScript off, offscreen and sandboxed, prints it, then cleans up', async () => {
+  it('loads the HTML in a never-shown window with JavaScript off and sandboxed, prints it, then cleans up', async () => {
     const w = fakeWindow();
     const pdf = await renderHtmlToPdf({ createWindow: w.create, partition: 'warroom-pdf', tmpDir: dir }, '<h1>Report</h1>');
     expect(pdf).toEqual(new Uint8Array([37, 80, 68, 70]));
     expect(w.html()).toBe('<h1>Report</h1>');
-    expect(w.options()).toMatchObject({ show: false, webPreferences: { javascript: false, offscreen: true, sandbox: true, contextIsolation: true, nodeIntegration: false, partition: 'warroom-pdf' } });
+    expect(w.options()).toMatchObject({ show: false, webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, partition: 'warroom-pdf' } });
     expect(w.log).toEqual(['load', 'print', 'destroy']);
     expect(await fs.readdir(dir)).toEqual([]);
   });
