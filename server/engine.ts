@@ -123,13 +123,21 @@ export function createEngine(deps: EngineDeps) {
     return entry;
   }
 
+  /** Answers a resubmitted op with its original seq; false when the opId is new. */
+  async function answeredAsDuplicate(item: Pending): Promise<boolean> {
+    const dup = await store.findByOpId(item.op.opId);
+    if (dup) item.resolve({ ok: true, seq: dup.seq, duplicate: true });
+    return dup !== null;
+  }
+
+  /**
+   * Duplicates are looked up only where they can show: a resubmitted op is refused by the reducer
+   * (its entry already exists…) or, if it still applies, the store's unique opId makes append fail
+   * and the retry looks every op up. New ops, the common case, cost no lookup.
+   */
   async function commit(items: Pending[], attempt: number): Promise<void> {
     const live: Pending[] = [];
-    for (const item of items) {
-      const dup = await store.findByOpId(item.op.opId);
-      if (dup) item.resolve({ ok: true, seq: dup.seq, duplicate: true });
-      else live.push(item);
-    }
+    for (const item of items) if (attempt === 1 || !(await answeredAsDuplicate(item))) live.push(item);
     if (live.length === 0) return;
     const work = new Map<string, { entry: Entry; state: IncidentState | null; head: number; time: number; before: string }>();
     const committed: { op: CommittedOp; item: Pending }[] = [];
@@ -148,7 +156,7 @@ export function createEngine(deps: EngineDeps) {
       const c = { ...op, seq: w.head + 1, serverTime: time } as CommittedOp;
       const r = apply(w.state, c);
       if (!r.ok) {
-        item.resolve(r);
+        if (attempt > 1 || !(await answeredAsDuplicate(item))) item.resolve(r);
         continue;
       }
       w.state = r.state;
@@ -160,7 +168,7 @@ export function createEngine(deps: EngineDeps) {
       await store.append(committed.map((c) => c.op));
     } catch (e) {
       if (e instanceof SeqConflictError && attempt < MAX_COMMIT_ATTEMPTS) {
-        logger.info({ incidentId: e.incidentId, seq: e.seq, attempt }, 'seq taken by another node; catching up and retrying');
+        logger.info({ incidentId: e.incidentId, seq: e.seq, attempt }, 'seq or opId already in the store; catching up and retrying');
         for (const w of work.values()) await catchUp(w.entry);
         return commit(committed.map((c) => c.item), attempt + 1);
       }

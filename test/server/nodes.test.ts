@@ -80,7 +80,7 @@ describe('two nodes on one store (no fan-out adapter)', () => {
     expect(await call(ca, 'op:submit', op('timeline.add', 'y', 'ana', { entryId: 'a1', kind: 'note', text: 'a wins seq 2' }))).toMatchObject({ ok: true, seq: 2 });
     staleReads = 1;
     expect(await call(cb, 'op:submit', op('timeline.add', 'y', 'ben', { entryId: 'b1', kind: 'note', text: 'b retries' }))).toMatchObject({ ok: true, seq: 3 });
-    expect(lines.some((l) => l.msg === 'seq taken by another node; catching up and retrying')).toBe(true);
+    expect(lines.some((l) => l.msg === 'seq or opId already in the store; catching up and retrying')).toBe(true);
     expect((await real.readOps('y', 0)).map((o) => o.seq)).toEqual([1, 2, 3]);
     expect(b.incidentState('y')?.timeline.filter((e) => e.kind === 'note').map((e) => e.id)).toEqual(['a1', 'b1']);
   });

@@ -123,6 +123,19 @@ describe('idempotency', () => {
     expect((await server.store.readOps('inc-1', 0)).filter((x) => x.opId === o.opId)).toHaveLength(1);
   });
 
+  it('a resubmitted op the reducer would happily apply again is still stored once (the store\'s unique opId catches it)', async () => {
+    const a = await client('ana');
+    await createIncident(a, 'ana');
+    await call(a, 'incident:join', { incidentId: 'inc-1', sinceSeq: 0 });
+    const o = op('incident.update', 'inc-1', 'ana', { summary: 'same change, sent three times' });
+    const acks = [];
+    for (let i = 0; i < 3; i++) acks.push(await call<{ ok: true; seq: number; duplicate?: boolean }>(a, 'op:submit', o));
+    expect(acks.map((r) => [r.seq, r.duplicate ?? false])).toEqual([[2, false], [2, true], [2, true]]);
+    expect(await server.store.headSeq('inc-1')).toBe(2);
+    const next = await call(a, 'op:submit', op('incident.update', 'inc-1', 'ana', { summary: 'a new change' }));
+    expect(next).toMatchObject({ ok: true, seq: 3 });
+  });
+
   it('incident:create twice with the same opId answers the original seq; a second create of the id is refused', async () => {
     const a = await client('ana');
     const o = op('incident.create', 'dup', 'ana', { title: 'One', severity: 'SEV2' });
