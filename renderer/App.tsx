@@ -1,4 +1,8 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { webInviteLink } from '../shared/invite.ts';
+import type { ShellCommand } from '../shared/bridge.ts';
+import { assertNever } from '../shared/errors.ts';
+import { getPlatform } from './platform/index.ts';
 import { selectIncidentList } from './store/index.ts';
 import { useWarRoom, useWarRoomShallow, useWarRoomStore } from './hooks/useWarRoom.ts';
 import { useNetworkStatus } from './hooks/useNetworkStatus.ts';
@@ -13,12 +17,13 @@ import { HelpOverlay } from './components/common/HelpOverlay.tsx';
 import { Toasts } from './components/common/Toasts.tsx';
 import { Notices } from './components/common/Notices.tsx';
 import { report } from './components/incident/report.ts';
+import { ExportContainer, OpenExportFile, ReviewView, type DialogFormat } from './components/export/index.ts';
+import { emitUiCommand, useUiCommand } from './hooks/uiCommands.ts';
+import { pushToast } from './hooks/toasts.ts';
 
 interface Props {
   /** An invite link the page was opened with, waiting for the member's name. */
   pendingInvite: string | null;
-  /** Opens the export dialog, when the export UI is built in. */
-  exportUi?: (props: { onClose: () => void }) => ReactNode;
 }
 
 function ListScreen() {
@@ -28,7 +33,13 @@ function ListScreen() {
   const connection = useConnectionView();
   const [declaring, setDeclaring] = useState(false);
   const [help, setHelp] = useState(false);
-  useShortcuts({ d: () => setDeclaring(true), '?': () => setHelp(true) });
+  const [review, setReview] = useState<{ text: string; fileName: string } | null>(null);
+  const zone = useWarRoom((s) => s.prefs.timeZone);
+  useShortcuts({ d: () => setDeclaring(true), '?': () => setHelp(true) }, review === null);
+  useUiCommand('new-incident', () => setDeclaring(true));
+  if (review) {
+    return <ReviewView text={review.text} fileName={review.fileName} bridge={getPlatform()} defaultTimeZone={zone} onClose={() => setReview(null)} />;
+  }
   return (
     <>
       <IncidentList
@@ -40,11 +51,18 @@ function ListScreen() {
         onDeclare={() => setDeclaring(true)}
         onSignOut={() => store.getState().signOut()}
       />
+      <div className="list-screen faint">
+        <OpenExportFile onOpen={(text, fileName) => setReview({ text, fileName })} onError={(text) => pushToast({ text, tone: 'error' })} />
+      </div>
       {declaring && (
         <DeclareDialog
           onClose={() => setDeclaring(false)}
           onDeclare={(f) => {
-            if (report(store.getState().declareIncident({ title: f.title, severity: f.severity, ...(f.summary ? { summary: f.summary } : {}) }))) setDeclaring(false);
+            const s = store.getState();
+            if (!report(s.declareIncident({ title: f.title, severity: f.severity, ...(f.summary ? { summary: f.summary } : {}) }))) return;
+            setDeclaring(false);
+            // Whoever declares commands until they hand over; the handover is one select away.
+            report(store.getState().assignRole('commander', s.prefs.clientId));
           }}
         />
       )}
@@ -53,7 +71,48 @@ function ListScreen() {
   );
 }
 
-export function App({ pendingInvite, exportUi }: Props) {
+/** Desktop menus and deep links (through the platform bridge) drive the same actions as the keys. */
+function useShellCommands(setInvite: (link: string) => void, openExport: (format?: DialogFormat) => void): void {
+  const store = useWarRoomStore();
+  useEffect(() => getPlatform().onCommand((cmd: ShellCommand) => {
+    const s = store.getState();
+    switch (cmd.type) {
+      case 'new-incident':
+        if (s.incidentId) s.closeIncident();
+        setTimeout(() => emitUiCommand('new-incident'));
+        return;
+      case 'new-entry':
+        emitUiCommand('new-entry');
+        return;
+      case 'export':
+        if (s.incidentId) openExport();
+        return;
+      case 'print-pdf':
+        if (s.incidentId) openExport('pdf');
+        return;
+      case 'toggle-utc':
+        s.toggleUtc();
+        return;
+      case 'open-incident':
+        void s.openIncident(cmd.incidentId);
+        return;
+      case 'join': {
+        if (!s.prefs.name.trim()) {
+          setInvite(webInviteLink(cmd.serverUrl, cmd.token, cmd.incidentId));
+          return;
+        }
+        const r = s.connect({ serverUrl: cmd.serverUrl, token: cmd.token });
+        if (!r.ok) pushToast({ text: r.message, tone: 'error' });
+        else if (cmd.incidentId) void s.openIncident(cmd.incidentId);
+        return;
+      }
+      default:
+        assertNever(cmd, 'shell command');
+    }
+  }), [store, setInvite, openExport]);
+}
+
+export function App({ pendingInvite }: Props) {
   const store = useWarRoomStore();
   useNetworkStatus(store);
   const prefs = useWarRoomShallow((s) => ({
@@ -64,7 +123,9 @@ export function App({ pendingInvite, exportUi }: Props) {
   const connection = useWarRoom((s) => s.connection);
   const [invite, setInvite] = useState(pendingInvite);
   const [connectError, setConnectError] = useState<string | null>(null);
-  const [exporting, setExporting] = useState(false);
+  const [exporting, setExporting] = useState<{ format?: DialogFormat } | null>(null);
+  const openExport = useCallback((format?: DialogFormat) => setExporting({ format }), []);
+  useShellCommands(setInvite, openExport);
   const timeFormat = useMemo(() => ({ zone: prefs.timeZone || systemZone(), utc: prefs.showUtc }), [prefs.timeZone, prefs.showUtc]);
 
   const refused = connection.kind === 'refused' && !incidentId ? connection.message : null;
@@ -101,7 +162,7 @@ export function App({ pendingInvite, exportUi }: Props) {
       />
     );
   } else if (incidentId) {
-    screen = <IncidentView key={incidentId} exportAvailable={!!exportUi} onExport={exportUi ? () => setExporting(true) : undefined} />;
+    screen = <IncidentView key={incidentId} onExport={() => setExporting({})} />;
   } else {
     screen = <ListScreen />;
   }
@@ -109,7 +170,7 @@ export function App({ pendingInvite, exportUi }: Props) {
   return (
     <TimeFormatContext value={timeFormat}>
       {screen}
-      {exporting && exportUi?.({ onClose: () => setExporting(false) })}
+      {exporting && incidentId && <ExportContainer initialFormat={exporting.format} onClose={() => setExporting(null)} />}
       <Notices />
       <Toasts />
     </TimeFormatContext>

@@ -51,7 +51,7 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   await ensureRendererBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'warroom-e2e-'));
-  const server = await createServer({ dataDir, port: 0, host: '127.0.0.1', staticDir: DIST, logLevel: 'silent', backupEveryMin: 0 });
+  const server = await createServer({ dataDir, port: 0, host: '127.0.0.1', staticDir: DIST, logLevel: 'silent', backupEveryMin: 0, demo: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   return {
     server,

@@ -123,6 +123,24 @@ describe.skipIf(!chromiumAvailable())('War Room in Chromium', () => {
     expect(new Set(all.map((m) => formatClock(entry.occurredAt, m.zone))).size).toBe(3);
   });
 
+  it('soft-deletes an entry with undo and shows it under "show deleted"', async () => {
+    const text = `Wrong cluster named here ${Date.now()}`;
+    await postEntry(paris.page, text);
+    await within(LIVE_MS, 'LA sees the entry', () => entryRow(la.page, text).isVisible());
+    await leaveField(paris.page);
+    await entryRow(paris.page, text).click();
+    await paris.page.keyboard.press('x');
+    await within(LIVE_MS, 'LA no longer shows it', async () => (await entryRow(la.page, text).count()) === 0);
+    await la.page.getByTestId('filter-deleted').check();
+    await entryRow(la.page, text).waitFor({ timeout: 5_000 });
+    expect(await entryRow(la.page, text).getAttribute('class')).toContain('deleted');
+    await la.page.getByTestId('filter-deleted').uncheck();
+    await paris.page.getByTestId('toast').filter({ hasText: 'Entry deleted' }).getByTestId('toast-action').click({ timeout: 5_000 });
+    await within(LIVE_MS, 'the undo reaches LA', () => entryRow(la.page, text).isVisible());
+    const entry = (await view(sg.page))!.timeline.find((e) => e.text === text)!;
+    expect(entry.deletedAt).toBeNull();
+  });
+
   it('keeps 20 offline edits through a reload and converges with each applied exactly once', async () => {
     const p = la.page;
     await p.locator('html[data-offline-ready=true]').waitFor({ timeout: 10_000 });
@@ -189,21 +207,39 @@ describe.skipIf(!chromiumAvailable())('War Room in Chromium', () => {
 
   it('saves screenshots of the incident view, timeline, board and roster', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
+    const shot = (name: string) => join(SCREENSHOTS, `${name}.png`);
     const p = paris.page;
     await leaveField(p);
     await p.keyboard.press('1');
-    await p.screenshot({ path: join(SCREENSHOTS, 'incident-paris.png') });
-    await p.getByTestId('timeline').screenshot({ path: join(SCREENSHOTS, 'timeline.png') });
-    await p.getByTestId('board').screenshot({ path: join(SCREENSHOTS, 'board.png') });
-    await p.keyboard.press('2');
-    await p.getByTestId('roster').screenshot({ path: join(SCREENSHOTS, 'roster.png') });
-    await p.keyboard.press('3');
-    await p.getByTestId('help-panel').screenshot({ path: join(SCREENSHOTS, 'help.png') });
+    await p.screenshot({ path: shot('live-incident-paris') });
     await leaveField(sg.page);
-    await sg.page.screenshot({ path: join(SCREENSHOTS, 'incident-singapore.png') });
+    await sg.page.screenshot({ path: shot('live-incident-singapore') });
     await p.keyboard.press('?');
-    await p.getByTestId('help-overlay').screenshot({ path: join(SCREENSHOTS, 'shortcuts.png') });
+    await p.getByTestId('help-overlay').screenshot({ path: shot('shortcuts') });
     await p.keyboard.press('Escape');
     expect(await p.getByTestId('help-overlay').count()).toBe(0);
+
+    // The seeded Black Friday incident: a realistic, busy screen.
+    await p.keyboard.press('i');
+    await p.getByTestId('incident-list').waitFor();
+    await within(5_000, 'both incidents listed', async () => (await p.getByTestId('incident-row').count()) === 2);
+    await p.screenshot({ path: shot('incident-list') });
+    await p.locator('[data-testid=incident-row][data-incident-id=black-friday]').click();
+    await p.getByTestId('incident-view').waitFor();
+    await within(10_000, 'the demo incident is loaded', async () => (await view(p))?.id === 'black-friday' && (await snapshot(p)).unsynced === 0);
+    await leaveField(p);
+    await p.screenshot({ path: shot('incident') });
+    await p.getByTestId('timeline').screenshot({ path: shot('timeline') });
+    await p.getByTestId('board').screenshot({ path: shot('board') });
+    await p.keyboard.press('e');
+    await p.getByTestId('export-dialog').waitFor();
+    await p.screenshot({ path: shot('export') });
+    await p.keyboard.press('Escape');
+    await within(2_000, 'the export dialog closes', async () => (await p.getByTestId('export-dialog').count()) === 0);
+    await p.keyboard.press('2');
+    await p.getByTestId('roster').screenshot({ path: shot('roster') });
+    await p.keyboard.press('3');
+    await p.getByTestId('help-panel').screenshot({ path: shot('help') });
+    expect(await p.getByTestId('timeline-entry').count()).toBeGreaterThan(10);
   });
 });

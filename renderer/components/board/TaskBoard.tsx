@@ -162,8 +162,10 @@ export function TaskBoard({ tasks, members, canEdit, callbacks, newTaskRef }: Pr
         </form>
       )}
       <DndContext sensors={sensors} collisionDetection={closestCorners} onDragEnd={onDragEnd}>
-        <div className="board">
-          {TASK_COLUMNS.map((c) => <Column key={c} column={c} tasks={byColumn[c]} members={members} canEdit={canEdit} actions={actions} />)}
+        <div className="board-wrap">
+          <div className="board">
+            {TASK_COLUMNS.map((c) => <Column key={c} column={c} tasks={byColumn[c]} members={members} canEdit={canEdit} actions={actions} />)}
+          </div>
         </div>
       </DndContext>
       <div className="row" style={{ marginTop: 6 }}>

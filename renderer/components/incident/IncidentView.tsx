@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import type { UserEntryKind } from '../../../shared/model.ts';
 import { selectCanEdit, selectMembers } from '../../store/index.ts';
 import { useShortcuts } from '../../hooks/useShortcuts.ts';
+import { useUiCommand } from '../../hooks/uiCommands.ts';
 import { useWarRoom, useWarRoomStore } from '../../hooks/useWarRoom.ts';
 import { HelpOverlay } from '../common/HelpOverlay.tsx';
 import { AskHelpDialog } from '../help/AskHelpDialog.tsx';
@@ -14,12 +15,11 @@ import { report } from './report.ts';
 type Overlay = { kind: 'none' } | { kind: 'help' } | { kind: 'ask'; memberIds: string[] };
 
 interface Props {
-  onExport?: () => void;
-  exportAvailable: boolean;
+  onExport: () => void;
 }
 
 /** The war-room screen: header, banners and timeline in the middle, board / roster / help on the right. */
-export function IncidentView({ onExport, exportAvailable }: Props) {
+export function IncidentView({ onExport }: Props) {
   const store = useWarRoomStore();
   const phase = useWarRoom((s) => s.syncPhase);
   const hasView = useWarRoom((s) => s.view !== null);
@@ -39,6 +39,7 @@ export function IncidentView({ onExport, exportAvailable }: Props) {
   const back = () => store.getState().closeIncident();
   const ask = (memberIds: string[] = []) => { if (canEdit) setOverlay({ kind: 'ask', memberIds }); };
 
+  useUiCommand('new-entry', () => composerRef.current?.focus());
   useShortcuts({
     n: () => composerRef.current?.focus(),
     t: () => { setTab('board'); focusSoon(newTaskRef); },
@@ -46,7 +47,7 @@ export function IncidentView({ onExport, exportAvailable }: Props) {
     u: () => store.getState().toggleUtc(),
     '/': () => searchRef.current?.focus(),
     'mod+k': () => searchRef.current?.focus(),
-    e: () => onExport?.(),
+    e: onExport,
     s: () => statusRef.current?.focus(),
     '1': () => setTab('board'),
     '2': () => setTab('roster'),
@@ -69,7 +70,7 @@ export function IncidentView({ onExport, exportAvailable }: Props) {
 
   return (
     <div className="incident" data-testid="incident-view" data-sync-phase={phase}>
-      <HeaderContainer statusRef={statusRef} onBack={back} onExport={exportAvailable ? onExport : undefined} onHelp={() => setOverlay({ kind: 'help' })} />
+      <HeaderContainer statusRef={statusRef} onBack={back} onExport={onExport} onHelp={() => setOverlay({ kind: 'help' })} />
       <div className="incident-body">
         <main className="center">
           <BannersContainer onWriteUpdate={() => { setKind('update'); composerRef.current?.focus(); }} />

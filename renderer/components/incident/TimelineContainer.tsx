@@ -24,6 +24,7 @@ export function TimelineContainer({ composerRef, searchRef, kind, onKind }: Prop
   const canEdit = useWarRoom(selectCanEdit);
   const utc = useWarRoom((s) => s.prefs.showUtc);
   const zone = useWarRoom((s) => s.prefs.timeZone);
+  const headSeq = useWarRoom((s) => s.headSeq);
   const [filter, setFilter] = useState<TimelineFilter>(EMPTY_FILTER);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [editingId, setEditingId] = useState<string | null>(null);
@@ -86,6 +87,7 @@ export function TimelineContainer({ composerRef, searchRef, kind, onKind }: Prop
       />
       <Timeline
         entries={entries}
+        headSeq={headSeq}
         nameOf={nameOf}
         canEdit={canEdit}
         selectedId={selectedId}

@@ -1,7 +1,7 @@
 import type { IncidentSummary } from '../../../shared/model.ts';
 import { formatDuration } from '../../../shared/time.ts';
 import { useNow } from '../../hooks/useNow.ts';
-import { clockLabel, useTimeFormat } from '../../hooks/timeFormat.ts';
+import { clockLabel, dateLabel, useTimeFormat } from '../../hooks/timeFormat.ts';
 import { SeverityBadge } from '../common/SeverityBadge.tsx';
 import { ConnectionIndicator, type ConnectionView } from '../header/ConnectionIndicator.tsx';
 
@@ -51,7 +51,7 @@ export function IncidentList({ incidents, loaded, connection, canDeclare, onOpen
                 <td><SeverityBadge severity={i.severity} /></td>
                 <td><strong>{i.title}</strong></td>
                 <td><span className={`status status-${i.status}`}>{i.status}</span></td>
-                <td className="mono">{clockLabel(i.startedAt, fmt)}</td>
+                <td className="mono">{dateLabel(i.startedAt, fmt) === dateLabel(now, fmt) ? '' : `${dateLabel(i.startedAt, fmt)} `}{clockLabel(i.startedAt, fmt)}</td>
                 <td className="mono">{formatDuration((i.resolvedAt ?? now) - i.startedAt)}</td>
                 <td>{i.memberCount} member{i.memberCount === 1 ? '' : 's'} · <span className={i.online > 0 ? 'hours-in' : 'faint'}>{i.online} online</span></td>
               </tr>

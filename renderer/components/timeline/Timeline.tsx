@@ -14,6 +14,8 @@ export interface TimelineCallbacks {
 
 interface Props {
   entries: readonly TimelineEntry[];
+  /** Entries with a seq above this are still pending (optimistic). */
+  headSeq: number;
   nameOf: (id: string) => string;
   canEdit: boolean;
   selectedId: string | null;
@@ -31,7 +33,7 @@ const STICK_PX = 48;
  * entries; when they scrolled up, the entry at the top of the view stays put (even when an entry
  * is inserted above it) and a pill counts what arrived below.
  */
-export function Timeline({ entries, nameOf, canEdit, selectedId, onSelect, editingId, onEditing, callbacks }: Props) {
+export function Timeline({ entries, headSeq, nameOf, canEdit, selectedId, onSelect, editingId, onEditing, callbacks }: Props) {
   const fmt = useTimeFormat();
   const zone = displayZone(fmt);
   const items = useMemo(() => withDateSeparators(entries, zone), [entries, zone]);
@@ -87,6 +89,13 @@ export function Timeline({ entries, nameOf, canEdit, selectedId, onSelect, editi
     if (m && el && Math.abs(el.scrollTop - (m.start - a.offset)) > 1) el.scrollTop = m.start - a.offset;
   }, [items, v]);
 
+  // Rows measure taller or shorter than estimated once rendered: stay pinned to the end meanwhile.
+  const total = v.getTotalSize();
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el && atBottom.current && items.length > 0) el.scrollTop = el.scrollHeight;
+  }, [total, items.length]);
+
   // Follow the selection made with j / k.
   useEffect(() => {
     if (!selectedId) return;
@@ -124,6 +133,7 @@ export function Timeline({ entries, nameOf, canEdit, selectedId, onSelect, editi
                   utc={fmt.utc}
                   selected={item.entry.id === selectedId}
                   editing={item.entry.id === editingId}
+                  pending={item.entry.seq > headSeq}
                   canEdit={canEdit}
                   actions={actions}
                 />

@@ -38,7 +38,7 @@ export function TimelineFilters({ filter, onChange, members, utc, onToggleUtc, z
       <label className="inline"><input type="checkbox" data-testid="filter-pinned" checked={filter.pinnedOnly} onChange={(e) => set({ pinnedOnly: e.target.checked })} /> pinned</label>
       <label className="inline"><input type="checkbox" data-testid="filter-deleted" checked={filter.showDeleted} onChange={(e) => set({ showDeleted: e.target.checked })} /> show deleted</label>
       <span className="grow" />
-      <span className="faint">{shown} shown</span>
+      {(filter.search || filter.kind !== 'all' || filter.authorId || filter.pinnedOnly) && <span className="faint" data-testid="filter-count">{shown} shown</span>}
       <button onClick={onToggleUtc} data-testid="utc-toggle" aria-pressed={utc} title="Toggle UTC (u)">
         {utc ? 'UTC' : zone}
       </button>

@@ -21,6 +21,8 @@ interface Props {
   utc: boolean;
   selected: boolean;
   editing: boolean;
+  /** Made here and not yet confirmed by the server. */
+  pending?: boolean;
   canEdit: boolean;
   actions: RowActions;
 }
@@ -56,7 +58,7 @@ function EditBox({ entry, actions }: { entry: TimelineEntry; actions: RowActions
 }
 
 /** One timeline entry. Memoized: a remote op re-renders only the rows whose entry object changed. */
-export const TimelineRow = memo(function TimelineRow({ entry, authorName, nameOf, zone, utc, selected, editing, canEdit, actions }: Props) {
+export const TimelineRow = memo(function TimelineRow({ entry, authorName, nameOf, zone, utc, selected, editing, pending = false, canEdit, actions }: Props) {
   const [showHistory, setShowHistory] = useState(false);
   const fmt: TimeFormat = { zone, utc };
   const system = SYSTEM_KINDS.has(entry.kind);
@@ -80,12 +82,13 @@ export const TimelineRow = memo(function TimelineRow({ entry, authorName, nameOf
       <div className="grow">
         {editing ? <EditBox entry={entry} actions={actions} /> : (
           <div className="text" data-testid="entry-text">
-            {entry.pinned && <span className="pin-mark" aria-label="pinned" title="Pinned">📌 </span>}
+            {entry.pinned && <span className="pin-mark" title="Pinned">PINNED</span>}
             {entry.text}
           </div>
         )}
         <div className="meta">
           {authorName}
+          {pending && <span className="pending" data-testid="entry-pending" title="Saved on this device; not yet confirmed by the server"> · not sent yet</span>}
           {backdated && <span title={`Logged at ${formatDateTime(entry.loggedAt, utc ? 'UTC' : zone)}`}> · logged {clockLabel(entry.loggedAt, fmt)}</span>}
           {entry.history.length > 0 && (
             <button className="link" data-testid="entry-history-toggle" onClick={(e) => { e.stopPropagation(); setShowHistory((v) => !v); }}>
