@@ -126,7 +126,7 @@ async function createWindow(): Promise<void> {
     show: false,
     title: 'War Room',
     backgroundColor: '#111318',
-    webPreferences: secureWebPreferences(PRELOAD),
+    webPreferences: secureWebPreferences(PRELOAD, { devTools: isDev }),
   });
   const w = win;
   w.once('ready-to-show', () => {

@@ -20,9 +20,11 @@ export function originOf(url: string): string | null {
   return u.origin;
 }
 
-export function secureWebPreferences(preloadPath: string): WebPreferences {
+/** `devTools` only in development: a packaged app gives no console to paste things into. */
+export function secureWebPreferences(preloadPath: string, { devTools = false }: { devTools?: boolean } = {}): WebPreferences {
   return {
     preload: preloadPath,
+    devTools,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,

@@ -45,20 +45,26 @@ describe('built bundles', () => {
     expect(exposed.map(([k, api]) => [k, api.kind])).toEqual([['warroom', 'electron']]);
   });
 
-  it('main.cjs opens a secure window with the sibling preload and serves the sibling renderer', async () => {
+  it('main.cjs, packaged, opens a secure window with the sibling preload, serves the sibling renderer, and has no devtools', async () => {
     const userData = path.join(tmp, 'user-data');
     const fake = createFakeElectron(userData);
+    fake.electron.app.isPackaged = true;
     const saved = process.env.WARROOM_USER_DATA_DIR;
     process.env.WARROOM_USER_DATA_DIR = userData;
+    // A packaged app ignores the dev server variable.
+    process.env.WARROOM_DEV_SERVER_URL = 'http://localhost:5173';
     try {
       runCjs(path.join(outDir, 'main.cjs'), fake.electron, true);
       await vi.waitUntil(() => fake.state.windows[0]?.loaded.length === 1, { timeout: 5000 });
     } finally {
+      delete process.env.WARROOM_DEV_SERVER_URL;
       if (saved === undefined) delete process.env.WARROOM_USER_DATA_DIR;
       else process.env.WARROOM_USER_DATA_DIR = saved;
     }
     const win = fake.state.windows[0]!;
-    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: path.join(outDir, 'preload.cjs') });
+    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, devTools: false, preload: path.join(outDir, 'preload.cjs') });
+    const menu = fake.state.menuTemplate as { submenu?: { role?: string }[] }[];
+    expect(menu.flatMap((m) => m.submenu ?? []).some((i) => i.role === 'toggleDevTools')).toBe(false);
     expect(win.loaded).toEqual(['app://warroom/index.html']);
     const res = await fake.state.protocolHandlers.get('app')!(new Request('app://warroom/index.html'));
     expect(res.status).toBe(200);

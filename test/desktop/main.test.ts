@@ -39,6 +39,8 @@ describe('main process wiring (electron mocked)', () => {
     expect(fake.state.windows).toHaveLength(1);
     const prefs = win().options.webPreferences as Record<string, unknown>;
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    // Not packaged here, so this is development: devtools allowed (a packaged app gets devTools: false).
+    expect(prefs.devTools).toBe(true);
     expect(String(prefs.preload)).toMatch(/preload\.cjs$/);
   });
 

@@ -11,8 +11,9 @@ describe('secure window preferences', () => {
     expect(p).toMatchObject({
       preload: '/app/preload.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false,
       nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webSecurity: true,
-      allowRunningInsecureContent: false, webviewTag: false,
+      allowRunningInsecureContent: false, webviewTag: false, devTools: false,
     });
+    expect(secureWebPreferences('/p', { devTools: true }).devTools).toBe(true);
   });
 });
 
