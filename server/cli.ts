@@ -181,7 +181,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${e.message}\n\n${USAGE}\n`);
       return 2;
     }
-    process.stderr.write(`warroom ${command}: ${(e as Error).message}\n`);
+    const err = e as NodeJS.ErrnoException;
+    const message = err.code === 'EADDRINUSE'
+      ? `${err.message}. Another program uses that port: choose another with --port (0 picks a free one).`
+      : err.message;
+    process.stderr.write(`warroom ${command}: ${message}\n`);
     return 1;
   }
 }

@@ -74,6 +74,10 @@ describe('warroom CLI', () => {
     expect(first.child.exitCode).toBe(0);
     const second = await serve(dir);
     expect(second.stdout()).not.toContain('lead invite');
+    // A second server on the same data dir is refused while the first runs.
+    const third = run(['serve', '--port', '0', '--data-dir', dir, '--log-level', 'silent']);
+    expect(third.status).toBe(1);
+    expect(third.stderr).toContain(`Another War Room server (pid ${second.child.pid}) is using`);
   });
 
   it('token create mints a scoped token signed with the data dir secret', () => {
