@@ -39,6 +39,11 @@ export interface ServerDeps {
 
 const DEFAULT_STATIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer');
 
+/**
+ * Starts a War Room server and resolves once it listens. `url` has the real port (config.port 0
+ * picks a free one). The server owns the store from here on: it opens it, validates it
+ * (quarantining bad records) and closes it in `close()`, which also finishes queued commits.
+ */
 export async function createServer(config: ServerConfig, deps: ServerDeps = {}) {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const limits = limitsOf(config);
