@@ -74,7 +74,9 @@ export function attachConnections(io: IO, ctx: Ctx, options: ConnectionOptions):
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (KNOWN_EVENTS.has(String(event))) return;
       const last = args[args.length - 1];
-      if (typeof last === 'function') (last as (r: unknown) => void)(refuse('INVALID_OP', `unknown event "${String(event).slice(0, 40)}"`));
+      if (typeof last !== 'function') return;
+      const ack = last as (r: unknown) => void;
+      ack(conn.bucket.take() ? refuse('INVALID_OP', `unknown event "${String(event).slice(0, 40)}"`) : refuse('RATE_LIMITED'));
     });
 
     socket.on('disconnect', () => {
