@@ -1,0 +1,35 @@
+/**
+ * War Room's real server (createServer from server/createServer.ts) as a benchmark process:
+ * SQLite with durable commits by default, or PostgreSQL when told. Only the rate limit is raised
+ * (the throughput benchmark would otherwise measure the limiter), which the write-up states.
+ */
+import { createServer } from '../../server/createServer.ts';
+import type { Limits } from '../../server/config.ts';
+import type { Store } from '../../server/store/store.ts';
+import { memoryNow, serveChild } from '../lib/proc.ts';
+
+export interface WarRoomProcessArgs {
+  dataDir: string;
+  limits?: Partial<Limits>;
+  postgres?: { connectionString: string; schema: string };
+}
+
+const args = JSON.parse(process.argv[2] ?? '{}') as WarRoomProcessArgs;
+let store: Store | undefined;
+if (args.postgres) {
+  const { createPostgresStore } = await import('../../server/store/postgres.ts');
+  store = createPostgresStore(args.postgres);
+}
+const t0 = performance.now();
+const server = await createServer({
+  dataDir: args.dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', backupEveryMin: 0,
+  limits: { rateLimitPerSec: 1_000_000, rateLimitBurst: 1_000_000, ...args.limits },
+}, store ? { store } : {});
+const startMs = performance.now() - t0;
+
+serveChild({
+  mem: () => memoryNow(),
+  cpu: () => process.cpuUsage(),
+  stats: () => ({ sockets: server.io.engine.clientsCount }),
+  headOf: (a: { incidentId: string }) => server.incidentState(a.incidentId)?.headSeq ?? 0,
+}, { url: server.url, token: server.createToken('lead', null), pid: process.pid, startMs }, () => server.close());
