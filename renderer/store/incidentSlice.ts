@@ -3,6 +3,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { StoreCtx } from './context.ts';
 import type { IncidentSlice, WarRoomState } from './types.ts';
 import { computeView } from './view.ts';
+import { LOCAL_SERVER } from './saver.ts';
 import { markSeen } from './preferencesSlice.ts';
 import { seenMark } from './awaySummary.ts';
 import { incidentKey } from '../persistence/persistence.ts';
@@ -20,18 +21,20 @@ export const createIncidentSlice = (ctx: StoreCtx): StateCreator<WarRoomState, [
   async openIncident(incidentId) {
     if (get().incidentId === incidentId) return;
     get().closeIncident();
-    set({ incidentId, committed: null, headSeq: 0, view: null, access: null, syncPhase: 'local', awaySummary: null, presence: {}, outbox: [] });
+    set({ incidentId, committed: null, headSeq: 0, view: null, access: null, syncPhase: 'loading', awaySummary: null, presence: {}, outbox: [] });
     get().setPreferences({ lastIncidentId: incidentId });
-    const serverUrl = get().prefs.serverUrl;
-    const loaded = serverUrl ? await ctx.persistence.loadIncident(serverUrl, incidentId).catch(() => null) : null;
+    const serverUrl = get().prefs.serverUrl ?? LOCAL_SERVER;
+    const loaded = await ctx.persistence.loadIncident(serverUrl, incidentId).catch(() => null);
     // The user may have opened something else while the disk answered.
     if (get().incidentId !== incidentId) return;
     if (loaded) {
       const { state, headSeq, outbox } = loaded;
-      set({ committed: state, headSeq, outbox, view: computeView(state, headSeq, outbox) });
+      set({ committed: state, headSeq, outbox, view: computeView(state, headSeq, outbox), syncPhase: 'local' });
       for (const reason of loaded.quarantined) {
         get().pushNotice({ kind: 'error', code: null, opType: null, message: `Set aside a damaged local record: ${reason}.` });
       }
+    } else {
+      set({ syncPhase: 'local' });
     }
     ctx.engine.incidentChanged();
   },

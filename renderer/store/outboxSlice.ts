@@ -19,6 +19,7 @@ export const createOutboxSlice = (ctx: StoreCtx): StateCreator<WarRoomState, [],
     const s = get();
     if (!s.incidentId) return refuse('INVALID_STATE', 'no incident is open');
     if (s.access === 'viewer') return refuse('FORBIDDEN_ROLE');
+    if (s.syncPhase === 'loading') return refuse('INVALID_STATE', 'the incident is still loading on this device; try again in a moment');
     const candidate = {
       opId: ctx.uuid(), incidentId: s.incidentId, actorId: s.prefs.clientId, clientTime: ctx.now(),
       type: draft.type, payload: draft.payload,

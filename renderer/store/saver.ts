@@ -19,7 +19,8 @@ export function createSaver(get: () => WarRoomState, persistence: Persistence, d
     if (timer) clearTimeout(timer);
     timer = null;
     const s = get();
-    if (!s.incidentId) return chain;
+    // While loading, the store holds nothing yet: writing would wipe the record being read.
+    if (!s.incidentId || s.syncPhase === 'loading') return chain;
     const serverUrl = s.prefs.serverUrl ?? LOCAL_SERVER;
     const incidentId = s.incidentId;
     // Snapshot now: the store moves on while the write waits its turn.

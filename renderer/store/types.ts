@@ -65,8 +65,8 @@ export interface IncidentsSlice {
 }
 
 // ---------------------------------------------------------------- open incident
-/** local: shown from disk only; joining: catching up; live: following the server. */
-export type SyncPhase = 'none' | 'local' | 'joining' | 'live' | 'not-found' | 'forbidden';
+/** loading: reading the local copy; local: shown from disk only; joining: catching up; live: following the server. */
+export type SyncPhase = 'none' | 'loading' | 'local' | 'joining' | 'live' | 'not-found' | 'forbidden';
 
 export interface IncidentSlice {
   incidentId: string | null;

@@ -267,4 +267,37 @@ describe('sync engine with an in-memory server', () => {
     expect(away.tasksForMe.map((t) => t.title)).toEqual(['Your task']);
     expect(away.helpForMe.map((h) => h.text)).toEqual(['need network']);
   });
+
+  it('opening while connected reads the local copy before joining, and closing mid-read wipes nothing', async () => {
+    const { server, a, incidentId } = await withIncident();
+    a.transport.dropNetwork();
+    const r = a.store.getState().addEntry('note', 'queued on disk');
+    if (!r.ok) throw new Error(r.message);
+    await r.kept;
+    a.store.dispose();
+    const b = makeClient(server, { persistence: a.persistence });
+    clients.push(b);
+    b.store.getState().resume();
+    await settle(b.store);
+    void b.store.getState().openIncident(incidentId);
+    b.store.getState().closeIncident();
+    await settle(b.store);
+    const serverUrl = b.store.getState().prefs.serverUrl!;
+    expect((await a.persistence.loadIncident(serverUrl, incidentId))!.outbox.map((o) => o.opId)).toEqual([r.opId]);
+    // The connection comes up while the disk is still answering: the join must wait for the local copy.
+    b.store.getState().disconnect();
+    const load = a.persistence.loadIncident.bind(a.persistence);
+    a.persistence.loadIncident = async (...args) => {
+      await new Promise((done) => setTimeout(done, 20));
+      return load(...args);
+    };
+    const opened = b.store.getState().openIncident(incidentId);
+    b.store.getState().reconnect();
+    await opened;
+    await settle(b.store);
+    const joins = b.transport.sent.filter((x) => x.event === 'incident:join');
+    expect(joins.map((j) => (j.args[0] as { sinceSeq: number }).sinceSeq)).toEqual([a.store.getState().headSeq]);
+    expect(server.received.filter((o) => o.opId === r.opId)).toHaveLength(1);
+    expect(b.store.getState().committed!.timeline.filter((e) => e.text === 'queued on disk')).toHaveLength(1);
+  });
 });

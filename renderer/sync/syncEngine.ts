@@ -170,7 +170,8 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
   async function doJoin(myEpoch: number) {
     const s = get();
     const incidentId = s.incidentId;
-    if (!incidentId || !connected()) return;
+    // Until the local copy is loaded, a join would fold onto nothing and then be overwritten.
+    if (!incidentId || !connected() || s.syncPhase === 'loading') return;
     if (!joinedOnce) set({ syncPhase: 'joining' });
     const first = s.outbox[0];
     if (s.committed === null && s.headSeq === 0 && first?.type === 'incident.create' && !acked.has(first.opId)) {
