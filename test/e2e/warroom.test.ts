@@ -205,6 +205,45 @@ describe.skipIf(!chromiumAvailable())('War Room in Chromium', () => {
     await within(5_000, 'LA reads Live again', async () => (await p.getByTestId('connection-state').textContent()) === 'Live');
   });
 
+  it('does not move a reader who scrolled up when entries arrive, even above them', async () => {
+    const p = la.page;
+    const scroller = p.getByTestId('timeline');
+    await scroller.evaluate((el) => { el.scrollTop = 240; el.dispatchEvent(new Event('scroll')); });
+    const firstVisible = () => scroller.evaluate((el) => {
+      const top = el.getBoundingClientRect().top;
+      const rows = [...el.querySelectorAll<HTMLElement>('[data-testid=timeline-entry]')];
+      const row = rows.filter((r) => r.getBoundingClientRect().bottom > top).sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[0]!;
+      return { id: row.dataset.entryId!, offset: Math.round(row.getBoundingClientRect().top - top) };
+    });
+    const before = await firstVisible();
+
+    const state = (await view(paris.page))!;
+    const earlier = state.startedAt - 30 * 60_000;
+    const backdated = `Alert fired earlier than we thought ${Date.now()}`;
+    await leaveField(paris.page);
+    await paris.page.keyboard.press('n');
+    await paris.page.getByTestId('composer-input').fill(backdated);
+    await paris.page.getByTestId('composer-backdate').click();
+    await paris.page.getByTestId('composer-when').fill(`${formatDate(earlier, paris.zone)}T${formatClock(earlier, paris.zone)}`);
+    await paris.page.getByTestId('composer-post').click();
+    const latest = `Live entry while LA reads back ${Date.now()}`;
+    await postEntry(paris.page, latest);
+    await within(LIVE_MS * 2, 'LA has both entries', async () => {
+      const v = (await view(p))!;
+      return v.timeline.some((e) => e.text === latest) && v.timeline.some((e) => e.text === backdated);
+    });
+    await p.getByTestId('new-below').waitFor({ timeout: 2_000 });
+    const after = await firstVisible();
+    expect(after.id).toBe(before.id);
+    expect(Math.abs(after.offset - before.offset)).toBeLessThanOrEqual(1);
+    // The backdated entry sits where it happened, with its time in LA's zone.
+    const v = (await view(p))!;
+    expect(v.timeline.findIndex((e) => e.text === backdated)).toBeLessThan(3);
+    expect(v.timeline.find((e) => e.text === backdated)!.occurredAt).toBe(Math.floor(earlier / 60_000) * 60_000);
+    await p.getByTestId('new-below').click();
+    await entryRow(p, latest).waitFor({ timeout: 2_000 });
+  });
+
   it('saves screenshots of the incident view, timeline, board and roster', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const shot = (name: string) => join(SCREENSHOTS, `${name}.png`);

@@ -72,29 +72,33 @@ export function Timeline({ entries, headSeq, nameOf, canEdit, selectedId, onSele
     anchor.current = first ? { key: String(first.key), offset: first.start - el.scrollTop } : null;
   }, [v]);
 
+  // Our own anchoring below replaces the library's size-change adjustment, so they never both apply.
+  v.shouldAdjustScrollPositionOnItemSizeChange = () => false;
+
+  const restoreAnchor = useCallback(() => {
+    const a = anchor.current;
+    const el = scrollRef.current;
+    if (!a || !el) return;
+    const index = items.findIndex((it) => it.key === a.key);
+    const m = index >= 0 ? v.measurementsCache[index] : undefined;
+    if (m && Math.abs(el.scrollTop - (m.start - a.offset)) >= 1) el.scrollTop = m.start - a.offset;
+  }, [items, v]);
+
   useLayoutEffect(() => {
     const grew = items.length - prevCount.current;
     prevCount.current = items.length;
-    if (items.length === 0) return;
-    if (atBottom.current) {
-      v.scrollToIndex(items.length - 1, { align: 'end' });
-      return;
-    }
+    if (items.length === 0 || atBottom.current) return;
     if (grew > 0) setNewBelow((n) => n + grew);
-    const a = anchor.current;
-    if (!a) return;
-    const index = items.findIndex((it) => it.key === a.key);
-    const m = index >= 0 ? v.measurementsCache[index] : undefined;
-    const el = scrollRef.current;
-    if (m && el && Math.abs(el.scrollTop - (m.start - a.offset)) > 1) el.scrollTop = m.start - a.offset;
-  }, [items, v]);
+  }, [items]);
 
-  // Rows measure taller or shorter than estimated once rendered: stay pinned to the end meanwhile.
+  // After new items or new row measurements: follow the end, or keep the reader's top row in place.
   const total = v.getTotalSize();
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (el && atBottom.current && items.length > 0) el.scrollTop = el.scrollHeight;
-  }, [total, items.length]);
+    if (!el || items.length === 0) return;
+    if (atBottom.current) el.scrollTop = el.scrollHeight;
+    else restoreAnchor();
+  }, [total, items, restoreAnchor]);
 
   // Follow the selection made with j / k.
   useEffect(() => {
