@@ -9,7 +9,7 @@ export const SUBMIT_RETRY_DELAY_MS = 1_500;
 /** A change the server keeps failing on (INTERNAL) is given up after this many tries per connection. */
 export const MAX_SUBMIT_ATTEMPTS = 3;
 /** Remote changes are written to disk at most this often. */
-export const SAVE_DEBOUNCE_MS = 400;
+export const SAVE_DEBOUNCE_MS = 1_000;
 /** How often help escalation and due-update reminders are checked. */
 export const CLIENT_TICK_MS = 15_000;
 /** How often "last seen" is advanced while an incident is open. */
