@@ -26,7 +26,7 @@ const S: Record<string, CSSProperties> = {
   dialog: { width: 'min(1100px, 96vw)', display: 'grid', gap: 12 },
   row: { display: 'flex', flexWrap: 'wrap', gap: 16, alignItems: 'center' },
   kinds: { display: 'flex', flexWrap: 'wrap', gap: 10, border: 0, padding: 0, margin: 0 },
-  pre: { maxHeight: '60vh', overflow: 'auto', whiteSpace: 'pre-wrap', margin: 0, padding: 12, borderRadius: 6, fontSize: 12 },
+  pre: { maxHeight: 'min(45vh, 560px)', overflow: 'auto', whiteSpace: 'pre-wrap', margin: 0, padding: 12, borderRadius: 6, fontSize: 12 },
   actions: { display: 'flex', gap: 8, justifyContent: 'flex-end', alignItems: 'center' },
 };
 
@@ -139,14 +139,14 @@ export function ExportDialog(props: ExportDialogProps) {
               </select>
             </label>
           )}
-          {format !== 'json' && <label><input type="checkbox" checked={pinnedOnly} onChange={(e) => setPinnedOnly(e.target.checked)} /> Pinned entries only</label>}
-          {format !== 'json' && <label><input type="checkbox" checked={includeDeleted} onChange={(e) => setIncludeDeleted(e.target.checked)} /> Include deleted entries</label>}
+          {format !== 'json' && <label className="inline"><input type="checkbox" checked={pinnedOnly} onChange={(e) => setPinnedOnly(e.target.checked)} /> Pinned entries only</label>}
+          {format !== 'json' && <label className="inline"><input type="checkbox" checked={includeDeleted} onChange={(e) => setIncludeDeleted(e.target.checked)} /> Include deleted entries</label>}
         </div>
         {format !== 'json' && (
           <fieldset style={S.kinds}>
             <legend className="visually-hidden">Entry kinds</legend>
             {ENTRY_KINDS.map((k) => (
-              <label key={k}><input type="checkbox" checked={kinds.has(k)} onChange={() => toggleKind(k)} aria-label={`Include ${k} entries`} /> {k}</label>
+              <label key={k} className="inline"><input type="checkbox" checked={kinds.has(k)} onChange={() => toggleKind(k)} aria-label={`Include ${k} entries`} /> {k}</label>
             ))}
           </fieldset>
         )}
