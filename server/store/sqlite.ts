@@ -3,7 +3,7 @@
  * that returned is on disk (an acked op survives kill -9). Every stored record is validated on
  * open; a record that fails moves to the quarantine table instead of crashing the server.
  */
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { STATE_VERSION } from '../../shared/constants.ts';
@@ -86,6 +86,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
   const need = (): DatabaseSync => {
     if (!db) throw new Error('The SQLite store is not open.');
     return db;
+  };
+  // Compiling a statement costs more than running these small queries: keep each one compiled.
+  const statements = new Map<string, StatementSync>();
+  const q = (sql: string): StatementSync => {
+    let st = statements.get(sql);
+    if (!st) statements.set(sql, (st = need().prepare(sql)));
+    return st;
   };
 
   function transaction<T>(fn: (d: DatabaseSync) => T): T {
@@ -191,6 +198,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
       if (!db) return;
       const d = db;
       db = null;
+      statements.clear();
       try {
         d.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       } finally {
@@ -199,46 +207,45 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
     },
     async ping() {
       try {
-        return (need().prepare('SELECT 1 AS one').get() as { one: number }).one === 1;
+        return (q('SELECT 1 AS one').get() as { one: number }).one === 1;
       } catch {
         return false;
       }
     },
     async listIncidentIds() {
-      return (need().prepare('SELECT DISTINCT incident_id FROM ops ORDER BY incident_id').all() as { incident_id: string }[]).map((r) => r.incident_id);
+      return (q('SELECT DISTINCT incident_id FROM ops ORDER BY incident_id').all() as { incident_id: string }[]).map((r) => r.incident_id);
     },
     async headSeq(incidentId) {
-      const r = need().prepare('SELECT MAX(seq) AS head FROM ops WHERE incident_id = ?').get(incidentId) as { head: number | null };
+      const r = q('SELECT MAX(seq) AS head FROM ops WHERE incident_id = ?').get(incidentId) as { head: number | null };
       return r.head ?? 0;
     },
     async findByOpId(opId) {
-      const r = need().prepare('SELECT incident_id, seq FROM ops WHERE op_id = ?').get(opId) as { incident_id: string; seq: number } | undefined;
+      const r = q('SELECT incident_id, seq FROM ops WHERE op_id = ?').get(opId) as { incident_id: string; seq: number } | undefined;
       return r ? { incidentId: r.incident_id, seq: r.seq } : null;
     },
     async readOps(incidentId, afterSeq, limit = 1_000_000) {
-      const rows = need().prepare('SELECT json FROM ops WHERE incident_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(incidentId, afterSeq, limit) as { json: string }[];
+      const rows = q('SELECT json FROM ops WHERE incident_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(incidentId, afterSeq, limit) as { json: string }[];
       return rows.map((r) => JSON.parse(r.json) as CommittedOp);
     },
     async latestSnapshot(incidentId, atMostSeq = Number.MAX_SAFE_INTEGER) {
-      const r = need().prepare('SELECT seq, json FROM snapshots WHERE incident_id = ? AND seq <= ? AND state_version = ? ORDER BY seq DESC LIMIT 1')
+      const r = q('SELECT seq, json FROM snapshots WHERE incident_id = ? AND seq <= ? AND state_version = ? ORDER BY seq DESC LIMIT 1')
         .get(incidentId, atMostSeq, STATE_VERSION) as { seq: number; json: string } | undefined;
       return r ? { incidentId, seq: r.seq, state: JSON.parse(r.json) as IncidentState } : null;
     },
     async saveSnapshot(snapshot: Snapshot) {
-      const d = need();
       transaction(() => {
-        d.prepare('INSERT OR REPLACE INTO snapshots (incident_id, seq, state_version, json) VALUES (?, ?, ?, ?)')
+        q('INSERT OR REPLACE INTO snapshots (incident_id, seq, state_version, json) VALUES (?, ?, ?, ?)')
           .run(snapshot.incidentId, snapshot.seq, STATE_VERSION, JSON.stringify(snapshot.state));
         // Two are enough: the newest, and the one before in case the newest is ever found bad.
-        d.prepare('DELETE FROM snapshots WHERE incident_id = ? AND seq NOT IN (SELECT seq FROM snapshots WHERE incident_id = ? ORDER BY seq DESC LIMIT 2)')
+        q('DELETE FROM snapshots WHERE incident_id = ? AND seq NOT IN (SELECT seq FROM snapshots WHERE incident_id = ? ORDER BY seq DESC LIMIT 2)')
           .run(snapshot.incidentId, snapshot.incidentId);
       });
     },
     async append(ops) {
       if (ops.length === 0) return;
       try {
-        transaction((d) => {
-          const ins = d.prepare('INSERT INTO ops (incident_id, seq, op_id, json) VALUES (?, ?, ?, ?)');
+        transaction(() => {
+          const ins = q('INSERT INTO ops (incident_id, seq, op_id, json) VALUES (?, ?, ?, ?)');
           for (const op of ops) ins.run(op.incidentId, op.seq, op.opId, JSON.stringify(op));
         });
       } catch (e) {
@@ -250,7 +257,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
       }
     },
     async quarantined() {
-      const rows = need().prepare('SELECT kind, incident_id, seq, reason, quarantined_at FROM quarantine ORDER BY id').all() as unknown as QRow[];
+      const rows = q('SELECT kind, incident_id, seq, reason, quarantined_at FROM quarantine ORDER BY id').all() as unknown as QRow[];
       return rows.map((r) => ({ kind: r.kind, incidentId: r.incident_id, seq: r.seq, reason: r.reason, quarantinedAt: r.quarantined_at }));
     },
     async backup(toFile) {
