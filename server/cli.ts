@@ -130,6 +130,7 @@ function backup(args: string[]): number {
   const { values, positionals } = parse(args, { 'data-dir': dataDirOption }, true);
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('backup takes one file name: warroom backup <file>');
+  if (env.DATABASE_URL) throw new Error('DATABASE_URL is set: this server keeps its data in PostgreSQL. Back it up with pg_dump; warroom backup copies the embedded SQLite store.');
   const r = backupDataFile(resolve(values['data-dir']), resolve(file));
   process.stdout.write(`backup written to ${resolve(file)} (${r.incidents} incidents, ${r.ops} ops)\n`);
   return 0;
