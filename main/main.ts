@@ -36,7 +36,7 @@ const appOrigin = appOriginFor(devServerUrl);
 app.setPath('userData', process.env.WARROOM_USER_DATA_DIR ?? path.join(app.getPath('appData'), 'War Room'));
 
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } },
 ]);
 
 let win: BrowserWindow | null = null;
