@@ -183,6 +183,8 @@ describe.skipIf(!chromiumAvailable())('War Room in Chromium', () => {
     await entryRow(p, texts[11]!).waitFor({ timeout: 5_000 });
     expect(await p.getByTestId('connection-state').getAttribute('data-status')).toBe('offline');
     expect(await p.locator('[data-testid=task-card]', { hasText: tasks[1] }).count()).toBe(1);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await p.screenshot({ path: join(SCREENSHOTS, 'offline-after-reload-la.png') });
 
     await la.context.setOffline(false);
     await within(CONVERGE_MS, 'all three converge', async () => {
@@ -203,6 +205,11 @@ describe.skipIf(!chromiumAvailable())('War Room in Chromium', () => {
       expect(byTitle.map((t) => [t.title, t.column]).sort()).toEqual([[tasks[0], 'doing'], [tasks[1], 'todo']]);
     }
     await within(5_000, 'LA reads Live again', async () => (await p.getByTestId('connection-state').textContent()) === 'Live');
+    await p.screenshot({ path: join(SCREENSHOTS, 'reconnected-la.png') });
+    // What Paris wrote meanwhile is summarised for LA, and the summary can be dismissed.
+    expect(await p.getByTestId('away-summary').textContent()).toMatch(/Since you were away:.*new entr/);
+    await p.getByTestId('away-dismiss').click();
+    expect(await p.getByTestId('away-summary').count()).toBe(0);
   });
 
   it('does not move a reader who scrolled up when entries arrive, even above them', async () => {
