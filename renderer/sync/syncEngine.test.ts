@@ -283,7 +283,10 @@ describe('sync engine with an in-memory server', () => {
     b.store.getState().closeIncident();
     await settle(b.store);
     const serverUrl = b.store.getState().prefs.serverUrl!;
-    expect((await a.persistence.loadIncident(serverUrl, incidentId))!.outbox.map((o) => o.opId)).toEqual([r.opId]);
+    // Not wiped: the edit is still queued on disk, or (sent in the background) folded into the stored state.
+    const stored = (await a.persistence.loadIncident(serverUrl, incidentId))!;
+    const onDisk = stored.outbox.some((o) => o.opId === r.opId) || stored.state!.timeline.some((e) => e.text === 'queued on disk');
+    expect(onDisk).toBe(true);
     // The connection comes up while the disk is still answering: the join must wait for the local copy.
     b.store.getState().disconnect();
     const load = a.persistence.loadIncident.bind(a.persistence);
@@ -296,8 +299,32 @@ describe('sync engine with an in-memory server', () => {
     await opened;
     await settle(b.store);
     const joins = b.transport.sent.filter((x) => x.event === 'incident:join');
-    expect(joins.map((j) => (j.args[0] as { sinceSeq: number }).sinceSeq)).toEqual([a.store.getState().headSeq]);
+    expect(joins.at(-1)!.args[0]).toEqual({ incidentId, sinceSeq: stored.state!.headSeq });
+    expect(joins.filter((j) => (j.args[0] as { sinceSeq: number }).sinceSeq === 0)).toEqual([]);
     expect(server.received.filter((o) => o.opId === r.opId)).toHaveLength(1);
     expect(b.store.getState().committed!.timeline.filter((e) => e.text === 'queued on disk')).toHaveLength(1);
+  });
+
+  it('sends edits queued in an incident that is no longer open, without reopening it', async () => {
+    const { server, a, incidentId } = await withIncident();
+    const other = a.store.getState().declareIncident({ title: 'Second fire', severity: 'SEV3' });
+    if (!other.ok) throw new Error(other.message);
+    await settle(a.store);
+    await a.store.getState().openIncident(incidentId);
+    await settle(a.store);
+    a.transport.dropNetwork();
+    server.veto = (op) => (op.type === 'timeline.add' && op.payload.text === 'refused one' ? refuse('FORBIDDEN_ROLE') : null);
+    const kept = ['queued 1', 'refused one', 'queued 2'].map((t) => a.store.getState().addEntry('note', t));
+    await Promise.all(kept.map((k) => (k.ok ? k.kept : null)));
+    await a.store.getState().openIncident(other.incidentId!);
+    a.transport.goOnline();
+    await settle(a.store);
+    const committed = server.incidents.get(incidentId)!.state.timeline.map((e) => e.text);
+    expect(committed.filter((t) => t.startsWith('queued'))).toEqual(['queued 1', 'queued 2']);
+    const stored = await a.persistence.loadIncident(a.store.getState().prefs.serverUrl!, incidentId);
+    expect(stored!.outbox).toEqual([]);
+    expect(stored!.headSeq).toBe(server.incidents.get(incidentId)!.state.headSeq);
+    expect(a.store.getState().notices.map((n) => n.message)).toEqual([`Checkout 500s: ${ERROR_MESSAGES.FORBIDDEN_ROLE}`]);
+    expect(a.transport.joined.has(incidentId)).toBe(false);
   });
 });

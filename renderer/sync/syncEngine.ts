@@ -3,7 +3,7 @@
  * and catch up on gaps. It owns no state of its own beyond per-connection bookkeeping; everything
  * the UI sees is written into the store.
  */
-import type { ErrorCode, Refusal } from '../../shared/errors.ts';
+import type { Refusal } from '../../shared/errors.ts';
 import type { IncidentState } from '../../shared/model.ts';
 import type { CommittedOp, Op } from '../../shared/ops.ts';
 import { apply } from '../../shared/reducer.ts';
@@ -15,7 +15,10 @@ import type { EngineHandle, StoreCtx } from '../store/context.ts';
 import { markSeen } from '../store/preferencesSlice.ts';
 import type { LastSeen, WarRoomState } from '../store/types.ts';
 import { computeView } from '../store/view.ts';
-import { parseJoinResult, parseSummaries, type ParsedJoin } from './inbound.ts';
+import { flushOtherIncidents } from './backgroundFlush.ts';
+import { refreshIncidentList } from './incidentList.ts';
+import { parseJoinResult, type ParsedJoin } from './inbound.ts';
+import { TRANSIENT } from './refusals.ts';
 import { notifyForOps } from './notify.ts';
 import { CATCH_UP_AFTER_ACK_MS, MARK_SEEN_DEBOUNCE_MS, MAX_SUBMIT_ATTEMPTS, SUBMIT_RETRY_DELAY_MS } from './syncConstants.ts';
 import type { TransportStatus } from './transport.ts';
@@ -25,13 +28,12 @@ export interface SyncEngine extends EngineHandle {
   join(): Promise<void>;
   /** Sends the outbox in order, if live. Resolves when the pass ends. */
   flush(): Promise<void>;
+  /** Sends edits queued in other (not open) incidents; resolves with how many were confirmed. */
+  flushOthers(): Promise<number>;
   /** Resolves once no join or flush is running (for tests and shutdown). */
   idle(): Promise<void>;
   dispose(): void;
 }
-
-/** Refusals that mean "not now" rather than "no": the op stays queued. */
-const TRANSIENT: ReadonlySet<ErrorCode> = new Set(['TIMEOUT', 'SERVER_UNREACHABLE', 'RATE_LIMITED', 'NOT_JOINED', 'INTERNAL']);
 
 /** Whether the incident list row would change (kept cheap: most ops touch none of these). */
 function listChanged(prev: IncidentState | null, next: IncidentState): boolean {
@@ -52,6 +54,9 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
   let flushing: Promise<void> | null = null;
   let flushAgain = false;
   let joinedOnce = false;
+  /** Bumped on every connection change only (background work is per connection, not per incident). */
+  let connEpoch = 0;
+  let background: Promise<number> | null = null;
   let awayBase: LastSeen | undefined;
   const acked = new Map<string, number>();
   const attempts = new Map<string, number>();
@@ -291,35 +296,30 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     set({ connection: status, lastConnectionError: status.kind === 'connected' ? null : lastConnectionError });
     if (status.kind === 'connected' && was !== 'connected') {
       epoch++;
+      connEpoch++;
       acked.clear();
       attempts.clear();
       void refreshIncidents();
       void join();
+      void flushOthers();
     } else if (status.kind !== 'connected' && was === 'connected') {
       epoch++;
+      connEpoch++;
       if (get().syncPhase === 'live' || get().syncPhase === 'joining') set({ syncPhase: 'local' });
       set({ presence: {} });
     }
   }
 
-  async function refreshIncidents() {
-    const serverUrl = get().prefs.serverUrl;
-    if (!serverUrl) return;
-    const local = await ctx.persistence.listIncidents(serverUrl).catch(() => []);
-    const merged = { ...get().incidents };
-    for (const l of local) if (l.summary && !merged[l.incidentId]) merged[l.incidentId] = l.summary;
-    if (!connected()) {
-      set({ incidents: merged, incidentsLoaded: true });
-      return;
-    }
-    const res = await transport.request('incident:list');
-    if (!res.ok) {
-      set({ incidents: merged, incidentsLoaded: true });
-      return;
-    }
-    for (const summary of parseSummaries(res.incidents)) merged[summary.id] = summary;
-    set({ incidents: merged, incidentsLoaded: true });
+  function flushOthers(): Promise<number> {
+    if (background) return background;
+    const mine = connEpoch;
+    background = flushOtherIncidents(get, ctx, () => mine === connEpoch && connected()).finally(() => {
+      background = null;
+    });
+    return background;
   }
+
+  const refreshIncidents = () => refreshIncidentList(api, ctx);
 
   const unsubs = [
     transport.onStatus(onStatus),
@@ -352,6 +352,8 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       const s = get();
       awayBase = s.incidentId ? s.prefs.lastSeen[key()] : undefined;
       if (s.incidentId && connected()) void join();
+      // What the closed incident still had queued goes out in the background (once it is on disk).
+      if (!s.incidentId && connected()) void ctx.saver.saveNow().then(flushOthers, () => undefined);
     },
     kick() {
       if (connected() && get().syncPhase === 'live') void flush();
@@ -373,8 +375,9 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     },
     join,
     flush,
+    flushOthers,
     async idle() {
-      while (joining || flushing) await (joining ?? flushing);
+      while (joining || flushing || background) await (joining ?? flushing ?? background);
     },
     dispose() {
       epoch++;
