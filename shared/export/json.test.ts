@@ -33,6 +33,7 @@ describe('formatJson / importJson', () => {
     if (!r.ok) throw new Error(r.message);
     expect(stateHash(r.value.committed)).toBe(stateHash(state));
     expect(r.value.committed).toEqual(state);
+    expect(r.value.stateMatches).toBe(true);
     expect(r.value.ops).toEqual(ops);
     expect(r.value.state).toEqual(state);
     expect(r.value.exportedAt).toBe(EXPORTED_AT);
@@ -100,7 +101,6 @@ describe('formatJson / importJson', () => {
     ['a gap in the log', (d: ExportDocument) => { d.ops.splice(3, 1); }, /op 4 has seq 5, expected 4/],
     ['an op of another incident', (d: ExportDocument) => { d.ops[2]!.incidentId = 'other'; }, /op 3 belongs to another incident/],
     ['an op the reducer refuses', (d: ExportDocument) => { Object.assign(d.ops[6]!.payload, { entryId: 'nope' }); }, /change #7 does not apply/],
-    ['a state that differs from the one exported', (d: ExportDocument) => { d.incident.stateHash = '0123456789abcdef'; }, /rebuilt incident differs/],
     ['a malformed unsynced op', (d: ExportDocument) => { d.pending = [{ ...pendingOp, opId: 'x' }]; }, /unsynced change 1/],
     ['a malformed snapshot', (d: ExportDocument) => { d.base = { seq: 1, state: { ...state, severity: 'SEV9' as 'SEV1' } }; }, /base state: severity/],
   ])('refuses %s even with a valid checksum', async (_name, tamper, detail) => {
@@ -109,6 +109,17 @@ describe('formatJson / importJson', () => {
     const r = await refusal(resign(doc as unknown as Record<string, unknown>));
     expect(r.code).toBe('IMPORT_INVALID');
     expect(r.message).toMatch(detail);
+  });
+
+  it('opens a file whose refold differs from the recorded state, but says so', async () => {
+    const doc = JSON.parse(await formatJson({ ops, exportedAt: EXPORTED_AT })) as ExportDocument;
+    const ok = await importJson(JSON.stringify(doc));
+    expect(ok.ok && ok.value.stateMatches).toBe(true);
+    doc.incident.stateHash = '0123456789abcdef';
+    const r = await importJson(resign(doc as unknown as Record<string, unknown>));
+    if (!r.ok) throw new Error(r.message);
+    expect(r.value.stateMatches).toBe(false);
+    expect(stateHash(r.value.committed)).toBe(stateHash(state));
   });
 
   it('refuses to write a log that does not fold', async () => {

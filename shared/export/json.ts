@@ -64,6 +64,11 @@ export interface ImportedIncident {
   state: IncidentState;
   /** Pending ops the reducer refused on top of the committed log (dropped from `state`). */
   droppedPending: Op[];
+  /**
+   * False when the refolded incident's hash differs from the one recorded at export: the file is
+   * intact (checksum) but another War Room version folds it differently. Show it, with a warning.
+   */
+  stateMatches: boolean;
 }
 
 export type ImportResult = { ok: true; value: ImportedIncident } | Refusal;
@@ -193,15 +198,13 @@ export async function importJson(text: string): Promise<ImportResult> {
   }
   const folded = fold(ops, base);
   if (!folded.ok) return folded;
-  if (stateHash(folded.state) !== env.data.incident.stateHash) {
-    return invalid('the rebuilt incident differs from the exported one (was it written by another version of War Room?)');
-  }
   const withPending = applyPending(folded.state, pending);
   return {
     ok: true,
     value: {
       exportedAt: env.data.exportedAt, incident: env.data.incident, base, ops, pending,
       committed: folded.state, state: withPending.state, droppedPending: withPending.dropped,
+      stateMatches: stateHash(folded.state) === env.data.incident.stateHash,
     },
   };
 }

@@ -57,5 +57,6 @@ describe('golden exports', () => {
     if (!r.ok) throw new Error(r.message);
     expect(stateHash(r.value.committed)).toBe(stateHash(committed));
     expect(stateHash(r.value.state)).toBe(stateHash(onScreen));
+    expect(r.value.stateMatches).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import type { SaveFileRequest } from '../../../shared/bridge.ts';
 import { ERROR_MESSAGES } from '../../../shared/errors.ts';
 import { formatJson } from '../../../shared/export/index.ts';
+import { canonicalJson } from '../../../shared/hash.ts';
 import { richIncident, RICH_EXPORTED_AT } from '../../../test/export/richFixture.ts';
 import { OpenExportFile, ReviewView } from './ReviewView.tsx';
 
@@ -26,6 +27,18 @@ describe('ReviewView', () => {
     expect(page.querySelector('#deleted')?.textContent).toContain('test entry, ignore');
     expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Read-only review: warroom-black-friday-2026-11-30.json');
     expect(screen.queryByRole('textbox')).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('warns when the log folds differently from what was recorded at export', async () => {
+    const doc = JSON.parse(text) as { incident: { stateHash: string }; checksum?: string };
+    doc.incident.stateHash = '0123456789abcdef';
+    const { checksum: _c, ...body } = doc;
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonicalJson(body)));
+    const resigned = JSON.stringify({ ...body, checksum: `sha256:${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}` });
+    render(<ReviewView text={resigned} bridge={bridge()} onClose={() => undefined} />);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/written by another version of War Room/);
+    expect(screen.getByTestId('html-preview')).toBeTruthy();
   });
 
   it('refuses a tampered file with the checksum sentence', async () => {

@@ -68,6 +68,11 @@ export function ReviewView({ text, fileName, bridge, onClose, defaultTimeZone }:
             {imported.droppedPending.length > 0 && ` · ${imported.droppedPending.length} unsynced change(s) no longer apply and are not shown`}
             {' · '}checksum verified; not connected to any server, nothing here can be changed.
           </p>
+          {!imported.stateMatches && (
+            <p role="alert" className="warning-text">
+              This file was written by another version of War Room: the incident rebuilt from its log differs from the one recorded at export. What you see is this version’s reading of the log.
+            </p>
+          )}
           <HtmlPreview html={html} label={`Postmortem of ${imported.state.title}`} />
         </>
       )}
