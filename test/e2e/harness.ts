@@ -1,5 +1,5 @@
 /** E2E plumbing: a fresh renderer build, the real server on port 0, and Debian's Chromium. */
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,13 +33,39 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the renderer unless dist/renderer is newer than every source it is made of. */
+const isFresh = (index: string): boolean => {
+  const sources = Math.max(newestMtime(join(ROOT, 'renderer')), newestMtime(join(ROOT, 'shared')), statSync(join(ROOT, 'vite.config.ts')).mtimeMs);
+  return existsSync(index) && statSync(index).mtimeMs > sources;
+};
+
+/**
+ * Builds the renderer unless dist/renderer is newer than every source it is made of. Several test
+ * files may ask at once (each in its own worker), so the build runs under a directory lock.
+ */
 export async function ensureRendererBuilt(): Promise<void> {
   const index = join(DIST, 'index.html');
-  const sources = Math.max(newestMtime(join(ROOT, 'renderer')), newestMtime(join(ROOT, 'shared')), statSync(join(ROOT, 'vite.config.ts')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs > sources) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'vite.config.ts'), root: join(ROOT, 'renderer'), logLevel: 'error' });
+  if (isFresh(index)) return;
+  const lock = join(ROOT, 'dist', '.renderer-build.lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a killed run is older than any real build.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for the renderer build lock ${lock}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    if (isFresh(index)) return;
+    const { build } = await import('vite');
+    await build({ configFile: join(ROOT, 'vite.config.ts'), root: join(ROOT, 'renderer'), logLevel: 'error' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface Harness {
