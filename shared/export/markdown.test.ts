@@ -16,7 +16,9 @@ describe('mdText', () => {
     ['*bold* and `code`', '\\*bold\\* and \\`code\\`'],
     ['[link](http://x)', '\\[link\\](http://x)'],
     ['# heading', '\\# heading'],
-    ['#storage skill', '\\#storage skill'],
+    ['#storage skill', '#storage skill'],
+    ['## two', '\\## two'],
+    ['#', '\\#'],
     ['ask #storage', 'ask #storage'],
     ['America/Los_Angeles', 'America/Los_Angeles'],
     ['_emphasis_', '\\_emphasis\\_'],
@@ -130,7 +132,7 @@ describe('formatMarkdown', () => {
       ['2026-03-02T09:17:00Z', 'ken', { type: 'help.ack', payload: { helpId: 'h-1' } }],
     ];
     const out = formatMarkdown(fold(commit(steps)), { exportedAt: EXPORTED_AT });
-    expect(out).toContain('| 2026-03-02 09:10 UTC | Ana Silva | \\#db, Ken Sato | now | Pool sizing? | Ken Sato | 7m | Acknowledged, still open |');
+    expect(out).toContain('| 2026-03-02 09:10 UTC | Ana Silva | #db, Ken Sato | now | Pool sizing? | Ken Sato | 7m | Acknowledged, still open |');
     expect(md()).toContain('_No one was asked for help._');
   });
 

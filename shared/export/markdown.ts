@@ -12,7 +12,8 @@ export function mdText(text: string): string {
     .replace(/[\\`*[\]<>|~]/g, '\\$&')
     // An underscore inside a word never starts emphasis, so "America/Los_Angeles" stays readable.
     .replace(/_/g, (m, i: number, s: string) => (/[\p{L}\p{N}]/u.test(s[i - 1] ?? '') && /[\p{L}\p{N}]/u.test(s[i + 1] ?? '') ? m : '\\_'))
-    .replace(/^(\s*)#/gm, '$1\\#');
+    // Only "# " (or "##… ") at the start of a line makes a heading; "#storage" stays as typed.
+    .replace(/^(\s*)#(?=#{0,5}(?:\s|$))/gm, '$1\\#');
 }
 
 /** One table cell: markup escaped, line breaks kept as <br>. */
