@@ -153,3 +153,23 @@ describe('formatMarkdown', () => {
     expect(() => md({ timeZone: 'Mars/Olympus' })).toThrow(/Unknown time zone/);
   });
 });
+
+describe('formatMarkdown structure', () => {
+  it('every table row has as many cells as its header, whatever the text holds', () => {
+    const steps: Step[] = [
+      ...smallSteps(),
+      ['2026-03-02T09:09:00Z', 'ken', { type: 'timeline.add', payload: { entryId: 'e-x', kind: 'note', text: 'a | b || c\\|d\nline two | three' } }],
+      ['2026-03-02T09:10:00Z', 'ken', { type: 'help.ask', payload: { helpId: 'h-x', skills: ['a|b'], memberIds: [], urgency: 'fyi', text: '| leading pipe' } }],
+    ];
+    const out = formatMarkdown(fold(commit(steps)), { exportedAt: EXPORTED_AT, timeZone: 'Asia/Tokyo', includeDeleted: true });
+    const cells = (line: string) => line.replace(/\\\\/g, '').replace(/\\\|/g, '').split('|').length;
+    let header = 0;
+    let tables = 0;
+    for (const line of out.split('\n')) {
+      if (!line.startsWith('|')) { header = 0; continue; }
+      if (header === 0) { header = cells(line); tables++; continue; }
+      expect(cells(line), line).toBe(header);
+    }
+    expect(tables).toBeGreaterThanOrEqual(6);
+  });
+});
