@@ -60,6 +60,7 @@ export function TimelineContainer({ composerRef, searchRef, kind, onKind }: Prop
     p: () => { if (selected && canEdit && selected.deletedAt === null) callbacks.pin(selected.id, !selected.pinned); },
     x: () => { if (userEntry && canEdit) callbacks.remove(selected.id); },
     Delete: () => { if (userEntry && canEdit) callbacks.remove(selected.id); },
+    r: () => { if (selected && selected.deletedAt !== null && canEdit) callbacks.restore(selected.id); },
     Enter: (e) => {
       if (e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement) return;
       if (userEntry && canEdit) setEditingId(selected.id);
