@@ -15,6 +15,7 @@ import { createPresenceSlice } from './presenceSlice.ts';
 import { createSaver } from './saver.ts';
 import { createTicker } from './ticker.ts';
 import type { WarRoomState } from './types.ts';
+import { uuid } from './uuid.ts';
 import { createSyncEngine, type SyncEngine } from '../sync/syncEngine.ts';
 import { CLIENT_TICK_MS, SAVE_DEBOUNCE_MS } from '../sync/syncConstants.ts';
 
@@ -53,7 +54,7 @@ export function createWarRoomStore(deps: StoreDeps): WarRoomStore {
     persistence: deps.persistence,
     platform: deps.platform ?? null,
     now: deps.now ?? (() => Date.now()),
-    uuid: deps.uuid ?? (() => crypto.randomUUID()),
+    uuid: deps.uuid ?? uuid,
     engine: engineHandle,
     saver: { schedule: () => undefined, saveNow: () => Promise.resolve() },
   };
