@@ -23,7 +23,7 @@ import { incidentRoom, lobbyRoom, type Ctx, type IO } from './handlers/context.t
 import { createHttpHandler } from './http.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { createPresence } from './presence.ts';
+import { createPresence, presenceFromSockets } from './presence.ts';
 import { createSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/store.ts';
 
@@ -79,6 +79,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       maxHttpBufferSize: maxPayloadBytes * 4,
     });
     let ready = false;
+    let shuttingDown = false;
 
     const publishSummary = (incidentId: string) => {
       const s = engine.summary(incidentId);
@@ -92,10 +93,32 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
         onSummaryChanged: publishSummary,
       },
     });
-    const ctx: Ctx = {
-      io, engine, presence, logger, metrics, publishSummary,
-      publishPresence: (incidentId) => io.to(incidentRoom(incidentId)).emit('presence:state', presence.state(incidentId)),
+    // With a fan-out adapter, members on other nodes count too: ask every node for the room's sockets.
+    const presenceAsked = new Map<string, number>();
+    const publishPresence = (incidentId: string) => {
+      // Sockets leaving during close() must not ask nodes through an adapter that is shutting down.
+      if (shuttingDown) return;
+      const room = io.to(incidentRoom(incidentId));
+      if (!deps.fanout) {
+        room.emit('presence:state', presence.state(incidentId));
+        return;
+      }
+      const ask = (presenceAsked.get(incidentId) ?? 0) + 1;
+      presenceAsked.set(incidentId, ask);
+      io.in(incidentRoom(incidentId)).fetchSockets().then(
+        (sockets) => presenceFromSockets(incidentId, sockets),
+        (err: unknown) => {
+          logger.warn({ err, incidentId }, 'presence: other nodes did not answer; sending this node\'s view');
+          return presence.state(incidentId);
+        },
+      ).then((state) => {
+        // An older question answered late must not overwrite a newer answer.
+        if (presenceAsked.get(incidentId) !== ask) return;
+        presenceAsked.delete(incidentId);
+        room.emit('presence:state', state);
+      }, () => undefined);
     };
+    const ctx: Ctx = { io, engine, presence, logger, metrics, publishSummary, publishPresence };
     await engine.start();
     attachConnections(io, ctx, { secret, limits, maxPayloadBytes });
     if (deps.fanout) {
@@ -160,6 +183,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       close(): Promise<void> {
         closing ??= (async () => {
           ready = false;
+          shuttingDown = true;
           if (timer) clearInterval(timer);
           await new Promise<void>((ok) => {
             void io.close(() => ok());

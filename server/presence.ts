@@ -1,5 +1,32 @@
 /** Who is connected to each incident, and who is typing. In memory only: never stored. */
-import type { PresenceState } from '../shared/protocol.ts';
+import type { PresenceState, SocketData } from '../shared/protocol.ts';
+
+/**
+ * What a socket carries for presence across nodes: the adapter's fetchSockets() returns each
+ * socket's data from every node, so typing lives there too (server-side only, not on the wire).
+ */
+export interface PresenceSocketData extends SocketData {
+  typing?: string[];
+}
+
+interface RemoteSocketLike {
+  data: PresenceSocketData;
+}
+
+/** Presence of one room from the sockets of every node (the fan-out adapter answers for the others). */
+export function presenceFromSockets(incidentId: string, sockets: readonly RemoteSocketLike[]): PresenceState {
+  const members = new Map<string, { connections: number; typing: boolean }>();
+  for (const s of sockets) {
+    const m = members.get(s.data.clientId) ?? { connections: 0, typing: false };
+    m.connections++;
+    m.typing ||= s.data.typing?.includes(incidentId) ?? false;
+    members.set(s.data.clientId, m);
+  }
+  return {
+    incidentId,
+    members: [...members.entries()].map(([clientId, m]) => ({ clientId, ...m })).sort((a, b) => a.clientId.localeCompare(b.clientId)),
+  };
+}
 
 interface MemberPresence {
   sockets: Set<string>;

@@ -1,6 +1,7 @@
 /** incident:join and incident:leave: catch-up answers and room membership. */
 import { z } from 'zod';
 import { idSchema } from '../../shared/ops.ts';
+import type { PresenceSocketData } from '../presence.ts';
 import { handle, incidentRoom, refusal, type Conn, type Ctx } from './context.ts';
 
 const joinSchema = z.strictObject({ incidentId: idSchema, sinceSeq: z.number().int().min(0) });
@@ -10,6 +11,8 @@ const leaveSchema = z.strictObject({ incidentId: idSchema });
 export function leaveIncident(conn: Conn, ctx: Ctx, incidentId: string): void {
   if (!conn.joined.delete(incidentId)) return;
   void conn.socket.leave(incidentRoom(incidentId));
+  const data = conn.socket.data as PresenceSocketData;
+  if (data.typing) data.typing = data.typing.filter((id) => id !== incidentId);
   const before = ctx.presence.online(incidentId);
   ctx.presence.remove(incidentId, conn.clientId, conn.socket.id);
   ctx.publishPresence(incidentId);
