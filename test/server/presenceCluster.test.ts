@@ -1,6 +1,6 @@
 // Presence across two nodes joined by the Redis fan-out adapter: a member connected to the other
 // node is listed, typing shows through, and a disconnect on one node is seen on the other.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, it } from 'vitest';
 import { join } from 'node:path';
 import type { PresenceState } from '../../shared/protocol.ts';
 import type { WarRoomServer } from '../../server/createServer.ts';
