@@ -95,6 +95,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     });
     // With a fan-out adapter, members on other nodes count too: ask every node for the room's sockets.
     const presenceAsked = new Map<string, number>();
+    let presenceAsks = 0;
     const publishPresence = (incidentId: string) => {
       // Sockets leaving during close() must not ask nodes through an adapter that is shutting down.
       if (shuttingDown) return;
@@ -103,7 +104,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
         room.emit('presence:state', presence.state(incidentId));
         return;
       }
-      const ask = (presenceAsked.get(incidentId) ?? 0) + 1;
+      const ask = ++presenceAsks;
       presenceAsked.set(incidentId, ask);
       io.in(incidentRoom(incidentId)).fetchSockets().then(
         (sockets) => presenceFromSockets(incidentId, sockets),
@@ -114,7 +115,6 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       ).then((state) => {
         // An older question answered late must not overwrite a newer answer.
         if (presenceAsked.get(incidentId) !== ask) return;
-        presenceAsked.delete(incidentId);
         room.emit('presence:state', state);
       }, () => undefined);
     };
