@@ -265,6 +265,15 @@ describe.skipIf(!chromiumAvailable())('War Room in Chromium', () => {
     await p.keyboard.press('Escape');
     expect(await p.getByTestId('help-overlay').count()).toBe(0);
 
+    // A newcomer opening an invite link: only their name (and skills) to type.
+    const newcomer = await newMember(h.browser, 'Europe/Dublin');
+    await newcomer.page.goto(h.server.inviteLink(h.server.createToken('responder', incidentId), incidentId));
+    await newcomer.page.getByTestId('connect-screen').waitFor();
+    expect(await newcomer.page.getByTestId('connect-zone').inputValue()).toBe('Europe/Dublin');
+    expect(newcomer.page.url()).not.toContain('token=');
+    await newcomer.page.screenshot({ path: shot('connect') });
+    await newcomer.context.close();
+
     // The seeded Black Friday incident: a realistic, busy screen.
     await p.keyboard.press('i');
     await p.getByTestId('incident-list').waitFor();

@@ -62,7 +62,10 @@ export function TimelineContainer({ composerRef, searchRef, kind, onKind }: Prop
     Delete: () => { if (userEntry && canEdit) callbacks.remove(selected.id); },
     r: () => { if (selected && selected.deletedAt !== null && canEdit) callbacks.restore(selected.id); },
     Enter: (e) => {
-      if (e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement) return;
+      // Enter edits only from the timeline itself (or nowhere in particular), never from a card or a button.
+      const t = e.target as HTMLElement | null;
+      if (t && t !== document.body && !t.closest('[data-testid=timeline]')) return;
+      if (t instanceof HTMLButtonElement) return;
       if (userEntry && canEdit) setEditingId(selected.id);
     },
   });
