@@ -327,4 +327,57 @@ describe('sync engine with an in-memory server', () => {
     expect(a.store.getState().notices.map((n) => n.message)).toEqual([`Checkout 500s: ${ERROR_MESSAGES.FORBIDDEN_ROLE}`]);
     expect(a.transport.joined.has(incidentId)).toBe(false);
   });
+
+  it('the asker\'s client widens an unanswered help request on the tick; others never do', async () => {
+    const server = new FakeServer();
+    let clock = server.time - 60_000;
+    const now = () => clock;
+    const a = client(server, { name: 'Ana', now });
+    await settle(a.store);
+    const declared = a.store.getState().declareIncident({ title: 'Escalation drill', severity: 'SEV2' });
+    await settle(a.store);
+    const b = await joinOther(server, declared.ok ? declared.incidentId! : '', { now });
+    const asked = a.store.getState().askHelp({ skills: ['db'], memberIds: [], urgency: 'now', text: 'DBA please' });
+    if (!asked.ok) throw new Error(asked.message);
+    await settle(a.store, b.store);
+    const level = () => server.incidents.get(declared.ok ? declared.incidentId! : '')!.state.help[asked.id!]!.escalation;
+    const escalations = () => server.received.filter((o) => o.type === 'help.escalate').length;
+    clock += 4 * 60_000;
+    a.store.tick();
+    expect(a.store.getState().outbox).toEqual([]);
+    clock += 60_000;
+    b.store.tick();
+    a.store.tick();
+    a.store.tick();
+    await settle(a.store, b.store);
+    expect(level()).toBe(1);
+    expect(escalations()).toBe(1);
+    clock += 5 * 60_000;
+    b.store.tick();
+    a.store.tick();
+    await settle(a.store, b.store);
+    expect(level()).toBe(2);
+    expect(escalations()).toBe(2);
+    expect(b.store.getState().committed!.timeline.filter((e) => e.text.startsWith('Help request unanswered'))).toHaveLength(2);
+  });
+
+  it('reminds the commander once when a stakeholder update is overdue', async () => {
+    const server = new FakeServer();
+    let clock = server.time - 60_000;
+    const a = client(server, { name: 'Ana', now: () => clock });
+    await settle(a.store);
+    a.store.getState().declareIncident({ title: 'Cadence drill', severity: 'SEV1' });
+    await settle(a.store);
+    a.store.getState().assignRole('commander', a.store.getState().prefs.clientId);
+    await settle(a.store);
+    clock += 16 * 60_000;
+    a.store.tick();
+    a.store.tick();
+    await settle(a.store);
+    expect(a.notified.map((n) => n.title)).toEqual(['Stakeholder update due: Cadence drill']);
+    a.store.getState().addEntry('update', 'Checkout degraded; next update in 15 min');
+    await settle(a.store);
+    a.store.tick();
+    expect(a.notified).toHaveLength(1);
+  });
 });
