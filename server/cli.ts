@@ -3,6 +3,7 @@
  * env vars) and wires things; all behaviour lives in the modules it calls.
  */
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Server } from 'socket.io';
 import { deepInviteLink, webInviteLink } from '../shared/invite.ts';
@@ -191,6 +192,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) {
+// import.meta.main is Node >= 22.18 / 24.2; the argv comparison covers older runtimes.
+if (import.meta.main ?? resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
   process.exitCode = await main(process.argv.slice(2));
 }
