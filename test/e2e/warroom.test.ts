@@ -104,6 +104,25 @@ describe.skipIf(!chromiumAvailable())('War Room in Chromium', () => {
       Object.values((await view(sg.page))?.help ?? {}).some((r) => r.text === ask && r.status === 'acknowledged'));
   });
 
+  it('drags a task to another column with the mouse', async () => {
+    const p = paris.page;
+    const title = `Drain the indexing queue ${Date.now()}`;
+    for (const m of [paris, la]) {
+      await leaveField(m.page);
+      await m.page.keyboard.press('1');
+    }
+    await addTask(p, title);
+    const from = (await taskCard(p, title).boundingBox())!;
+    const to = (await p.getByTestId('column-blocked').boundingBox())!;
+    await p.mouse.move(from.x + from.width / 2, from.y + 8);
+    await p.mouse.down();
+    await p.mouse.move(from.x + from.width / 2 + 12, from.y + 20, { steps: 4 });
+    await p.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+    await p.mouse.up();
+    await within(LIVE_MS, 'LA sees the dragged task in Blocked', () =>
+      la.page.getByTestId('column-blocked').locator('[data-testid=task-card]', { hasText: title }).isVisible());
+  });
+
   it('shows every time in the viewer’s zone, with UTC one key away', async () => {
     const state = (await view(paris.page))!;
     const entry = state.timeline.find((e) => e.text.startsWith('Nodes crash on start'))!;
