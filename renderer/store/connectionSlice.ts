@@ -23,7 +23,7 @@ export function normalizeServerUrl(input: string): string | null {
   }
 }
 
-export const createConnectionSlice = (ctx: StoreCtx): StateCreator<WarRoomState, [], [], ConnectionSlice> => (_set, get) => ({
+export const createConnectionSlice = (ctx: StoreCtx): StateCreator<WarRoomState, [], [], ConnectionSlice> => (set, get) => ({
   connection: { kind: 'idle' },
   lastConnectionError: null,
   rttMs: null,
@@ -41,8 +41,11 @@ export const createConnectionSlice = (ctx: StoreCtx): StateCreator<WarRoomState,
       if (!serverUrl) return invalid('The server address is not a valid http(s) address.');
       if (!token) return invalid('The invite token is empty.');
     }
-    const prefs = get().prefs;
-    if (prefs.serverUrl !== serverUrl && get().incidentId) get().closeIncident();
+    if (get().prefs.serverUrl !== serverUrl) {
+      // Another server: its incidents are not this one's.
+      get().closeIncident();
+      set({ incidents: {}, incidentsLoaded: false });
+    }
     get().setPreferences({ serverUrl, token });
     ctx.engine.connect(serverUrl, token);
     if (incidentId) void get().openIncident(incidentId);

@@ -1,5 +1,6 @@
 /** The incident list: summaries from the server, live updates, plus what this device keeps offline. */
 import type { StateCreator } from 'zustand/vanilla';
+import { summarizeState } from '../persistence/persistence.ts';
 import type { StoreCtx } from './context.ts';
 import type { IncidentsSlice, WarRoomState } from './types.ts';
 
@@ -34,6 +35,8 @@ export const createIncidentsSlice = (ctx: StoreCtx): StateCreator<WarRoomState, 
     }
     get().setPreferences({ lastIncidentId: incidentId });
     get().joinAsMember();
+    const view = get().view;
+    if (view) set({ incidents: { ...get().incidents, [incidentId]: summarizeState(view) } });
     ctx.engine.incidentChanged();
     return { ...r, id: incidentId, incidentId };
   },

@@ -112,6 +112,22 @@ describe('outbox slice: submit', () => {
 });
 
 describe('incidents slice', () => {
+  it('a declared incident is listed at once, even offline', () => {
+    const s = newStore();
+    const r = s.getState().declareIncident({ title: 'Disk full', severity: 'SEV2' });
+    expect(r.ok).toBe(true);
+    expect(s.getState().incidents[r.ok ? r.incidentId! : '']).toMatchObject({ title: 'Disk full', severity: 'SEV2', status: 'investigating' });
+  });
+
+  it('switching servers forgets the other server\'s list and closes its incident', () => {
+    const s = newStore();
+    s.getState().connect({ serverUrl: 'http://one:1', token: 'tok-one-aaaaaaaa' });
+    s.getState().declareIncident({ title: 'Disk full', severity: 'SEV2' });
+    s.getState().connect({ serverUrl: 'http://two:1', token: 'tok-two-aaaaaaaa' });
+    expect(s.getState().incidents).toEqual({});
+    expect(s.getState().incidentId).toBeNull();
+  });
+
   it('makes readable unique ids', () => {
     expect(incidentIdFor('Checkout 500s on EU!', 'a1b2c3d4-0000')).toBe('checkout-500s-on-eu-a1b2c3');
     expect(incidentIdFor('???', 'ffeedd00')).toBe('incident-ffeedd');
