@@ -192,4 +192,28 @@ describe('reducer', () => {
     const r = apply(fold(log.ops.slice(0, -1)), skewed);
     expect(r.ok && r.state.timeline.at(-1)?.loggedAt).toBe(op.serverTime);
   });
+
+  it('replay folds in place yet equals step-by-step apply, and leaves its starting state alone', () => {
+    const log = base();
+    for (let i = 0; i < 50; i++) {
+      log.add('timeline.add', { entryId: `e${i}`, kind: 'note', text: `n${i}`, ...(i % 7 === 3 ? { occurredAt: T0 + 90_000 } : {}) });
+      if (i % 5 === 4) log.add('timeline.edit', { entryId: `e${i - 2}`, text: `edited ${i}` });
+      if (i % 9 === 8) log.add('timeline.delete', { entryId: `e${i - 1}` });
+    }
+    log.add('timeline.add', { entryId: 'e3', kind: 'note', text: 'duplicate id' });
+    let stepwise: IncidentState | null = null;
+    const refusals: number[] = [];
+    for (const op of log.ops) {
+      const r = apply(stepwise, op);
+      if (r.ok) stepwise = r.state;
+      else refusals.push(op.seq);
+    }
+    expect(refusals).toEqual([log.ops.length]);
+    const half = fold(log.ops.slice(0, 40));
+    const halfCopy = structuredClone(half);
+    const rest = replay(log.ops.slice(40, -1), half);
+    expect(rest.ok && rest.state).toEqual(stepwise);
+    expect(half).toEqual(halfCopy);
+    expect(replay(log.ops)).toMatchObject({ ok: false, code: 'ALREADY_EXISTS', seq: log.ops.length });
+  });
 });

@@ -18,12 +18,27 @@ export const opTime = (op: CommittedOp): number => Math.min(op.clientTime, op.se
 const entryKeyLess = (a: TimelineEntry, b: TimelineEntry) =>
   a.occurredAt < b.occurredAt || (a.occurredAt === b.occurredAt && a.seq < b.seq);
 
+/**
+ * Whether the fold owns the timeline array and may change it in place. apply() never does (callers
+ * keep their states); replay() copies the array once and then folds in place, so replaying a log is
+ * linear instead of quadratic in its length.
+ */
+let owned = false;
+/** While owned: the ids already in the timeline, so the duplicate check is O(1). */
+let ownedIds: Set<string> | null = null;
+
+function hasEntry(timeline: readonly TimelineEntry[], id: string): boolean {
+  return ownedIds ? ownedIds.has(id) : findEntryIndex(timeline, id) >= 0;
+}
+
 /** Inserts keeping (occurredAt, seq) order; usually an append. */
 function insertEntry(timeline: TimelineEntry[], entry: TimelineEntry): TimelineEntry[] {
   let i = timeline.length;
   while (i > 0 && entryKeyLess(entry, timeline[i - 1]!)) i--;
-  const next = timeline.slice();
-  next.splice(i, 0, entry);
+  const next = owned ? timeline : timeline.slice();
+  ownedIds?.add(entry.id);
+  if (i === next.length) next.push(entry);
+  else next.splice(i, 0, entry);
   return next;
 }
 
@@ -80,7 +95,7 @@ function updateEntry(s: IncidentState, id: string, op: CommittedOp, change: (e: 
   if (current.deletedAt !== null && !allowDeleted) return refuse('ENTRY_DELETED', id);
   const next = change(current);
   if ('ok' in next) return next;
-  const timeline = s.timeline.slice();
+  const timeline = owned ? s.timeline : s.timeline.slice();
   timeline[i] = next;
   return ok({ ...s, timeline, updatedAt: op.serverTime });
 }
@@ -148,7 +163,7 @@ function applyToIncident(s: IncidentState, op: CommittedOp): ApplyResult {
     }
     case 'timeline.add': {
       const p = op.payload;
-      if (findEntryIndex(s.timeline, p.entryId) >= 0) return refuse('ALREADY_EXISTS', p.entryId);
+      if (hasEntry(s.timeline, p.entryId)) return refuse('ALREADY_EXISTS', p.entryId);
       const entry: TimelineEntry = {
         id: p.entryId, seq: op.seq, kind: p.kind, text: p.text, authorId: op.actorId,
         occurredAt: p.occurredAt ?? at, loggedAt: at, pinned: false, history: [],
@@ -300,11 +315,25 @@ export function apply(state: IncidentState | null, op: CommittedOp): ApplyResult
 
 /** Folds a whole log; stops at the first refusal and says which seq. */
 export function replay(ops: readonly CommittedOp[], from: IncidentState | null = null): { ok: true; state: IncidentState | null } | (Refusal & { seq: number }) {
-  let state = from;
-  for (const op of ops) {
-    const r = apply(state, op);
-    if (!r.ok) return { ...r, seq: op.seq };
-    state = r.state;
+  let state = from && ops.length > 0 ? { ...from, timeline: from.timeline.slice() } : from;
+  owned = true;
+  ownedIds = new Set(state?.timeline.map((e) => e.id));
+  try {
+    for (const op of ops) {
+      if (op.type === 'incident.create' && state === null) {
+        // The created state's timeline is fresh, so it is ours to fold into.
+        const r = apply(null, op);
+        if (!r.ok) return { ...r, seq: op.seq };
+        state = r.state;
+        continue;
+      }
+      const r = apply(state, op);
+      if (!r.ok) return { ...r, seq: op.seq };
+      state = r.state;
+    }
+  } finally {
+    owned = false;
+    ownedIds = null;
   }
   return { ok: true, state };
 }
