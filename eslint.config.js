@@ -17,15 +17,15 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  {
-    files: ['shared/**/*.{ts,tsx}'],
+  ...[['shared/*.{ts,tsx}', '../*'], ['shared/*/**/*.{ts,tsx}', '../../*']].map(([files, outside]) => ({
+    files: [files],
     ignores: ['shared/**/*.test.ts'],
     rules: restrict(
       pattern(nodeBuiltins, 'shared/ is pure: no Node APIs (CONVENTIONS rule 7).'),
       pattern(['electron', 'react', 'react-dom', 'socket.io', 'socket.io-client'], 'shared/ imports no runtime-specific packages.'),
-      pattern(['**/server/**', '**/renderer/**', '**/main/**', '../*'], 'shared/ imports nothing of ours outside shared/.'),
+      pattern(['**/server/**', '**/renderer/**', '**/main/**', outside], 'shared/ imports nothing of ours outside shared/.'),
     ),
-  },
+  })),
   {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: restrict(

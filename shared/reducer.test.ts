@@ -198,7 +198,7 @@ describe('reducer', () => {
     for (let i = 0; i < 50; i++) {
       log.add('timeline.add', { entryId: `e${i}`, kind: 'note', text: `n${i}`, ...(i % 7 === 3 ? { occurredAt: T0 + 90_000 } : {}) });
       if (i % 5 === 4) log.add('timeline.edit', { entryId: `e${i - 2}`, text: `edited ${i}` });
-      if (i % 9 === 8) log.add('timeline.delete', { entryId: `e${i - 1}` });
+      if (i % 9 === 8) log.add('timeline.delete', { entryId: `e${i - 8}` });
     }
     log.add('timeline.add', { entryId: 'e3', kind: 'note', text: 'duplicate id' });
     let stepwise: IncidentState | null = null;

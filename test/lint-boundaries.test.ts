@@ -14,6 +14,8 @@ describe('import boundaries', () => {
     ['shared/x.ts', "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;", 'no Node APIs'],
     ['shared/x.ts', "import { createServer } from '../server/createServer.ts';\nexport const f = createServer;", 'nothing of ours'],
     ['shared/x.ts', "import React from 'react';\nexport const f = React;", 'runtime-specific'],
+    ['shared/export/x.ts', "import { x } from '../../test/fixtures/x.ts';\nexport const f = x;", 'nothing of ours'],
+    ['shared/export/x.ts', "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;", 'no Node APIs'],
     ['renderer/x.ts', "import { createServer } from '../server/createServer.ts';\nexport const f = createServer;", 'never imports server/'],
     ['renderer/components/x.ts', "import { io } from 'socket.io-client';\nexport const f = io;", 'Only renderer/sync/socketTransport.ts'],
     ['renderer/x.ts', "import { app } from 'electron';\nexport const f = app;", 'Only main/'],
@@ -28,6 +30,7 @@ describe('import boundaries', () => {
   it.each([
     ['renderer/sync/socketTransport.ts', "import { io } from 'socket.io-client';\nexport const f = io;"],
     ['renderer/x.ts', "import { apply } from '../shared/reducer.ts';\nexport const f = apply;"],
+    ['shared/export/x.ts', "import { apply } from '../reducer.ts';\nexport const f = apply;"],
     ['server/x.ts', "import { apply } from '../shared/reducer.ts';\nexport const f = apply;"],
     ['main/x.ts', "import { app } from 'electron';\nexport const f = app;"],
   ])('%s may import what it needs', async (file, code) => {
