@@ -270,6 +270,18 @@ describe.skipIf(!chromiumAvailable())('War Room in Chromium', () => {
     await entryRow(p, latest).waitFor({ timeout: 2_000 });
   });
 
+  it('says in a sentence when an invite token is not valid', async () => {
+    const stranger = await newMember(h.browser, 'UTC');
+    try {
+      await joinWithInvite({ name: 'Mallory', zone: 'UTC', skills: '', ...stranger }, `${h.server.url}/?token=not-a-real-token-at-all`);
+      const error = stranger.page.getByTestId('connect-error');
+      await error.waitFor({ timeout: 5_000 });
+      expect(await error.textContent()).toContain('not valid');
+    } finally {
+      await stranger.context.close();
+    }
+  });
+
   it('saves screenshots of the incident view, timeline, board and roster', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const shot = (name: string) => join(SCREENSHOTS, `${name}.png`);
