@@ -9,6 +9,7 @@ describe('ConnectionIndicator', () => {
   it.each<[ConnectionView, string]>([
     [{ status: 'connected', attempt: 0, unsynced: 0 }, 'Live'],
     [{ status: 'connected', attempt: 0, unsynced: 2 }, 'Live · sending 2 unsynced changes'],
+    [{ status: 'connected', attempt: 0, unsynced: 0, catchingUp: true }, 'Catching up…'],
     [{ status: 'reconnecting', attempt: 3, unsynced: 1 }, 'Reconnecting (attempt 3) · 1 unsynced change'],
     [{ status: 'offline', attempt: 0, unsynced: 20 }, 'Offline · 20 unsynced changes'],
     [{ status: 'offline', attempt: 0, unsynced: 0 }, 'Offline · no unsynced changes'],
@@ -20,7 +21,10 @@ describe('ConnectionIndicator', () => {
     expect(el.getAttribute('data-status')).toBe(c.status);
   });
 
-  it('never says Live unless connected', () => {
+  it('never says Live unless connected and caught up', () => {
+    render(<ConnectionIndicator connection={{ status: 'connected', attempt: 0, unsynced: 3, catchingUp: true }} />);
+    expect(screen.getByTestId('connection-state').textContent).not.toMatch(/live/i);
+    cleanup();
     for (const status of ['connecting', 'reconnecting', 'offline', 'refused'] as const) {
       render(<ConnectionIndicator connection={{ status, attempt: 1, unsynced: 0 }} />);
       expect(screen.getByTestId('connection-state').textContent).not.toMatch(/live/i);

@@ -7,6 +7,8 @@ export interface ConnectionView {
   unsynced: number;
   /** The server's sentence when it refused the connection. */
   message?: string | null;
+  /** Connected, but the open incident has not caught up with the server yet. */
+  catchingUp?: boolean;
 }
 
 const changes = (n: number) => `${n} unsynced change${n === 1 ? '' : 's'}`;
@@ -15,6 +17,7 @@ const changes = (n: number) => `${n} unsynced change${n === 1 ? '' : 's'}`;
 export function connectionText(c: ConnectionView): string {
   switch (c.status) {
     case 'connected':
+      if (c.catchingUp) return `Catching up…${c.unsynced > 0 ? ` · ${changes(c.unsynced)}` : ''}`;
       return c.unsynced > 0 ? `Live · sending ${changes(c.unsynced)}` : 'Live';
     case 'connecting':
       return c.unsynced > 0 ? `Connecting… · ${changes(c.unsynced)}` : 'Connecting…';
@@ -38,6 +41,7 @@ export function ConnectionIndicator({ connection }: { connection: ConnectionView
       data-testid="connection-state"
       data-status={connection.status}
       data-unsynced={connection.unsynced}
+      data-catching-up={connection.catchingUp ? 'true' : undefined}
       title={connection.message ?? undefined}
       role="status"
     >
