@@ -15,11 +15,11 @@ export interface FanoutRun {
   ackP50: number; ackP99: number; refused: number; serverCpuMsPerOp: number; achievedRate: number;
 }
 
-interface World { server: ServerHandle; writer: Swarm; receivers: Swarm[] }
+export interface World { server: ServerHandle; writer: Swarm; receivers: Swarm[] }
 
-async function buildWorld(kind: Kind, n: number, procs: number): Promise<World> {
+export async function buildWorld(kind: Kind, n: number, procs: number, writers = 1): Promise<World> {
   const server = await startServer(kind);
-  const [writer] = await startSwarms(1, 1, 'writer');
+  const [writer] = await startSwarms(writers, 1, 'writer');
   const receivers = await startSwarms(n, procs, 'c');
   await connectSwarms([writer!], server, 'fanout', true);
   await connectSwarms(receivers, server, 'fanout');

@@ -79,6 +79,7 @@ interface ConnectArgs { url: string; token: string; ids: string[]; incidentId: s
 async function connect(a: ConnectArgs) {
   incidentId = a.incidentId;
   const t0 = performance.now();
+  const joinToo = a.incidentId !== '';
   const parallel = a.parallel ?? 25;
   let failed = 0;
   let firstError = '';
@@ -104,7 +105,7 @@ async function connect(a: ConnectArgs) {
     const r = await ask<{ ok: boolean; message?: string }>(c.socket, 'incident:create', create);
     if (!r.ok) throw new Error(`incident:create refused: ${r.message}`);
   }
-  for (let i = 0; i < clients.length; i += parallel) {
+  for (let i = 0; joinToo && i < clients.length; i += parallel) {
     await Promise.all(clients.slice(i, i + parallel).map(async (c) => {
       const r = await ask<{ ok: boolean; message?: string }>(c.socket, 'incident:join', { incidentId, sinceSeq: 0 }, 60_000);
       if (!r.ok) throw new Error(`join refused: ${r.message}`);
@@ -163,7 +164,33 @@ async function write(a: WriteArgs) {
   return { sent, warm, acked, measuredAcked, refused, firstRefusal, sendMs, achievedRate: (sent * 1000) / sendMs, ackMs };
 }
 
+interface FillArgs { prefix: string; opsEach: number; window: number; textBytes: number }
+
+/** Each client creates its own incident, joins it and submits opsEach ops, `window` in flight. */
+async function fill(a: FillArgs) {
+  const t0 = performance.now();
+  let refused = 0;
+  await Promise.all(clients.map(async (c, i) => {
+    const id = `${a.prefix}-${i}`;
+    const create: Op = { opId: randomUUID(), incidentId: id, actorId: c.id, clientTime: Date.now(), type: 'incident.create', payload: { title: `Fill ${i}`, severity: 'SEV3' } };
+    const r = await ask<{ ok: boolean; message?: string }>(c.socket, 'incident:create', create);
+    if (!r.ok) throw new Error(`incident:create refused: ${r.message}`);
+    await ask(c.socket, 'incident:join', { incidentId: id, sinceSeq: 0 });
+    let next = 0;
+    const lane = async () => {
+      while (next < a.opsEach) {
+        const k = next++;
+        const ack = await ask<{ ok: boolean }>(c.socket, 'op:submit', benchOp(id, c.id, 0, k, true, a.textBytes));
+        if (!ack.ok) refused++;
+      }
+    };
+    await Promise.all(Array.from({ length: a.window }, lane));
+  }));
+  return { ms: performance.now() - t0, refused, ops: clients.length * a.opsEach };
+}
+
 serveChild({
+  fill: (a: FillArgs) => fill(a),
   connect: (a: ConnectArgs) => connect(a),
   record: (a: { run: number }) => {
     recording = a.run;

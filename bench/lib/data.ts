@@ -8,7 +8,8 @@ import type { CommittedOp, Op } from '../../shared/ops.ts';
 import { apply } from '../../shared/reducer.ts';
 import { fixedUuid } from '../../shared/scenario.ts';
 
-export const T0 = Date.UTC(2026, 10, 27, 8, 0, 0);
+/** Synthetic incidents start well before "now", so a live op sorts after every seeded entry. */
+export const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 const PEOPLE = ['ana', 'bo', 'chen', 'dev', 'eli', 'fay', 'gus', 'hana', 'ivo', 'jun'];
 const ZONES = ['Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'Europe/London', 'Asia/Kolkata'];
 const KINDS = ['note', 'note', 'note', 'update', 'decision', 'action'] as const;
@@ -109,9 +110,9 @@ export function fastFold(ops: readonly CommittedOp[], marks: number[] = [], tail
 }
 
 /** A log whose folded timeline has at least `entries` entries. */
-export function logWithEntries(incidentId: string, entries: number): CommittedOp[] {
+export function logWithEntries(incidentId: string, entries: number, idSpace = 1): CommittedOp[] {
   // ~92% of ops add an entry; overshoot a little, then trim to the op that reaches the count.
-  const ops = incidentLog(incidentId, { ops: Math.ceil(entries * 1.1) + 20 });
+  const ops = incidentLog(incidentId, { ops: Math.ceil(entries * 1.1) + 20 }, idSpace);
   let n = 0;
   for (let i = 0; i < ops.length; i++) {
     const t = ops[i]!.type;

@@ -12,6 +12,8 @@ export interface WarRoomProcessArgs {
   dataDir: string;
   limits?: Partial<Limits>;
   postgres?: { connectionString: string; schema: string };
+  /** The built renderer to serve (the renderer benchmark builds its own copy). */
+  staticDir?: string;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as WarRoomProcessArgs;
@@ -22,7 +24,7 @@ if (args.postgres) {
 }
 const t0 = performance.now();
 const server = await createServer({
-  dataDir: args.dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', backupEveryMin: 0,
+  dataDir: args.dataDir, port: 0, ...(args.staticDir ? { staticDir: args.staticDir } : {}), host: '127.0.0.1', logLevel: 'silent', backupEveryMin: 0,
   limits: { rateLimitPerSec: 1_000_000, rateLimitBurst: 1_000_000, ...args.limits },
 }, store ? { store } : {});
 const startMs = performance.now() - t0;

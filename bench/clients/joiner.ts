@@ -1,0 +1,65 @@
+/**
+ * A joining client process: a fresh socket.io connection, incident:join with the seq it already
+ * has, then the renderer's own parse (renderer/sync/inbound.ts: every op checked by zod, the
+ * snapshot's shape checked) and a fold with the shared reducer until it holds the head state.
+ * The same code joins War Room and the relay baseline.
+ */
+import { io } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '../../shared/constants.ts';
+import type { IncidentState } from '../../shared/model.ts';
+import { apply } from '../../shared/reducer.ts';
+import { parseJoinResult } from '../../renderer/sync/inbound.ts';
+import { serveChild } from '../lib/proc.ts';
+
+const bases = new Map<string, IncidentState>();
+
+interface MeasureArgs { url: string; token: string; incidentId: string; baseKey: string | null; sinceSeq: number; expectHead: number; reps: number; warmup: number }
+export interface JoinTiming { connectMs: number; ackMs: number; foldMs: number; totalMs: number; snapshot: boolean; ops: number }
+
+async function once(a: MeasureArgs, n: number): Promise<JoinTiming> {
+  const base = a.baseKey ? bases.get(a.baseKey) ?? null : null;
+  const t0 = performance.now();
+  const socket = io(a.url, {
+    transports: ['websocket'], forceNew: true, reconnection: false, timeout: 30_000,
+    auth: { token: a.token, protocol: PROTOCOL_VERSION, clientId: `joiner${n}` },
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    const t1 = performance.now();
+    const res: unknown = await socket.timeout(60_000).emitWithAck('incident:join', { incidentId: a.incidentId, sinceSeq: a.sinceSeq });
+    const t2 = performance.now();
+    if (!(res as { ok?: boolean }).ok) throw new Error(`join refused: ${JSON.stringify(res).slice(0, 200)}`);
+    const parsed = parseJoinResult(res, a.incidentId);
+    if (!parsed.ok) throw new Error(parsed.message);
+    let state: IncidentState | null = parsed.value.snapshot ? parsed.value.snapshot.state : base;
+    for (const op of parsed.value.ops) {
+      const r = apply(state, op);
+      if (!r.ok) throw new Error(`op ${op.seq} refused while folding: ${r.code}`);
+      state = r.state;
+    }
+    const t3 = performance.now();
+    if (state?.headSeq !== a.expectHead) throw new Error(`reached seq ${state?.headSeq}, expected ${a.expectHead}`);
+    return { connectMs: t1 - t0, ackMs: t2 - t1, foldMs: t3 - t2, totalMs: t3 - t0, snapshot: parsed.value.snapshot !== null, ops: parsed.value.ops.length };
+  } finally {
+    socket.close();
+  }
+}
+
+serveChild({
+  setBase: (a: { key: string; state: IncidentState }) => {
+    bases.set(a.key, a.state);
+    return true;
+  },
+  measure: async (a: MeasureArgs) => {
+    const out: JoinTiming[] = [];
+    for (let i = 0; i < a.warmup + a.reps; i++) {
+      const t = await once(a, i);
+      if (i >= a.warmup) out.push(t);
+      (globalThis as { gc?: () => void }).gc?.();
+    }
+    return out;
+  },
+}, { pid: process.pid });
