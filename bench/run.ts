@@ -11,6 +11,7 @@ type Bench = (ctx: BenchContext) => Promise<BenchOutput>;
 /** Lazy imports (file, export): a benchmark whose War Room piece is missing fails alone. */
 const BENCHES: Record<string, [string, string]> = {
   store: ['store', 'runStore'],
+  reducer: ['reducer', 'runReducer'],
   export: ['export', 'runExport'],
   join: ['join', 'runJoin'],
   fanout: ['fanout', 'runFanout'],
