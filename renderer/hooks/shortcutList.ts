@@ -7,7 +7,7 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string[]; what: string; where: str
   { keys: ['u'], what: 'Toggle UTC / local times', where: 'Everywhere' },
   { keys: ['/', 'Ctrl+K'], what: 'Search the timeline', where: 'Incident' },
   { keys: ['e'], what: 'Export the timeline / postmortem', where: 'Incident' },
-  { keys: ['s'], what: 'Change status', where: 'Incident' },
+  { keys: ['s'], what: 'Change status (1–4 pick, Enter records, with an optional note)', where: 'Incident' },
   { keys: ['1', '2', '3'], what: 'Show board / roster / help requests', where: 'Incident' },
   { keys: ['j', 'k'], what: 'Select next / previous timeline entry', where: 'Timeline' },
   { keys: ['p'], what: 'Pin / unpin the selected entry', where: 'Timeline' },

@@ -104,6 +104,19 @@ describe.skipIf(!chromiumAvailable())('War Room in Chromium', () => {
       Object.values((await view(sg.page))?.help ?? {}).some((r) => r.text === ask && r.status === 'acknowledged'));
   });
 
+  it('changes status from the keyboard once, with a note, for everyone', async () => {
+    await leaveField(paris.page);
+    await paris.page.keyboard.press('s');
+    await paris.page.getByTestId('status-dialog').waitFor();
+    await paris.page.keyboard.press('2');
+    await paris.page.getByTestId('status-note').fill('corrupt replication message');
+    await paris.page.keyboard.press('Enter');
+    await within(LIVE_MS, 'LA shows identified', async () => (await la.page.getByTestId('status-select').inputValue()) === 'identified');
+    const statusTexts = async () => (await view(sg.page))!.timeline.filter((e) => e.kind === 'status' && e.text.startsWith('Status changed')).map((e) => e.text);
+    await within(LIVE_MS, 'SG has the status entry', async () => (await statusTexts()).length > 0);
+    expect(await statusTexts()).toEqual(['Status changed from investigating to identified: corrupt replication message']);
+  });
+
   it('drags a task to another column with the mouse', async () => {
     const p = paris.page;
     const title = `Drain the indexing queue ${Date.now()}`;

@@ -1,4 +1,4 @@
-import { useMemo, type Ref } from 'react';
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { cadenceMinutes, nextUpdateDueAt } from '../../../shared/reducer.ts';
 import { selectCanEdit, selectMembers } from '../../store/index.ts';
@@ -8,13 +8,12 @@ import { IncidentHeader, type HeaderIncident } from '../header/IncidentHeader.ts
 import { report } from './report.ts';
 
 interface Props {
-  statusRef: Ref<HTMLSelectElement>;
   onBack: () => void;
   onExport: (() => void) | undefined;
   onHelp: () => void;
 }
 
-export function HeaderContainer({ statusRef, onBack, onExport, onHelp }: Props) {
+export function HeaderContainer({ onBack, onExport, onHelp }: Props) {
   const store = useWarRoomStore();
   const f = useWarRoom(useShallow((s) => {
     const v = s.view;
@@ -43,7 +42,6 @@ export function HeaderContainer({ statusRef, onBack, onExport, onHelp }: Props) 
       members={members}
       connection={connection}
       canEdit={canEdit}
-      statusRef={statusRef}
       onBack={onBack}
       onStatus={(status) => report(a().setStatus(status))}
       onSeverity={(sev) => report(a().setSeverity(sev))}

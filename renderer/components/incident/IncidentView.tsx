@@ -6,13 +6,14 @@ import { useUiCommand } from '../../hooks/uiCommands.ts';
 import { useWarRoom, useWarRoomStore } from '../../hooks/useWarRoom.ts';
 import { HelpOverlay } from '../common/HelpOverlay.tsx';
 import { AskHelpDialog } from '../help/AskHelpDialog.tsx';
+import { StatusDialog } from '../header/StatusDialog.tsx';
 import { BannersContainer } from './BannersContainer.tsx';
 import { HeaderContainer } from './HeaderContainer.tsx';
 import { SidePanels, useOnlineIds, type SideTab } from './SidePanels.tsx';
 import { TimelineContainer } from './TimelineContainer.tsx';
 import { report } from './report.ts';
 
-type Overlay = { kind: 'none' } | { kind: 'help' } | { kind: 'ask'; memberIds: string[] };
+type Overlay = { kind: 'none' } | { kind: 'help' } | { kind: 'ask'; memberIds: string[] } | { kind: 'status' };
 
 interface Props {
   onExport: () => void;
@@ -23,6 +24,7 @@ export function IncidentView({ onExport }: Props) {
   const store = useWarRoomStore();
   const phase = useWarRoom((s) => s.syncPhase);
   const hasView = useWarRoom((s) => s.view !== null);
+  const status = useWarRoom((s) => s.view?.status ?? 'investigating');
   const canEdit = useWarRoom(selectCanEdit);
   const members = useWarRoom(selectMembers);
   const meId = useWarRoom((s) => s.prefs.clientId);
@@ -32,7 +34,6 @@ export function IncidentView({ onExport }: Props) {
   const [kind, setKind] = useState<UserEntryKind>('note');
   const composerRef = useRef<HTMLInputElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
-  const statusRef = useRef<HTMLSelectElement>(null);
   const newTaskRef = useRef<HTMLInputElement>(null);
 
   const focusSoon = (ref: { current: HTMLElement | null }) => requestAnimationFrame(() => ref.current?.focus());
@@ -48,7 +49,7 @@ export function IncidentView({ onExport }: Props) {
     '/': () => searchRef.current?.focus(),
     'mod+k': () => searchRef.current?.focus(),
     e: onExport,
-    s: () => statusRef.current?.focus(),
+    s: () => { if (canEdit) setOverlay({ kind: 'status' }); },
     '1': () => setTab('board'),
     '2': () => setTab('roster'),
     '3': () => setTab('help'),
@@ -70,7 +71,7 @@ export function IncidentView({ onExport }: Props) {
 
   return (
     <div className="incident" data-testid="incident-view" data-sync-phase={phase}>
-      <HeaderContainer statusRef={statusRef} onBack={back} onExport={onExport} onHelp={() => setOverlay({ kind: 'help' })} />
+      <HeaderContainer onBack={back} onExport={onExport} onHelp={() => setOverlay({ kind: 'help' })} />
       <div className="incident-body">
         <main className="center">
           <BannersContainer onWriteUpdate={() => { setKind('update'); composerRef.current?.focus(); }} />
@@ -79,6 +80,10 @@ export function IncidentView({ onExport }: Props) {
         <SidePanels tab={tab} onTab={setTab} newTaskRef={newTaskRef} onAsk={ask} />
       </div>
       {overlay.kind === 'help' && <HelpOverlay onClose={() => setOverlay({ kind: 'none' })} />}
+      {overlay.kind === 'status' && (
+        <StatusDialog current={status} onClose={() => setOverlay({ kind: 'none' })}
+          onSet={(next, note) => report(store.getState().setStatus(next, note || undefined))} />
+      )}
       {overlay.kind === 'ask' && (
         <AskHelpDialog
           members={members}
