@@ -13,6 +13,7 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string[]; what: string; where: str
   { keys: ['p'], what: 'Pin / unpin the selected entry', where: 'Timeline' },
   { keys: ['Enter'], what: 'Edit the selected entry', where: 'Timeline' },
   { keys: ['x', 'Delete'], what: 'Delete the selected entry (undo in the toast)', where: 'Timeline' },
+  { keys: ['z'], what: 'Undo the last delete (while its toast shows)', where: 'Everywhere' },
   { keys: ['r'], what: 'Restore the selected deleted entry (with "show deleted")', where: 'Timeline' },
   { keys: ['←', '→', '↑', '↓'], what: 'Move focus between tasks', where: 'Board' },
   { keys: ['Shift+←', 'Shift+→'], what: 'Move the focused task to the previous / next column', where: 'Board' },

@@ -1,7 +1,17 @@
 import { toastStore, useToasts } from '../../hooks/toasts.ts';
+import { useShortcuts } from '../../hooks/useShortcuts.ts';
 
 export function Toasts() {
   const toasts = useToasts();
+  // z takes the newest toast's action (the undo of the last delete) without reaching for the mouse.
+  const latest = [...toasts].reverse().find((t) => t.action);
+  useShortcuts({
+    z: () => {
+      if (!latest?.action) return;
+      latest.action.run();
+      toastStore.getState().dismiss(latest.id);
+    },
+  }, latest !== undefined);
   if (toasts.length === 0) return null;
   return (
     <div className="toasts" role="status" aria-live="polite">
@@ -17,7 +27,7 @@ export function Toasts() {
                 toastStore.getState().dismiss(t.id);
               }}
             >
-              {t.action.label}
+              {t.action.label} <kbd>z</kbd>
             </button>
           )}
           <button className="link" aria-label="Dismiss" onClick={() => toastStore.getState().dismiss(t.id)}>×</button>
