@@ -100,12 +100,14 @@ export function Timeline({ entries, headSeq, nameOf, canEdit, selectedId, onSele
     else restoreAnchor();
   }, [total, items, restoreAnchor]);
 
-  // Follow the selection made with j / k.
+  // Follow the selection made with j / k (only when it changes: new entries must not pull the view back to it).
+  const latestItems = useRef(items);
+  latestItems.current = items;
   useEffect(() => {
     if (!selectedId) return;
-    const index = items.findIndex((it) => it.key === selectedId);
+    const index = latestItems.current.findIndex((it) => it.key === selectedId);
     if (index >= 0) v.scrollToIndex(index, { align: 'auto' });
-  }, [selectedId, items, v]);
+  }, [selectedId, v]);
 
   const jumpToEnd = () => {
     atBottom.current = true;
