@@ -118,7 +118,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
         room.emit('presence:state', state);
       }, () => undefined);
     };
-    const ctx: Ctx = { io, engine, presence, logger, metrics, publishSummary, publishPresence };
+    const ctx: Ctx = { io, engine, store, presence, logger, metrics, publishSummary, publishPresence };
     await engine.start();
     attachConnections(io, ctx, { secret, limits, maxPayloadBytes });
     if (deps.fanout) {

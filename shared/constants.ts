@@ -20,6 +20,8 @@ export const ACK_TIMEOUT_MS = 10_000;
 export const SNAPSHOT_EVERY_OPS = 500;
 /** How far behind a joining client may be before it gets a snapshot instead of every op. */
 export const JOIN_MAX_OPS_WITHOUT_SNAPSHOT = 1_000;
+/** Most committed ops one `incident:ops` answer carries (a larger `limit` is served this many). */
+export const OPS_PAGE_MAX = 1_000;
 export const RATE_LIMIT_OPS_PER_SEC = 50;
 export const RATE_LIMIT_BURST = 200;
 

@@ -41,6 +41,21 @@ export interface JoinResult {
   access: AccessRole;
 }
 
+export interface OpsPageRequest {
+  incidentId: string;
+  /** Answer the ops with seq > afterSeq; 0 for the log from its start. */
+  afterSeq: number;
+  /** At most this many ops (the server serves at most OPS_PAGE_MAX). */
+  limit: number;
+}
+
+export interface OpsPage {
+  /** Committed ops after afterSeq in seq order (a quarantined seq may be missing). */
+  ops: CommittedOp[];
+  /** The incident's newest seq when the server answered: page on while afterSeq < headSeq. */
+  headSeq: number;
+}
+
 export interface PresenceMember {
   clientId: string;
   connections: number;
@@ -67,6 +82,8 @@ export interface ClientToServerEvents {
   'incident:create': (op: Op, ack: (res: Ack<{ seq: number; incidentId: string }>) => void) => void;
   'incident:join': (req: JoinRequest, ack: (res: Ack<JoinResult>) => void) => void;
   'incident:leave': (req: { incidentId: string }, ack?: (res: Ack) => void) => void;
+  /** One page of the committed op log (the full history, e.g. for a lossless export). Viewers may read it. */
+  'incident:ops': (req: OpsPageRequest, ack: (res: Ack<OpsPage>) => void) => void;
   /** Sent again with the same opId after a lost ack: answered with the original seq. */
   'op:submit': (op: Op, ack: (res: Ack<{ seq: number; duplicate?: boolean }>) => void) => void;
   'presence:typing': (req: { incidentId: string; typing: boolean }) => void;

@@ -8,9 +8,10 @@ import { lobbyRoom, type Conn, type Ctx, type IO, type WarSocket } from './conte
 import { registerIncidents } from './incidents.ts';
 import { leaveIncident, registerJoin } from './join.ts';
 import { registerOps } from './ops.ts';
+import { registerOpsLog } from './opsLog.ts';
 import { registerPresence } from './presence.ts';
 
-const KNOWN_EVENTS = new Set(['session:whoami', 'incident:list', 'incident:create', 'incident:join', 'incident:leave', 'op:submit', 'presence:typing']);
+const KNOWN_EVENTS = new Set(['session:whoami', 'incident:list', 'incident:create', 'incident:join', 'incident:leave', 'incident:ops', 'op:submit', 'presence:typing']);
 
 export interface ConnectionOptions {
   secret: string;
@@ -68,6 +69,7 @@ export function attachConnections(io: IO, ctx: Ctx, options: ConnectionOptions):
 
     registerOps(conn, ctx);
     registerJoin(conn, ctx);
+    registerOpsLog(conn, ctx);
     registerIncidents(conn, ctx);
     registerPresence(conn, ctx);
     // An event nobody handles would leave the sender waiting for its ack timeout; answer it now.

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Presence } from '../presence.ts';
 import type { TokenBucket } from '../rateLimit.ts';
+import type { Store } from '../store/store.ts';
 
 export type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type WarSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -15,6 +16,8 @@ export type WarSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
 export interface Ctx {
   io: IO;
   engine: Engine;
+  /** Read-only use by handlers (the op log pages); writes go through the engine. */
+  store: Pick<Store, 'headSeq' | 'readOps'>;
   presence: Presence;
   logger: Logger;
   metrics: Metrics;
