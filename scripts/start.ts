@@ -11,7 +11,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { deepInviteLink, webInviteLink } from '../shared/invite.ts';
-import { fallbackSentence, findElectron, parseInviteToken, parseListening, rendererBuildReason } from './startLib.ts';
+import { fallbackSentence, findElectron, linkUrl, parseInviteToken, parseListening, rendererBuildReason } from './startLib.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const env = process.env;
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   } else {
     const started = await startServer();
     server = started.child;
-    serverUrl = started.url;
+    serverUrl = linkUrl(started.url, env.WARROOM_PUBLIC_URL);
     // The server prints a lead invite only on its very first start; later starts mint one.
     token = started.firstInvite ?? mintLeadToken(serverUrl);
   }

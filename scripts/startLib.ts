@@ -69,6 +69,17 @@ export function parseListening(line: string): string | null {
   return m ? m[1]!.replace(/\/$/, '') : null;
 }
 
+/**
+ * The address to put in links: WARROOM_PUBLIC_URL when set (what teammates use), else the listening
+ * address, with a wildcard bind (0.0.0.0, ::) turned into loopback so the local browser can open it.
+ */
+export function linkUrl(listeningUrl: string, publicUrl: string | undefined): string {
+  if (publicUrl) return publicUrl.replace(/\/$/, '');
+  const u = new URL(listeningUrl);
+  if (u.hostname === '0.0.0.0' || u.hostname === '[::]') u.hostname = '127.0.0.1';
+  return u.origin;
+}
+
 /** The token from `... invite token ...: TOKEN` (what `warroom token create` and the first start print). */
 export function parseInviteToken(output: string): string | null {
   const m = /invite token[^:\n]*: ([A-Za-z0-9_.-]{10,2048})\s*$/m.exec(output);

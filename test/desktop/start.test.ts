@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { parseInvite } from '../../shared/invite.ts';
 import { PROTOCOL_VERSION, type HandshakeAuth } from '../../shared/protocol.ts';
-import { fallbackSentence, findElectron, parseInviteToken, parseListening, rendererBuildReason } from '../../scripts/startLib.ts';
+import { fallbackSentence, findElectron, linkUrl, parseInviteToken, parseListening, rendererBuildReason } from '../../scripts/startLib.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const temps: string[] = [];
@@ -141,5 +141,14 @@ describe('start decisions', () => {
     expect(parseListening('{"level":30,"msg":"listening on http://x"}')).toBeNull();
     expect(parseInviteToken('lead invite token: abcdefghijkl.mnop\nweb link: http://h/?token=abcdefghijkl.mnop\n')).toBe('abcdefghijkl.mnop');
     expect(fallbackSentence('no display', 'http://h/?token=t')).toBe('War Room desktop could not start (no display); the browser client is running instead: open http://h/?token=t');
+  });
+
+  it.each([
+    ['http://0.0.0.0:4000', undefined, 'http://127.0.0.1:4000'],
+    ['http://[::]:4000', undefined, 'http://127.0.0.1:4000'],
+    ['http://127.0.0.1:4000', undefined, 'http://127.0.0.1:4000'],
+    ['http://0.0.0.0:4000', 'http://192.168.1.20:4000/', 'http://192.168.1.20:4000'],
+  ])('links to %s (public URL %s) as %s, never to a wildcard address', (listening, pub, expected) => {
+    expect(linkUrl(listening, pub)).toBe(expected);
   });
 });
