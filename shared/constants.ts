@@ -38,3 +38,17 @@ export const MAX_PDF_HTML_CHARS = 16 * 1024 * 1024;
 export const PDF_RENDER_TIMEOUT_MS = 30_000;
 /** Largest JSON export the importer reads, in characters (a 10k-entry incident is a few MB). */
 export const MAX_IMPORT_CHARS = 200_000_000;
+
+// Client sync timings (the renderer's sync engine and store use them).
+/** After an ack whose op has not arrived on the socket yet, wait this long before catching up. */
+export const CATCH_UP_AFTER_ACK_MS = 1_000;
+/** Wait before resending after a timeout, a rate limit or a server failure. */
+export const SUBMIT_RETRY_DELAY_MS = 1_500;
+/** A change the server keeps failing on (INTERNAL) is given up after this many tries per connection. */
+export const MAX_SUBMIT_ATTEMPTS = 3;
+/** Remote changes are written to the local copy at most this often. */
+export const SAVE_DEBOUNCE_MS = 1_000;
+/** How often help escalation and due-update reminders are checked. */
+export const CLIENT_TICK_MS = 15_000;
+/** How often "last seen" is advanced while an incident is open. */
+export const MARK_SEEN_DEBOUNCE_MS = 2_000;

@@ -17,7 +17,7 @@ import { createTicker } from './ticker.ts';
 import type { WarRoomState } from './types.ts';
 import { uuid } from './uuid.ts';
 import { createSyncEngine, type SyncEngine } from '../sync/syncEngine.ts';
-import { CLIENT_TICK_MS, SAVE_DEBOUNCE_MS } from '../sync/syncConstants.ts';
+import { CLIENT_TICK_MS, SAVE_DEBOUNCE_MS } from '../../shared/constants.ts';
 
 export type * from './types.ts';
 export type { AwaySummary } from './awaySummary.ts';

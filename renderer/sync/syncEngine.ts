@@ -20,7 +20,7 @@ import { refreshIncidentList } from './incidentList.ts';
 import { parseJoinResult, type ParsedJoin } from './inbound.ts';
 import { TRANSIENT } from './refusals.ts';
 import { notifyForOps } from './notify.ts';
-import { CATCH_UP_AFTER_ACK_MS, MARK_SEEN_DEBOUNCE_MS, MAX_SUBMIT_ATTEMPTS, SUBMIT_RETRY_DELAY_MS } from './syncConstants.ts';
+import { CATCH_UP_AFTER_ACK_MS, MARK_SEEN_DEBOUNCE_MS, MAX_SUBMIT_ATTEMPTS, SUBMIT_RETRY_DELAY_MS } from '../../shared/constants.ts';
 import type { TransportStatus } from './transport.ts';
 
 export interface SyncEngine extends EngineHandle {
