@@ -30,7 +30,10 @@ export function TimelineContainer({ composerRef, searchRef, kind, onKind }: Prop
   const [editingId, setEditingId] = useState<string | null>(null);
   const entries = useMemo(() => filterEntries(timeline, filter), [timeline, filter]);
 
-  const names = useMemo(() => new Map(members.map((m) => [m.id, m.name])), [members]);
+  // Keyed on names only: a roster edit that renames nobody (availability, skills, zone) keeps nameOf,
+  // so the memoized rows, which all take it, do not re-render.
+  const namesKey = useMemo(() => JSON.stringify(members.map((m) => [m.id, m.name])), [members]);
+  const names = useMemo(() => new Map(JSON.parse(namesKey) as [string, string][]), [namesKey]);
   const nameOf = useCallback((id: string) => names.get(id) ?? 'someone who left', [names]);
 
   const callbacks = useMemo<TimelineCallbacks>(() => {
