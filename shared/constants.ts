@@ -22,6 +22,10 @@ export const SNAPSHOT_EVERY_OPS = 500;
 export const JOIN_MAX_OPS_WITHOUT_SNAPSHOT = 1_000;
 /** Most committed ops one `incident:ops` answer carries (a larger `limit` is served this many). */
 export const OPS_PAGE_MAX = 1_000;
+/** A client reading the whole log gives up after this many pages (10 million ops at the page maximum). */
+export const OPS_FETCH_MAX_PAGES = 10_000;
+/** A page refused as RATE_LIMITED is asked again after this pause (ms), a few times at most. */
+export const OPS_FETCH_RETRY_MS = 1_000;
 export const RATE_LIMIT_OPS_PER_SEC = 50;
 export const RATE_LIMIT_BURST = 200;
 

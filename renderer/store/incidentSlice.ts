@@ -7,6 +7,8 @@ import { LOCAL_SERVER } from './saver.ts';
 import { markSeen } from './preferencesSlice.ts';
 import { seenMark } from './awaySummary.ts';
 import { incidentKey } from '../persistence/persistence.ts';
+import { refuse } from '../../shared/errors.ts';
+import { fetchOpLog } from '../sync/opLog.ts';
 
 export type { IncidentSlice, SyncPhase } from './types.ts';
 
@@ -50,5 +52,10 @@ export const createIncidentSlice = (ctx: StoreCtx): StateCreator<WarRoomState, [
   },
   dismissAwaySummary() {
     set({ awaySummary: null });
+  },
+  fetchOpLog() {
+    const incidentId = get().incidentId;
+    if (!incidentId) return Promise.resolve(refuse('INCIDENT_NOT_FOUND', 'no incident is open'));
+    return fetchOpLog(ctx.transport, incidentId);
   },
 });

@@ -10,6 +10,9 @@ import type {
 import type { Op, OpType, PayloadOf } from '../../shared/ops.ts';
 import type { PresenceMember } from '../../shared/protocol.ts';
 import type { AwaySummary } from './awaySummary.ts';
+import type { OpLogResult } from '../sync/opLog.ts';
+
+export type { OpLogResult } from '../sync/opLog.ts';
 
 // ---------------------------------------------------------------- connection
 /** What the connection indicator shows; never claims "connected" when it is not. */
@@ -89,6 +92,11 @@ export interface IncidentSlice {
   openIncident(incidentId: string): Promise<void>;
   closeIncident(): void;
   dismissAwaySummary(): void;
+  /**
+   * The open incident's whole committed log from the server (paged, seq order), for the lossless
+   * JSON export. Needs a connection: offline it answers SERVER_UNREACHABLE. Never rejects.
+   */
+  fetchOpLog(): Promise<OpLogResult>;
 }
 
 // ---------------------------------------------------------------- outbox + notices

@@ -3,6 +3,7 @@
  * server does (dedupe by opId, apply, broadcast, then ack), with knobs to drop broadcasts, refuse
  * ops or cut the network.
  */
+import { OPS_PAGE_MAX } from '../../../shared/constants.ts';
 import { refuse, type Refusal } from '../../../shared/errors.ts';
 import type { IncidentState, IncidentSummary } from '../../../shared/model.ts';
 import { parseOp, type CommittedOp, type Op } from '../../../shared/ops.ts';
@@ -29,6 +30,12 @@ export class FakeServer {
   veto: (op: Op) => Refusal | null = () => null;
   /** Snapshot instead of ops when a joiner is further behind than this. */
   snapshotAfter = Infinity;
+  /** Most ops one incident:ops answer carries (the real server: OPS_PAGE_MAX). */
+  opsPageMax = OPS_PAGE_MAX;
+  /** Runs before each incident:ops answer (e.g. to commit ops while a client pages). */
+  beforeOpsPage: (req: { incidentId: string; afterSeq: number; limit: number }) => void = () => undefined;
+  /** Rewrites an incident:ops answer (to simulate a misbehaving server). */
+  tamperOps: (answer: unknown) => unknown = (answer) => answer;
   /** Broadcast to the sender too (the real server does). */
   echoToSender = true;
   time = Date.UTC(2026, 10, 27, 8, 0, 0);
@@ -102,6 +109,14 @@ export class FakeServer {
           return { ok: true, snapshot: { seq: head, state: structuredClone(inc.state) }, ops: [], headSeq: head, access: from.access };
         }
         return { ok: true, ops: inc.ops.filter((o) => o.seq > sinceSeq), headSeq: head, access: from.access };
+      }
+      case 'incident:ops': {
+        const req = args[0] as { incidentId: string; afterSeq: number; limit: number };
+        this.beforeOpsPage(req);
+        const inc = this.incidents.get(req.incidentId);
+        if (!inc) return refuse('INCIDENT_NOT_FOUND', req.incidentId);
+        const ops = inc.ops.filter((o) => o.seq > req.afterSeq).slice(0, Math.min(req.limit, this.opsPageMax));
+        return this.tamperOps({ ok: true, ops, headSeq: inc.state.headSeq });
       }
       case 'incident:leave':
         from.joined.delete((args[0] as { incidentId: string }).incidentId);
