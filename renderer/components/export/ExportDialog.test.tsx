@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import type { SaveFileRequest, SaveFileResult } from '../../../shared/bridge.ts';
 import { applyPending, formatCsv, importJson } from '../../../shared/export/index.ts';
 import { stateHash } from '../../../shared/hash.ts';
+import type { CommittedOp } from '../../../shared/ops.ts';
 import { fold } from '../../../test/export/kit.ts';
 import { richIncident } from '../../../test/export/richFixture.ts';
 import { ExportDialog } from './ExportDialog.tsx';
@@ -83,7 +84,7 @@ describe('ExportDialog', () => {
   it('saves a JSON export offline that reopens to the same incident, unsynced change kept apart', async () => {
     const { b } = open();
     choose('Format', 'json');
-    expect(screen.getByTestId('json-summary').textContent).toContain('the confirmed state at change #82 and 1 unsynced');
+    expect(screen.getByTestId('json-summary').textContent).toBe('Offline: the file holds the incident as of change #82 plus your 1 unsynced change; export again online for the full history.');
     fireEvent.keyDown(screen.getByRole('dialog'), { key: 's', ctrlKey: true });
     await screen.findByText('Saved to /home/lea/postmortem');
     const req = b.saveFile.mock.calls[0]![0];
@@ -103,6 +104,66 @@ describe('ExportDialog', () => {
     await screen.findByText('Saved to /home/lea/postmortem');
     const back = await importJson(b.saveFile.mock.calls[0]![0].data as string);
     expect(back.ok && back.value.ops.length).toBe(ops.length);
+  });
+
+  it('online, saves the server\'s full history for JSON although this device holds only the state', async () => {
+    const fetchLog = vi.fn(async () => ({ ok: true as const, ops, headSeq: ops.length }));
+    const { b } = open(bridge(), { online: true, fetchLog });
+    choose('Format', 'json');
+    expect(screen.getByTestId('json-summary').textContent).toMatch(/^The full history: every committed change, fetched from the server when you save, and your 1 unsynced change marked as such/);
+    expect(screen.getByTestId('export-note').textContent).toMatch(/^The JSON file is built from the server’s full history\./);
+    expect(fetchLog).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Save…' }));
+    expect(await screen.findByRole('status')).toHaveProperty('textContent', `Saved to /home/lea/postmortem: the full history, ${ops.length} committed changes and 1 unsynced.`);
+    expect(fetchLog).toHaveBeenCalledOnce();
+    const back = await importJson(b.saveFile.mock.calls[0]![0].data as string);
+    if (!back.ok) throw new Error(back.message);
+    expect(back.value.base).toBeNull();
+    expect(back.value.ops).toEqual(ops);
+    expect(back.value.pending).toEqual(pending);
+    expect(stateHash(back.value.state)).toBe(stateHash(view));
+  });
+
+  it('does not repeat as unsynced an outbox op the server\'s log already holds', async () => {
+    const acked = { ...pending[0]!, seq: ops.length + 1, serverTime: pending[0]!.clientTime } as CommittedOp;
+    const log = [...ops, acked];
+    const { b } = open(bridge(), { online: true, fetchLog: async () => ({ ok: true as const, ops: log, headSeq: log.length }) });
+    choose('Format', 'json');
+    fireEvent.click(screen.getByRole('button', { name: 'Save…' }));
+    expect(await screen.findByRole('status')).toHaveProperty('textContent', `Saved to /home/lea/postmortem: the full history, ${log.length} committed changes.`);
+    const back = await importJson(b.saveFile.mock.calls[0]![0].data as string);
+    expect(back.ok && back.value.pending).toEqual([]);
+    expect(back.ok && stateHash(back.value.state)).toBe(stateHash(fold(log)));
+  });
+
+  it('falls back to this device\'s copy, and says so, when the history cannot be fetched or has a hole', async () => {
+    const unreachable = { ok: false as const, code: 'SERVER_UNREACHABLE' as const, message: 'The server cannot be reached.' };
+    const withHole = ops.filter((o) => o.seq !== 3);
+    for (const [answer, why] of [[unreachable, 'The server cannot be reached.'], [{ ok: true as const, ops: withHole, headSeq: ops.length }, 'The server’s log has gaps']] as const) {
+      const { b } = open(bridge(), { online: true, fetchLog: async () => answer });
+      choose('Format', 'json');
+      fireEvent.click(screen.getByRole('button', { name: 'Save…' }));
+      const status = await screen.findByRole('status');
+      expect(status.textContent).toMatch(/^Saved to \/home\/lea\/postmortem from this device’s copy: the file holds the incident as of change #82 plus your 1 unsynced change\. The server’s full history could not be fetched: /);
+      expect(status.textContent).toContain(why);
+      const back = await importJson(b.saveFile.mock.calls[0]![0].data as string);
+      if (!back.ok) throw new Error(back.message);
+      expect(back.value.base?.seq).toBe(82);
+      expect(stateHash(back.value.state)).toBe(stateHash(view));
+      cleanup();
+    }
+  });
+
+  it('offline, does not ask the server and says what the JSON file holds', async () => {
+    const fetchLog = vi.fn(async () => ({ ok: true as const, ops, headSeq: ops.length }));
+    const { b } = open(bridge(), { online: false, fetchLog });
+    choose('Format', 'json');
+    expect(screen.getByTestId('json-summary').textContent).toBe('Offline: the file holds the incident as of change #82 plus your 1 unsynced change; export again online for the full history.');
+    fireEvent.click(screen.getByRole('button', { name: 'Save…' }));
+    await screen.findByText('Saved to /home/lea/postmortem');
+    expect(fetchLog).not.toHaveBeenCalled();
+    const back = await importJson(b.saveFile.mock.calls[0]![0].data as string);
+    expect(back.ok && back.value.base?.seq).toBe(82);
   });
 
   it('refuses JSON for an incident the server never confirmed, and says why', () => {

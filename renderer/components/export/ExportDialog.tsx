@@ -3,7 +3,8 @@ import type { PlatformBridge } from '../../../shared/bridge.ts';
 import { MAX_PDF_HTML_CHARS } from '../../../shared/constants.ts';
 import { exportFileName, formatHtml, type ExportOptions } from '../../../shared/export/index.ts';
 import { ENTRY_KINDS, type EntryKind } from '../../../shared/model.ts';
-import { buildExportFile, FORMAT_LABEL, jsonUnavailable, textOf, type DialogFormat, type LocalIncident } from './exportFile.ts';
+import type { OpLogResult } from '../../store/index.ts';
+import { buildExportFile, FORMAT_LABEL, jsonSource, jsonUnavailable, textOf, type DialogFormat, type LocalIncident } from './exportFile.ts';
 import { HtmlPreview } from './HtmlPreview.tsx';
 
 export interface ExportDialogProps extends LocalIncident {
@@ -11,8 +12,10 @@ export interface ExportDialogProps extends LocalIncident {
   onClose: () => void;
   /** Offered first for the local-time column (the user's zone). */
   defaultTimeZone?: string | null;
-  /** Only changes the wording: export never needs the server. */
+  /** Export never needs the server; online, JSON is the server's full history (with fetchLog). */
   online?: boolean;
+  /** The incident's whole committed log from the server (the store's fetchOpLog); used for JSON when online. */
+  fetchLog?: () => Promise<OpLogResult>;
   /** Clock for the export time; tests pass a fixed one. */
   now?: () => number;
   initialFormat?: DialogFormat;
@@ -28,7 +31,15 @@ const S: Record<string, CSSProperties> = {
   kinds: { display: 'flex', flexWrap: 'wrap', gap: 10, border: 0, padding: 0, margin: 0 },
   pre: { maxHeight: 'min(45vh, 560px)', overflow: 'auto', whiteSpace: 'pre-wrap', margin: 0, padding: 12, borderRadius: 6, fontSize: 12 },
   actions: { display: 'flex', gap: 8, justifyContent: 'flex-end', alignItems: 'center' },
+  warn: { color: 'var(--warn)' },
 };
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What a JSON file from this device's copy holds, said plainly (it is not the full history). */
+function snapshotSentence(seq: number | undefined, unsynced: number): string {
+  return `the file holds the incident as of change #${seq ?? 0}${unsynced > 0 ? ` plus your ${plural(unsynced, 'unsynced change')}` : ''}`;
+}
 
 function zonesOf(src: LocalIncident, preferred: string | null | undefined): string[] {
   const zones = new Set<string>();
@@ -42,15 +53,15 @@ function zonesOf(src: LocalIncident, preferred: string | null | undefined): stri
  * includes unsynced changes, marked as such. Markdown and HTML preview live as options change.
  */
 export function ExportDialog(props: ExportDialogProps) {
-  const { bridge, onClose, defaultTimeZone, online = true, now = Date.now, initialFormat = 'md' } = props;
+  const { bridge, onClose, defaultTimeZone, online = true, fetchLog, now = Date.now, initialFormat = 'md' } = props;
   const src: LocalIncident = { state: props.state, committed: props.committed, ops: props.ops, pending: props.pending };
   const [format, setFormat] = useState<DialogFormat>(initialFormat);
   const [zone, setZone] = useState<string>(defaultTimeZone && defaultTimeZone !== 'UTC' ? defaultTimeZone : '');
   const [pinnedOnly, setPinnedOnly] = useState(false);
   const [includeDeleted, setIncludeDeleted] = useState(false);
   const [kinds, setKinds] = useState<ReadonlySet<EntryKind>>(() => new Set(ENTRY_KINDS));
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
+  const [busy, setBusy] = useState<'fetching' | 'saving' | null>(null);
+  const [result, setResult] = useState<{ tone: 'ok' | 'warn' | 'error'; text: string } | null>(null);
   const [openedAt] = useState(now);
   const dialog = useRef<HTMLDivElement>(null);
 
@@ -77,10 +88,33 @@ export function ExportDialog(props: ExportDialogProps) {
 
   const jsonBlocked = format === 'json' ? jsonUnavailable(src) : null;
   const zones = zonesOf(src, defaultTimeZone);
+  const fromServer = online && fetchLog !== undefined;
+  const heldOps = src.ops?.length ?? 0;
+
+  /** The JSON file: the server's full history when it can be had, else this device's copy, and the note that says which. */
+  async function saveJson(opts: ExportOptions) {
+    if (fromServer) setBusy('fetching');
+    const source = await jsonSource(src, fromServer ? fetchLog : undefined);
+    setBusy('saving');
+    const file = await buildExportFile('json', source.src, opts);
+    const r = await bridge.saveFile({ suggestedName: file.name, mimeType: file.mimeType, data: file.text });
+    if (!r.ok) return r;
+    const where = r.path ? `Saved to ${r.path}` : `Exported ${file.name}`;
+    const unsynced = source.src.pending.length;
+    if (source.full) {
+      const count = source.src.ops?.length ?? 0;
+      setResult({ tone: 'ok', text: fromServer ? `${where}: the full history, ${plural(count, 'committed change')}${unsynced > 0 ? ` and ${unsynced} unsynced` : ''}.` : where });
+    } else if (source.why !== null) {
+      setResult({ tone: 'warn', text: `${where} from this device’s copy: ${snapshotSentence(src.committed?.headSeq, unsynced)}. The server’s full history could not be fetched: ${source.why} Export again for the full history.` });
+    } else {
+      setResult({ tone: 'ok', text: where });
+    }
+    return r;
+  }
 
   async function save() {
     if (busy || jsonBlocked) return;
-    setBusy(true);
+    setBusy('saving');
     setResult(null);
     try {
       const at = now();
@@ -93,6 +127,8 @@ export function ExportDialog(props: ExportDialogProps) {
           return;
         }
         r = await bridge.printToPdf({ html, suggestedName: exportFileName(src.state.id, 'pdf', at) });
+      } else if (format === 'json') {
+        r = await saveJson(opts);
       } else {
         const file = await buildExportFile(format, src, opts);
         r = await bridge.saveFile({ suggestedName: file.name, mimeType: file.mimeType, data: file.text });
@@ -103,7 +139,7 @@ export function ExportDialog(props: ExportDialogProps) {
     } catch (e) {
       setResult({ tone: 'error', text: `The export failed: ${e instanceof Error ? e.message : String(e)}` });
     } finally {
-      setBusy(false);
+      setBusy(null);
     }
   }
 
@@ -151,12 +187,15 @@ export function ExportDialog(props: ExportDialogProps) {
           </fieldset>
         )}
         <p className="export-note" data-testid="export-note">
-          {online ? 'Exported from this device’s copy of the incident.' : 'The server is unreachable: exporting from this device’s copy of the incident.'}
+          {format === 'json' && fromServer ? 'The JSON file is built from the server’s full history.'
+            : online ? 'Exported from this device’s copy of the incident.' : 'The server is unreachable: exporting from this device’s copy of the incident.'}
           {n > 0 && ` Includes ${n} unsynced change${n === 1 ? '' : 's'}, marked “unsynced”.`}
         </p>
         {format === 'json' ? (
           <p data-testid="json-summary">
-            {jsonBlocked ?? `The full record: ${src.ops?.length ? `${src.ops.length} committed changes` : `the confirmed state at change #${src.committed?.headSeq}`}${n > 0 ? ` and ${n} unsynced` : ''}, with a SHA-256 checksum. Open it later with “Review an export”.`}
+            {jsonBlocked ?? (heldOps > 0 ? `The full record: ${plural(heldOps, 'committed change')}${n > 0 ? ` and ${n} unsynced` : ''}, with a SHA-256 checksum. Open it later with “Review an export”.`
+              : fromServer ? `The full history: every committed change, fetched from the server when you save${n > 0 ? `, and your ${plural(n, 'unsynced change')} marked as such` : ''}, with a SHA-256 checksum. Open it later with “Review an export”.`
+                : `${online ? 'This device does not hold the full history: ' : 'Offline: '}${snapshotSentence(src.committed?.headSeq, n)}; export again online for the full history.`)}
           </p>
         ) : format === 'md' || format === 'csv' ? (
           <pre data-testid={`${format}-preview`} className="export-preview" style={S.pre}>{preview}</pre>
@@ -164,10 +203,12 @@ export function ExportDialog(props: ExportDialogProps) {
           <HtmlPreview html={preview ?? ''} label="Postmortem preview" />
         )}
         <div style={S.actions}>
-          {result && <span role={result.tone === 'error' ? 'alert' : 'status'} className={result.tone === 'error' ? 'error-text' : 'ok-text'}>{result.text}</span>}
+          {result && (
+            <span role={result.tone === 'error' ? 'alert' : 'status'} className={`${result.tone}-text`} style={result.tone === 'warn' ? S.warn : undefined}>{result.text}</span>
+          )}
           <button type="button" onClick={onClose}>Close</button>
-          <button type="button" className="primary" disabled={busy || jsonBlocked !== null} onClick={() => void save()} title="Ctrl+S">
-            {busy ? 'Exporting…' : format === 'pdf' ? 'Print to PDF…' : 'Save…'}
+          <button type="button" className="primary" disabled={busy !== null || jsonBlocked !== null} onClick={() => void save()} title="Ctrl+S">
+            {busy === 'fetching' ? 'Fetching the history…' : busy ? 'Exporting…' : format === 'pdf' ? 'Print to PDF…' : 'Save…'}
           </button>
         </div>
       </div>

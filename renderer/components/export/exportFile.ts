@@ -1,7 +1,7 @@
 /**
  * Turns what this client holds (no server needed) into an export file. The client keeps the last
- * committed state and its outbox, not always the whole op log, so the JSON export starts from the
- * committed state (a snapshot) unless the caller hands in the full log.
+ * committed state and its outbox, not the whole op log, so the JSON export is the full log only
+ * when it can be fetched from the server (jsonSource); offline it starts from the committed state.
  */
 import {
   EXPORT_MIME, exportFileName, formatCsv, formatHtml, formatJson, formatMarkdown, type ExportFormat, type ExportOptions,
@@ -9,6 +9,7 @@ import {
 import { assertNever } from '../../../shared/errors.ts';
 import type { IncidentState } from '../../../shared/model.ts';
 import type { CommittedOp, Op } from '../../../shared/ops.ts';
+import type { OpLogResult } from '../../store/index.ts';
 
 export type DialogFormat = ExportFormat | 'pdf';
 
@@ -44,10 +45,35 @@ export function jsonUnavailable(src: LocalIncident): string | null {
     : null;
 }
 
+/** The log from seq 1 without a hole (a seq the server quarantined leaves one; the importer refuses holes). */
+export function isWholeLog(ops: readonly CommittedOp[]): boolean {
+  return ops.length > 0 && ops.every((op, i) => op.seq === i + 1);
+}
+
+/** A whole log that reaches at least what this device confirmed (a newer one comes from the server). */
 function hasFullLog(src: LocalIncident): boolean {
   const ops = src.ops ?? [];
-  if (ops.length === 0 || ops[0]!.seq !== 1) return false;
-  return src.committed === null || ops[ops.length - 1]!.seq === src.committed.headSeq;
+  return isWholeLog(ops) && (src.committed === null || ops[ops.length - 1]!.seq >= src.committed.headSeq);
+}
+
+export type JsonSource =
+  | { full: true; src: LocalIncident }
+  /** `why`: the sentence saying why the server's log was not used (null: nothing was asked). */
+  | { full: false; src: LocalIncident; why: string | null };
+
+/**
+ * What the JSON export is made of: the log the caller holds, else the server's full log when
+ * `fetchLog` is given (online), else the committed state plus the outbox. Outbox ops the fetched
+ * log already holds (acked, not yet seen here) are not repeated as unsynced.
+ */
+export async function jsonSource(src: LocalIncident, fetchLog?: () => Promise<OpLogResult>): Promise<JsonSource> {
+  if (hasFullLog(src) || !fetchLog) return hasFullLog(src) ? { full: true, src } : { full: false, src, why: null };
+  const log = await fetchLog();
+  if (!log.ok) return { full: false, src, why: log.message };
+  const inLog = new Set(log.ops.map((o) => o.opId));
+  const fetched: LocalIncident = { ...src, ops: log.ops, pending: src.pending.filter((o) => !inLog.has(o.opId)) };
+  if (hasFullLog(fetched)) return { full: true, src: fetched };
+  return { full: false, src, why: 'The server’s log has gaps (records it set aside as damaged) or ends before this device’s copy.' };
 }
 
 export function textOf(format: ExportFormat, src: LocalIncident, options: ExportOptions): string | Promise<string> {
