@@ -15,15 +15,23 @@ export interface FanoutRun {
   ackP50: number; ackP99: number; refused: number; serverCpuMsPerOp: number; achievedRate: number;
 }
 
-export interface World { server: ServerHandle; writer: Swarm; receivers: Swarm[] }
+export interface World { server: ServerHandle; writer: Swarm; receivers: Swarm[]; setupMs: number; rssBefore: number; rssAfter: number }
 
+const rss = async (s: ServerHandle) => (await s.child.call<{ rss: number }>('mem')).rss;
+
+/** Server + writer + receivers, all connected and joined; also notes the join time and server RSS. */
 export async function buildWorld(kind: Kind, n: number, procs: number, writers = 1): Promise<World> {
   const server = await startServer(kind);
   const [writer] = await startSwarms(writers, 1, 'writer');
   const receivers = await startSwarms(n, procs, 'c');
   await connectSwarms([writer!], server, 'fanout', true);
+  await sleep(300);
+  const rssBefore = await rss(server);
+  const t0 = performance.now();
   await connectSwarms(receivers, server, 'fanout');
-  return { server, writer: writer!, receivers };
+  const setupMs = performance.now() - t0;
+  await sleep(500);
+  return { server, writer: writer!, receivers, setupMs, rssBefore, rssAfter: await rss(server) };
 }
 
 /** One measured run: record, write, wait until everything arrived (or the drain timeout), collect. */
@@ -62,13 +70,19 @@ export async function runFanout(ctx: BenchContext): Promise<BenchOutput> {
   const durationMs = ctx.quick ? 4_000 : 8_000;
   const warmupMs = ctx.quick ? 1_000 : 2_000;
   const runs: FanoutRun[] = [];
+  const setup: { kind: Kind; n: number; setupMs: number; rssPerClientKB: number }[] = [];
   let run = 1;
   for (const n of sizes) {
     const procs = Math.min(4, Math.max(1, Math.ceil(n / 250)));
     ctx.log(`fanout: ${n} clients in ${procs} client processes per server; connecting both worlds`);
     const worlds = new Map<Kind, World>();
     try {
-      for (const kind of KINDS) worlds.set(kind, await buildWorld(kind, n, procs));
+      for (const kind of KINDS) {
+        const w = await buildWorld(kind, n, procs);
+        worlds.set(kind, w);
+        setup.push({ kind, n, setupMs: w.setupMs, rssPerClientKB: (w.rssAfter - w.rssBefore) / n / 1024 });
+        ctx.log(`  ${kind}: ${n} clients connected and joined in ${fmt(w.setupMs / 1000)} s; server RSS +${fmt((w.rssAfter - w.rssBefore) / n / 1024)} KB per client`);
+      }
       for (let rep = 0; rep < ctx.repeats; rep++) {
         // Alternate which server goes first, so drift in machine load does not favour one.
         const order = rep % 2 === 0 ? KINDS : [...KINDS].reverse();
@@ -125,11 +139,18 @@ export async function runFanout(ctx: BenchContext): Promise<BenchOutput> {
       'War Room: the real server (validation, permission, reducer, SQLite WAL synchronous=FULL commit, then broadcast). Baseline: bench/baseline/relay.ts, a bare socket.io server that stamps a seq and relays; same transport (websocket only), same socket.io client code.',
       'Server, writer and receivers are separate processes (receivers split over up to 4 processes of ≤250 sockets). All share the machine\'s 2 cores, so client-side decoding competes with the server; both servers pay that equally.',
       `Both servers are connected before measuring and runs alternate between them; ${ctx.repeats} repeats per size, median shown with min–max.`,
+      'Setup (not part of the latency): the time for all receivers to connect and join (25 at a time), and the server\'s RSS growth per joined client (after GC).',
     ],
-    tables: [{ columns: ['clients', 'server', 'p50 ms (min–max)', 'p99 ms (min–max)', 'max ms', 'delivered', 'server CPU ms/op', 'p50 ratio', 'p99 ratio'], rows }],
+    tables: [
+      { columns: ['clients', 'server', 'p50 ms (min–max)', 'p99 ms (min–max)', 'max ms', 'delivered', 'server CPU ms/op', 'p50 ratio', 'p99 ratio'], rows },
+      {
+        columns: ['clients', 'server', 'connect + join all (s)', 'server RSS per joined client KB'],
+        rows: setup.map((x) => [`${x.n}`, KIND_LABEL[x.kind], fmt(x.setupMs / 1000), fmt(x.rssPerClientKB)]),
+      },
+    ],
     checks,
     chart: barChart('Fan-out latency: submit → receipt (median of repeats, whiskers min–max)', 'ms', [KIND_LABEL.relay, KIND_LABEL.warroom], groups),
     notes: [],
-    data: { rate, durationMs, warmupMs, sizes, runs },
+    data: { rate, durationMs, warmupMs, sizes, runs, setup },
   };
 }

@@ -28,7 +28,9 @@ export async function runThroughput(ctx: BenchContext): Promise<BenchOutput> {
       const order = rep % 2 === 0 ? KINDS : [...KINDS].reverse();
       for (const kind of order) {
         const w = worlds.get(kind)!;
-        const attempt = async (rate: number) => {
+        // A step that fails is tried once more: one noisy moment on a shared machine should not end the ramp.
+        const attempt = async (rate: number) => (await attemptOnce(rate)) || (await attemptOnce(rate));
+        const attemptOnce = async (rate: number) => {
           const m = await measure(w, run++, { rate, durationMs, warmupMs, textBytes: 160, writers: WRITERS, drainMs: 5_000 });
           const pass = m.lat.p99 <= P99_LIMIT_MS && m.delivered === m.expected && m.refused === 0 && m.achievedRate >= 0.95 * rate;
           steps.push({ kind, rep, rate, achieved: m.achievedRate, p50: m.lat.p50, p99: m.lat.p99, delivered: m.delivered, expected: m.expected, refused: m.refused, pass, cpuMsPerOp: m.serverCpuMsPerOp });
@@ -71,7 +73,7 @@ export async function runThroughput(ctx: BenchContext): Promise<BenchOutput> {
     title: `Throughput: one incident, ${CLIENTS} clients`,
     method: [
       `${WRITERS} writer sockets (one process) submit 160-character timeline.add ops open loop at a fixed total rate for ${durationMs / 1000} s (first ${warmupMs} ms are warm-up); ${CLIENTS} receivers in 2 processes.`,
-      `A rate passes when p99 submit→receipt ≤ ${P99_LIMIT_MS} ms over all receivers, every op reaches every receiver, none is refused and the writer kept up (≥ 95% of the rate). Rates rise ×1.5 from 100 ops/s until one fails, then one step between.`,
+      `A rate passes when p99 submit→receipt ≤ ${P99_LIMIT_MS} ms over all receivers, every op reaches every receiver, none is refused and the writer kept up (≥ 95% of the rate). Rates rise ×1.5 from 100 ops/s until one fails twice in a row, then one step between.`,
       'War Room runs with its per-socket rate limit raised (otherwise the limiter, 50 ops/s per socket, is what this measures); everything else is production code with durable SQLite commits grouped per tick.',
       'Everything shares 2 cores: at high rates the 50 receivers decoding 50× the op rate compete with the server, which caps both servers; the server CPU ms/op column shows each server\'s own cost.',
     ],

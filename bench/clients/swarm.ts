@@ -107,7 +107,7 @@ async function connect(a: ConnectArgs) {
   }
   for (let i = 0; joinToo && i < clients.length; i += parallel) {
     await Promise.all(clients.slice(i, i + parallel).map(async (c) => {
-      const r = await ask<{ ok: boolean; message?: string }>(c.socket, 'incident:join', { incidentId, sinceSeq: 0 }, 60_000);
+      const r = await ask<{ ok: boolean; message?: string }>(c.socket, 'incident:join', { incidentId, sinceSeq: 0 }, 300_000);
       if (!r.ok) throw new Error(`join refused: ${r.message}`);
       c.socket.on('op:committed', onCommitted);
     }));

@@ -1,0 +1,94 @@
+/**
+ * Profiles the renderer where the benchmark finds it slow: opens an incident of N entries
+ * (default 10000) like bench/benchmarks/renderer.ts, records a Chrome CPU profile while
+ * (a) nothing happens for 3 s and (b) 20 remote ops arrive 250 ms apart, and prints the functions
+ * with the most self time. Writes the .cpuprofile files next to bench/results (open them in
+ * Chrome DevTools). Usage: node bench/tools/profileRenderer.ts [entries]
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { webInviteLink } from '../../shared/invite.ts';
+import { buildRenderer, CHROMIUM, CHROMIUM_ARGS, entryOp, seed, writer } from '../benchmarks/renderer.ts';
+import { sleep } from '../lib/proc.ts';
+import { startServer, tempDir } from '../lib/world.ts';
+
+interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
+interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+
+function top(p: Profile, count = 25): string[] {
+  const self = new Map<number, number>();
+  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  const byFn = new Map<string, number>();
+  for (const n of p.nodes) {
+    const us = self.get(n.id) ?? 0;
+    const file = n.callFrame.url.split('/').pop() ?? '';
+    const key = `${n.callFrame.functionName || '(anonymous)'} ${file}:${n.callFrame.lineNumber + 1}`;
+    byFn.set(key, (byFn.get(key) ?? 0) + us);
+  }
+  const total = (p.endTime - p.startTime) / 1000;
+  return [...byFn.entries()].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(program)')).sort((a, b) => b[1] - a[1]).slice(0, count)
+    .map(([k, us]) => `${(us / 1000).toFixed(1).padStart(8)} ms  ${((us / 1000 / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+}
+
+const n = Number(process.argv[2] ?? 10_000);
+const out = fileURLToPath(new URL('../results/', import.meta.url));
+const build = buildRenderer(console.log);
+const dataDir = tempDir('warroom-profile-');
+const info = await seed(dataDir, [n]);
+const server = await startServer('warroom', { dataDir, staticDir: build.dir });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+try {
+  const inc = info.get(n)!;
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(webInviteLink(server.url, server.token, inc.id));
+  await page.getByTestId('connect-name').fill('Profiler');
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  await page.getByTestId('connect-submit').click();
+  await page.waitForSelector(`[data-entry-id="${inc.lastEntryId}"]`, { timeout: 60_000, state: 'attached' });
+  {
+    const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile };
+    const file = `${out}renderer-${n}-first.cpuprofile`;
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`\nfirst render at ${n} entries (${((profile.endTime - profile.startTime) / 1000).toFixed(0)} ms profiled): top self time (${file})`);
+    for (const l of top(profile)) console.log(l);
+  }
+  await sleep(2_000);
+  const w = await writer(server, inc.id);
+  for (const phase of ['idle', 'ops'] as const) {
+    await cdp.send('Profiler.start');
+    if (phase === 'idle') await sleep(3_000);
+    else for (let k = 0; k < 20; k++) {
+      await w.timeout(10_000).emitWithAck('op:submit', entryOp(inc.id, 5_000 + k));
+      await sleep(250);
+    }
+    const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile };
+    const file = `${out}renderer-${n}-${phase}.cpuprofile`;
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`\n${phase === 'idle' ? '3 s idle' : '20 remote ops over 5 s'} at ${n} entries: top self time (${file})`);
+    for (const l of top(profile)) console.log(l);
+  }
+  // What the main thread does while idle, by trace event (CPU profiles show JS only).
+  const events: { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { data?: { frame?: string } } }[] = [];
+  cdp.on('Tracing.dataCollected', (d) => void events.push(...(d.value as unknown as typeof events)));
+  const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+  await sleep(3_000);
+  await cdp.send('Tracing.end');
+  await done;
+  const main = events.find((e) => e.name === 'thread_name' && (e as unknown as { args: { name: string } }).args.name === 'CrRendererMain');
+  const byName = new Map<string, number>();
+  for (const e of events) if (main && e.tid === main.tid && e.pid === main.pid && e.ph === 'X' && e.dur) byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur);
+  console.log(`\n3 s idle at ${n} entries: main-thread trace events by total duration (nested events overlap)`);
+  for (const [k, us] of [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${(us / 1000).toFixed(1).padStart(8)} ms  ${k}`);
+  w.close();
+} finally {
+  await browser.close();
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  if (build.owned) rmSync(build.dir, { recursive: true, force: true });
+}
