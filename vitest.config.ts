@@ -19,6 +19,7 @@ export default defineConfig({
           name: 'dom',
           environment: 'jsdom',
           include: ['renderer/**/*.test.{ts,tsx}'],
+          setupFiles: ['renderer/testSetup.ts'],
           testTimeout: 15_000,
         },
       },

@@ -11,18 +11,13 @@ import type { Op, OpType, PayloadOf } from '../../shared/ops.ts';
 import type { PresenceMember } from '../../shared/protocol.ts';
 import type { AwaySummary } from './awaySummary.ts';
 import type { OpLogResult } from '../sync/opLog.ts';
+import type { TransportStatus } from '../sync/transport.ts';
 
 export type { OpLogResult } from '../sync/opLog.ts';
 
 // ---------------------------------------------------------------- connection
-/** What the connection indicator shows; never claims "connected" when it is not. */
-export type ConnectionStatus =
-  | { kind: 'idle' }
-  | { kind: 'connecting' }
-  | { kind: 'connected' }
-  | { kind: 'reconnecting'; attempt: number; lastError: string | null }
-  | { kind: 'offline'; reason: string }
-  | { kind: 'refused'; code: ErrorCode; message: string };
+/** What the connection indicator shows (the transport's own status); never claims "connected" when it is not. */
+export type ConnectionStatus = TransportStatus;
 
 /** Either an invite link pasted whole, or a server URL and a token. */
 export type ConnectInput = { invite: string } | { serverUrl: string; token: string };
