@@ -25,8 +25,8 @@ export function toConnectionView(c: ConnectionStatus, unsynced: number): Connect
 }
 
 export function useConnectionView(): ConnectionView {
-  const [connection, unsynced, catchingUp] = useWarRoomShallow((s) =>
-    [s.connection, s.outbox.length, s.incidentId !== null && (s.syncPhase === 'local' || s.syncPhase === 'joining')] as const);
-  const view = toConnectionView(connection, unsynced);
+  const [connection, unsynced, catchingUp, rttMs] = useWarRoomShallow((s) =>
+    [s.connection, s.outbox.length, s.incidentId !== null && (s.syncPhase === 'local' || s.syncPhase === 'joining'), s.rttMs] as const);
+  const view = { ...toConnectionView(connection, unsynced), rttMs };
   return catchingUp && view.status === 'connected' ? { ...view, catchingUp } : view;
 }

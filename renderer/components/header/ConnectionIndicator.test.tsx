@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen } from '@testing-library/react';
-import { ConnectionIndicator, type ConnectionView } from './ConnectionIndicator.tsx';
+import { ConnectionIndicator, lagText, type ConnectionView } from './ConnectionIndicator.tsx';
 import { updateCountdownText } from './UpdateCountdown.tsx';
 
 afterEach(cleanup);
@@ -19,6 +19,18 @@ describe('ConnectionIndicator', () => {
     const el = screen.getByTestId('connection-state');
     expect(el.textContent).toBe(text);
     expect(el.getAttribute('data-status')).toBe(c.status);
+  });
+
+  it.each<[ConnectionView, string | null]>([
+    [{ status: 'connected', attempt: 0, unsynced: 0, rttMs: 41.6 }, '42 ms'],
+    [{ status: 'connected', attempt: 0, unsynced: 0, rttMs: 1840 }, 'slow: 1.8 s'],
+    [{ status: 'connected', attempt: 0, unsynced: 0, rttMs: null }, null],
+    [{ status: 'offline', attempt: 0, unsynced: 0, rttMs: 40 }, null],
+    [{ status: 'reconnecting', attempt: 2, unsynced: 0, rttMs: 40 }, null],
+  ])('shows the lag of %j as %s, and only while connected', (c, text) => {
+    expect(lagText(c)).toBe(text);
+    render(<ConnectionIndicator connection={c} />);
+    expect(screen.queryByTestId('connection-lag')?.textContent ?? null).toBe(text);
   });
 
   it('never says Live unless connected and caught up', () => {

@@ -9,6 +9,18 @@ export interface ConnectionView {
   message?: string | null;
   /** Connected, but the open incident has not caught up with the server yet. */
   catchingUp?: boolean;
+  /** Last measured round trip to the server, in ms; null when unknown. */
+  rttMs?: number | null;
+}
+
+/** Above this round trip the lag is called out as slow. */
+export const SLOW_RTT_MS = 1_000;
+
+/** "42 ms" / "slow: 1.8 s" while connected; nothing otherwise (an old number would mislead). */
+export function lagText(c: ConnectionView): string | null {
+  if (c.status !== 'connected' || c.rttMs == null) return null;
+  const ms = Math.round(c.rttMs);
+  return ms >= SLOW_RTT_MS ? `slow: ${(ms / 1000).toFixed(1)} s` : `${ms} ms`;
 }
 
 const changes = (n: number) => `${n} unsynced change${n === 1 ? '' : 's'}`;
@@ -35,7 +47,9 @@ export function connectionText(c: ConnectionView): string {
 }
 
 export function ConnectionIndicator({ connection }: { connection: ConnectionView }) {
+  const lag = lagText(connection);
   return (
+    <>
     <span
       className={`conn conn-${connection.status}`}
       data-testid="connection-state"
@@ -47,5 +61,11 @@ export function ConnectionIndicator({ connection }: { connection: ConnectionView
     >
       {connectionText(connection)}
     </span>
+    {lag && (
+      <span className={`conn-lag${(connection.rttMs ?? 0) >= SLOW_RTT_MS ? ' conn-lag-slow' : ''}`} data-testid="connection-lag" title="Round trip to the server">
+        {lag}
+      </span>
+    )}
+    </>
   );
 }
