@@ -15,7 +15,7 @@ export interface FanoutRun {
   ackP50: number; ackP99: number; refused: number; serverCpuMsPerOp: number; achievedRate: number;
 }
 
-export interface World { server: ServerHandle; writer: Swarm; receivers: Swarm[]; setupMs: number; rssBefore: number; rssAfter: number }
+export interface World { server: ServerHandle; writer: Swarm; receivers: Swarm[]; joinedMs: number; settledMs: number; chatter: number; rssBefore: number; rssAfter: number }
 
 const rss = async (s: ServerHandle) => (await s.child.call<{ rss: number }>('mem')).rss;
 
@@ -29,9 +29,20 @@ export async function buildWorld(kind: Kind, n: number, procs: number, writers =
   const rssBefore = await rss(server);
   const t0 = performance.now();
   await connectSwarms(receivers, server, 'fanout');
-  const setupMs = performance.now() - t0;
-  await sleep(500);
-  return { server, writer: writer!, receivers, setupMs, rssBefore, rssAfter: await rss(server) };
+  const joinedMs = performance.now() - t0;
+  // Every join makes War Room send the room's full presence list to the whole room; clients are
+  // still decoding that backlog after the last join ack. Measure only once it has drained.
+  const all = [writer!, ...receivers];
+  const deadline = performance.now() + 400_000;
+  let chatter: number;
+  for (;;) {
+    const q = await Promise.all(all.map((s) => s.child.call<{ quietMs: number; chatter: number }>('chatter')));
+    chatter = q.reduce((a, x) => a + x.chatter, 0);
+    if (q.every((x) => x.quietMs >= 1_500) || performance.now() > deadline) break;
+    await sleep(250);
+  }
+  const settledMs = performance.now() - t0;
+  return { server, writer: writer!, receivers, joinedMs, settledMs, chatter, rssBefore, rssAfter: await rss(server) };
 }
 
 /** One measured run: record, write, wait until everything arrived (or the drain timeout), collect. */
@@ -70,7 +81,7 @@ export async function runFanout(ctx: BenchContext): Promise<BenchOutput> {
   const durationMs = ctx.quick ? 4_000 : 8_000;
   const warmupMs = ctx.quick ? 1_000 : 2_000;
   const runs: FanoutRun[] = [];
-  const setup: { kind: Kind; n: number; setupMs: number; rssPerClientKB: number }[] = [];
+  const setup: { kind: Kind; n: number; joinedMs: number; settledMs: number; chatter: number; rssPerClientKB: number }[] = [];
   let run = 1;
   for (const n of sizes) {
     const procs = Math.min(4, Math.max(1, Math.ceil(n / 250)));
@@ -80,8 +91,8 @@ export async function runFanout(ctx: BenchContext): Promise<BenchOutput> {
       for (const kind of KINDS) {
         const w = await buildWorld(kind, n, procs);
         worlds.set(kind, w);
-        setup.push({ kind, n, setupMs: w.setupMs, rssPerClientKB: (w.rssAfter - w.rssBefore) / n / 1024 });
-        ctx.log(`  ${kind}: ${n} clients connected and joined in ${fmt(w.setupMs / 1000)} s; server RSS +${fmt((w.rssAfter - w.rssBefore) / n / 1024)} KB per client`);
+        setup.push({ kind, n, joinedMs: w.joinedMs, settledMs: w.settledMs, chatter: w.chatter, rssPerClientKB: (w.rssAfter - w.rssBefore) / n / 1024 });
+        ctx.log(`  ${kind}: ${n} clients joined in ${fmt(w.joinedMs / 1000)} s, presence traffic settled after ${fmt(w.settledMs / 1000)} s; server RSS +${fmt((w.rssAfter - w.rssBefore) / n / 1024)} KB per client`);
       }
       for (let rep = 0; rep < ctx.repeats; rep++) {
         // Alternate which server goes first, so drift in machine load does not favour one.
@@ -139,13 +150,14 @@ export async function runFanout(ctx: BenchContext): Promise<BenchOutput> {
       'War Room: the real server (validation, permission, reducer, SQLite WAL synchronous=FULL commit, then broadcast). Baseline: bench/baseline/relay.ts, a bare socket.io server that stamps a seq and relays; same transport (websocket only), same socket.io client code.',
       'Server, writer and receivers are separate processes (receivers split over up to 4 processes of ≤250 sockets). All share the machine\'s 2 cores, so client-side decoding competes with the server; both servers pay that equally.',
       `Both servers are connected before measuring and runs alternate between them; ${ctx.repeats} repeats per size, median shown with min–max.`,
-      'Setup (not part of the latency): the time for all receivers to connect and join (25 at a time), and the server\'s RSS growth per joined client (after GC).',
+      'Setup (not part of the latency): the time for all receivers to connect and join (25 at a time), then until no presence or list update has reached any client for 1.5 s, and the server\'s RSS growth per joined client (after GC). Measuring starts after that.',
+      'Delivered counts receipts within 10 s after the last submit; anything missing by then is counted as lost.',
     ],
     tables: [
       { columns: ['clients', 'server', 'p50 ms (min–max)', 'p99 ms (min–max)', 'max ms', 'delivered', 'server CPU ms/op', 'p50 ratio', 'p99 ratio'], rows },
       {
-        columns: ['clients', 'server', 'connect + join all (s)', 'server RSS per joined client KB'],
-        rows: setup.map((x) => [`${x.n}`, KIND_LABEL[x.kind], fmt(x.setupMs / 1000), fmt(x.rssPerClientKB)]),
+        columns: ['clients', 'server', 'all joined (s)', 'presence traffic settled (s)', 'presence + list messages received', 'server RSS per joined client KB'],
+        rows: setup.map((x) => [`${x.n}`, KIND_LABEL[x.kind], fmt(x.joinedMs / 1000), fmt(x.settledMs / 1000), `${x.chatter}`, fmt(x.rssPerClientKB)]),
       },
     ],
     checks,

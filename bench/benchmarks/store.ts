@@ -10,7 +10,7 @@ import type { CommittedOp } from '../../shared/ops.ts';
 import { createSqliteStore } from '../../server/store/sqlite.ts';
 import type { Store } from '../../server/store/store.ts';
 import { barChart } from '../lib/svg.ts';
-import { fmt, fmtRatio, repeated, type Repeated } from '../lib/stats.ts';
+import { dist, fmt, fmtRatio, repeated, type Repeated } from '../lib/stats.ts';
 import type { BenchContext, BenchOutput, Check } from '../lib/report.ts';
 import { noteText, T0 } from '../lib/data.ts';
 import { tempDir } from '../lib/world.ts';
@@ -30,20 +30,23 @@ function opsFor(incidentId: string, fromSeq: number, n: number): CommittedOp[] {
 }
 
 /** Ops per second for `ms`, appending batches of `batch` (bounded by MAX_OPS). */
-async function appendRate(store: Store, incidentId: string, batch: number, ms: number): Promise<{ opsPerSec: number; commitsPerSec: number }> {
+async function appendRate(store: Store, incidentId: string, batch: number, ms: number): Promise<{ opsPerSec: number; commitsPerSec: number; commitMs: number[] }> {
   const seq = (await store.headSeq(incidentId)) + 1;
   // Prepared up front: building ops is not what we time.
   const pool = opsFor(incidentId, seq, Math.min(MAX_OPS, batch * 20_000));
   let used = 0;
   let commits = 0;
+  const commitMs: number[] = [];
   const t0 = performance.now();
   while (performance.now() - t0 < ms && used + batch <= pool.length) {
+    const c0 = performance.now();
     await store.append(pool.slice(used, used + batch));
+    commitMs.push(performance.now() - c0);
     used += batch;
     commits++;
   }
   const s = (performance.now() - t0) / 1000;
-  return { opsPerSec: used / s, commitsPerSec: commits / s };
+  return { opsPerSec: used / s, commitsPerSec: commits / s, commitMs };
 }
 
 function fsyncRate(dir: string, ms: number): number {
@@ -122,18 +125,19 @@ export async function runStore(ctx: BenchContext): Promise<BenchOutput> {
     const raw = repeated(Array.from({ length: ctx.repeats }, () => rawSqliteRate(dir, ms)));
     data['fsync'] = fsync;
     data['sqlite raw'] = raw;
-    rows.push(['machine floor', 'write 256 B + fdatasync', fmt(fsync.median), `${fmt(fsync.min)}–${fmt(fsync.max)}`, fmt(fsync.median), '1.00×']);
-    rows.push(['baseline', 'node:sqlite WAL FULL, autocommit INSERT', fmt(raw.median), `${fmt(raw.min)}–${fmt(raw.max)}`, fmt(raw.median), '1.00×']);
+    rows.push(['machine floor', 'write 256 B + fdatasync', fmt(fsync.median), `${fmt(fsync.min)}–${fmt(fsync.max)}`, fmt(fsync.median), '', '1.00×']);
+    rows.push(['baseline', 'node:sqlite WAL FULL, autocommit INSERT', fmt(raw.median), `${fmt(raw.min)}–${fmt(raw.max)}`, fmt(raw.median), '', '1.00×']);
     const store = createSqliteStore({ file: join(dir, 'store.db') });
     await store.open();
     try {
       for (const v of VARIANTS) {
-        const res: { opsPerSec: number; commitsPerSec: number }[] = [];
+        const res: { opsPerSec: number; commitsPerSec: number; commitMs: number[] }[] = [];
         for (let r = 0; r < ctx.repeats; r++) res.push(await appendRate(store, `sqlite-${v.batch}`, v.batch, ms));
         const ops = repeated(res.map((x) => x.opsPerSec));
         const commits = repeated(res.map((x) => x.commitsPerSec));
+        const lat = dist(res.flatMap((x) => x.commitMs));
         data[`sqlite ${v.label}`] = ops;
-        rows.push(['SQLite store', v.label, fmt(ops.median), `${fmt(ops.min)}–${fmt(ops.max)}`, fmt(commits.median), fmtRatio(ops.median / raw.median)]);
+        rows.push(['SQLite store', v.label, fmt(ops.median), `${fmt(ops.min)}–${fmt(ops.max)}`, fmt(commits.median), `${fmt(lat.p50)} / ${fmt(lat.p99)}`, fmtRatio(ops.median / raw.median)]);
         ctx.log(`sqlite ${v.label}: ${fmt(ops.median)} ops/s`);
       }
     } finally {
@@ -159,18 +163,19 @@ export async function runStore(ctx: BenchContext): Promise<BenchOutput> {
       const pgRawR = repeated(pgRuns);
       const pgRaw = pgRawR.median;
       data['pg raw'] = pgRawR;
-      rows.push(['baseline', 'pg: autocommit INSERT (JSONB)', fmt(pgRaw), `${fmt(pgRawR.min)}–${fmt(pgRawR.max)}`, fmt(pgRaw), '1.00×']);
+      rows.push(['baseline', 'pg: autocommit INSERT (JSONB)', fmt(pgRaw), `${fmt(pgRawR.min)}–${fmt(pgRawR.max)}`, fmt(pgRaw), '', '1.00×']);
       const { createPostgresStore } = await import('../../server/store/postgres.ts');
       const schema = `bench_store_${process.pid}`;
       const pgStore = createPostgresStore({ connectionString: PG_URL, schema, maxConnections: 2 });
       await pgStore.open();
       try {
         for (const v of VARIANTS) {
-          const res: { opsPerSec: number; commitsPerSec: number }[] = [];
+          const res: { opsPerSec: number; commitsPerSec: number; commitMs: number[] }[] = [];
           for (let r = 0; r < ctx.repeats; r++) res.push(await appendRate(pgStore, `pg-${v.batch}`, v.batch, ms));
           const ops = repeated(res.map((x) => x.opsPerSec));
+          const lat = dist(res.flatMap((x) => x.commitMs));
           data[`pg ${v.label}`] = ops;
-          rows.push(['PostgreSQL store', v.label, fmt(ops.median), `${fmt(ops.min)}–${fmt(ops.max)}`, fmt(repeated(res.map((x) => x.commitsPerSec)).median), fmtRatio(ops.median / pgRaw)]);
+          rows.push(['PostgreSQL store', v.label, fmt(ops.median), `${fmt(ops.min)}–${fmt(ops.max)}`, fmt(repeated(res.map((x) => x.commitsPerSec)).median), `${fmt(lat.p50)} / ${fmt(lat.p99)}`, fmtRatio(ops.median / pgRaw)]);
           ctx.log(`postgres ${v.label}: ${fmt(ops.median)} ops/s`);
         }
       } finally {
@@ -198,7 +203,7 @@ export async function runStore(ctx: BenchContext): Promise<BenchOutput> {
       `PostgreSQL: createPostgresStore in a throw-away schema at ${PG_URL} (server on this machine, fsync on), against raw autocommit INSERTs into a JSONB table.`,
       'Single process; the database server (PostgreSQL) shares the 2 cores.',
     ],
-    tables: [{ columns: ['what', 'variant', 'ops/s (median)', 'min–max', 'commits/s', 'vs baseline'], rows }],
+    tables: [{ columns: ['what', 'variant', 'ops/s (median)', 'min–max', 'commits/s', 'commit ms p50 / p99', 'vs baseline'], rows }],
     checks,
     chart: barChart('Durable ops per second (median, whiskers min–max)', 'ops/s', ['ops/s'], groups),
     notes,

@@ -22,6 +22,13 @@ let recording = -1;
 let samples = new Float64Array(1 << 16);
 let count = 0;
 let warmupSeen = 0;
+/** Presence and list updates received, and when the last one came (to see a join storm settle). */
+let chatter = 0;
+let lastChatterAt = 0;
+const onChatter = () => {
+  chatter++;
+  lastChatterAt = performance.now();
+};
 
 function push(ms: number): void {
   if (count === samples.length) {
@@ -110,6 +117,8 @@ async function connect(a: ConnectArgs) {
       const r = await ask<{ ok: boolean; message?: string }>(c.socket, 'incident:join', { incidentId, sinceSeq: 0 }, 300_000);
       if (!r.ok) throw new Error(`join refused: ${r.message}`);
       c.socket.on('op:committed', onCommitted);
+      c.socket.on('presence:state', onChatter);
+      c.socket.on('incident:summary', onChatter);
     }));
   }
   return { connected: clients.length, failed, firstError, connectedMs, joinedMs: performance.now() - t0 };
@@ -199,6 +208,7 @@ serveChild({
     return true;
   },
   received: () => ({ count, warmupSeen, clients: clients.length }),
+  chatter: () => ({ chatter, quietMs: lastChatterAt ? performance.now() - lastChatterAt : Number.MAX_SAFE_INTEGER }),
   collect: () => ({ samples: samples.slice(0, count), clients: clients.length }),
   write: (a: WriteArgs) => write(a),
   disconnect: () => {

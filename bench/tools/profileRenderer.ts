@@ -5,34 +5,18 @@
  * with the most self time. Writes the .cpuprofile files next to bench/results (open them in
  * Chrome DevTools). Usage: node bench/tools/profileRenderer.ts [entries]
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { webInviteLink } from '../../shared/invite.ts';
 import { buildRenderer, CHROMIUM, CHROMIUM_ARGS, entryOp, seed, writer } from '../benchmarks/renderer.ts';
 import { sleep } from '../lib/proc.ts';
+import { topSelfTime as top, type CpuProfile as Profile } from '../lib/profile.ts';
 import { startServer, tempDir } from '../lib/world.ts';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
-
-function top(p: Profile, count = 25): string[] {
-  const self = new Map<number, number>();
-  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
-  const byFn = new Map<string, number>();
-  for (const n of p.nodes) {
-    const us = self.get(n.id) ?? 0;
-    const file = n.callFrame.url.split('/').pop() ?? '';
-    const key = `${n.callFrame.functionName || '(anonymous)'} ${file}:${n.callFrame.lineNumber + 1}`;
-    byFn.set(key, (byFn.get(key) ?? 0) + us);
-  }
-  const total = (p.endTime - p.startTime) / 1000;
-  return [...byFn.entries()].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(program)')).sort((a, b) => b[1] - a[1]).slice(0, count)
-    .map(([k, us]) => `${(us / 1000).toFixed(1).padStart(8)} ms  ${((us / 1000 / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
-}
-
 const n = Number(process.argv[2] ?? 10_000);
-const out = fileURLToPath(new URL('../results/', import.meta.url));
+const out = fileURLToPath(new URL('../results/profiles/', import.meta.url));
+mkdirSync(out, { recursive: true });
 const build = buildRenderer(console.log);
 const dataDir = tempDir('warroom-profile-');
 const info = await seed(dataDir, [n]);
