@@ -272,29 +272,32 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
     },
     async append(ops) {
       if (ops.length === 0) return;
+      // One statement, so one round trip and atomic on its own. The batch goes in only if, for each
+      // incident, it is contiguous and starts no later than head + 1; a start at or below the head
+      // is someone else's seq and fails on the primary key, which reports the conflict.
+      let r: pg.QueryResult;
       try {
-        await transaction(async (c) => {
-          const incidents = [...new Set(ops.map((o) => o.incidentId))];
-          const heads = await c.query<{ incident_id: string; head: string }>(
-            `SELECT incident_id, MAX(seq) AS head FROM ${s}.ops WHERE incident_id = ANY($1) GROUP BY incident_id`,
-            [incidents],
-          );
-          const head = new Map(heads.rows.map((r) => [r.incident_id, Number(r.head)]));
-          for (const op of ops) {
-            const want = (head.get(op.incidentId) ?? 0) + 1;
-            // A lower seq is someone else's: the insert below reports it as a conflict.
-            if (op.seq > want) throw new Error(`append of seq ${op.seq} to incident ${op.incidentId} would leave a gap after seq ${want - 1}`);
-            head.set(op.incidentId, Math.max(want, op.seq));
-          }
-          await c.query(
-            `INSERT INTO ${s}.ops (incident_id, seq, op_id, json, server_time)
-             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[], $5::bigint[])`,
-            [ops.map((o) => o.incidentId), ops.map((o) => o.seq), ops.map((o) => o.opId), ops.map((o) => JSON.stringify(o)), ops.map((o) => o.serverTime)],
-          );
-        });
+        r = await need().query(
+          `WITH t AS (
+             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[], $5::bigint[])
+               AS t(incident_id, seq, op_id, json, server_time)
+           ), ok AS (
+             SELECT bool_and(b.lo <= COALESCE((SELECT MAX(o.seq) FROM ${s}.ops o WHERE o.incident_id = b.incident_id), 0) + 1
+                             AND b.hi - b.lo + 1 = b.n) AS fine
+             FROM (SELECT incident_id, MIN(seq) AS lo, MAX(seq) AS hi, COUNT(*) AS n FROM t GROUP BY incident_id) b
+           )
+           INSERT INTO ${s}.ops (incident_id, seq, op_id, json, server_time)
+           SELECT t.incident_id, t.seq, t.op_id, t.json, t.server_time FROM t, ok WHERE ok.fine`,
+          [ops.map((o) => o.incidentId), ops.map((o) => o.seq), ops.map((o) => o.opId), ops.map((o) => JSON.stringify(o)), ops.map((o) => o.serverTime)],
+        );
       } catch (e) {
         if (e instanceof pg.DatabaseError && e.code === PG_UNIQUE_VIOLATION) throw conflictOf(e, ops);
         throw e;
+      }
+      if (r.rowCount !== ops.length) {
+        const first = ops[0]!;
+        const head = Number((await need().query<{ head: string | null }>(`SELECT MAX(seq) AS head FROM ${s}.ops WHERE incident_id = $1`, [first.incidentId])).rows[0]?.head ?? 0);
+        throw new Error(`append of seq ${first.seq} to incident ${first.incidentId} would leave a gap after seq ${head} (or the batch is not contiguous); nothing was written`);
       }
     },
     async quarantined() {
