@@ -13,6 +13,8 @@ import {
 export interface FanoutRun {
   kind: Kind; n: number; rep: number; lat: Dist; expected: number; delivered: number;
   ackP50: number; ackP99: number; refused: number; serverCpuMsPerOp: number; achievedRate: number;
+  /** Clients disconnected since they joined (cumulative over the world's runs), by reason. */
+  dropped: Record<string, number>;
 }
 
 export interface World { server: ServerHandle; writer: Swarm; receivers: Swarm[]; joinedMs: number; settledMs: number; chatter: number; rssBefore: number; rssAfter: number }
@@ -43,6 +45,15 @@ export async function buildWorld(kind: Kind, n: number, procs: number, writers =
   }
   const settledMs = performance.now() - t0;
   return { server, writer: writer!, receivers, joinedMs, settledMs, chatter, rssBefore, rssAfter: await rss(server) };
+}
+
+/** Receivers that were disconnected after joining, by reason (e.g. "ping timeout"). */
+export async function droppedClients(w: World): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const s of [w.writer, ...w.receivers]) {
+    for (const [reason, n] of Object.entries(await s.child.call<Record<string, number>>('dropped'))) out[reason] = (out[reason] ?? 0) + n;
+  }
+  return out;
 }
 
 /** One measured run: record, write, wait until everything arrived (or the drain timeout), collect. */
@@ -76,7 +87,9 @@ export async function measure(w: World, run: number, o: { rate: number; duration
 }
 
 export async function runFanout(ctx: BenchContext): Promise<BenchOutput> {
-  const sizes = ctx.quick ? [50, 200] : [100, 500, 1000];
+  // WARROOM_BENCH_FANOUT_SIZES=1000 overrides the client counts (for looking at one size).
+  const fromEnv = (process.env.WARROOM_BENCH_FANOUT_SIZES ?? '').split(',').map(Number).filter((n) => n > 0);
+  const sizes = fromEnv.length ? fromEnv : ctx.quick ? [50, 200] : [100, 500, 1000];
   const rate = 10;
   const durationMs = ctx.quick ? 4_000 : 8_000;
   const warmupMs = ctx.quick ? 1_000 : 2_000;
@@ -100,7 +113,10 @@ export async function runFanout(ctx: BenchContext): Promise<BenchOutput> {
         for (const kind of order) {
           const m = await measure(worlds.get(kind)!, run++, { rate, durationMs, warmupMs, textBytes: 160, drainMs: 10_000 });
           if (m.refused) ctx.log(`  ${kind}: ${m.refused} ops refused (${m.firstRefusal})`);
-          runs.push({ kind, n, rep, ...m });
+          const dropped = await droppedClients(worlds.get(kind)!);
+          const lostClients = Object.values(dropped).reduce((a, x) => a + x, 0);
+          if (lostClients) ctx.log(`  ${kind}: ${lostClients} clients were disconnected so far: ${JSON.stringify(dropped)}`);
+          runs.push({ kind, n, rep, ...m, dropped });
           ctx.log(`  ${kind.padEnd(7)} n=${n} rep ${rep + 1}: p50 ${fmt(m.lat.p50)} ms p99 ${fmt(m.lat.p99)} ms max ${fmt(m.lat.max)} ms, delivered ${m.delivered}/${m.expected}, server CPU ${fmt(m.serverCpuMsPerOp)} ms/op`);
         }
       }
@@ -137,7 +153,9 @@ export async function runFanout(ctx: BenchContext): Promise<BenchOutput> {
     }
     checks.push({ what: `p50 ratio, ${n} clients`, value: fmtRatio(r50), target: '≤ 1.30×', pass: r50 <= 1.3 });
     checks.push({ what: `p99 ratio, ${n} clients`, value: fmtRatio(r99), target: '≤ 1.50×', pass: r99 <= 1.5 });
-    checks.push({ what: `lost ops, ${n} clients`, value: `${w.expected - w.delivered}`, target: '0', pass: w.delivered === w.expected && w.expected > 0 });
+    const drops = runs.filter((r) => r.kind === 'warroom' && r.n === n).at(-1)?.dropped ?? {};
+    const dropText = Object.keys(drops).length ? ` (${Object.entries(drops).map(([k, v]) => `${v} clients disconnected: ${k}`).join(', ')})` : '';
+    checks.push({ what: `lost ops, ${n} clients`, value: `${w.expected - w.delivered}${dropText}`, target: '0', pass: w.delivered === w.expected && w.expected > 0 });
     groups.push({ label: `${n} p50`, values: [b.p50.median, w.p50.median], spread: [[b.p50.min, b.p50.max], [w.p50.min, w.p50.max]] as [number, number][] });
     groups.push({ label: `${n} p99`, values: [b.p99.median, w.p99.median], spread: [[b.p99.min, b.p99.max], [w.p99.min, w.p99.max]] as [number, number][] });
   }

@@ -25,6 +25,8 @@ let warmupSeen = 0;
 /** Presence and list updates received, and when the last one came (to see a join storm settle). */
 let chatter = 0;
 let lastChatterAt = 0;
+/** Sockets the server (or the transport) dropped after they had joined, by reason. */
+const dropped = new Map<string, number>();
 const onChatter = () => {
   chatter++;
   lastChatterAt = performance.now();
@@ -118,6 +120,7 @@ async function connect(a: ConnectArgs) {
       if (!r.ok) throw new Error(`join refused: ${r.message}`);
       c.socket.on('op:committed', onCommitted);
       c.socket.on('presence:state', onChatter);
+      c.socket.on('disconnect', (reason) => void dropped.set(reason, (dropped.get(reason) ?? 0) + 1));
       c.socket.on('incident:summary', onChatter);
     }));
   }
@@ -209,10 +212,14 @@ serveChild({
   },
   received: () => ({ count, warmupSeen, clients: clients.length }),
   chatter: () => ({ chatter, quietMs: lastChatterAt ? performance.now() - lastChatterAt : Number.MAX_SAFE_INTEGER }),
+  dropped: () => Object.fromEntries(dropped),
   collect: () => ({ samples: samples.slice(0, count), clients: clients.length }),
   write: (a: WriteArgs) => write(a),
   disconnect: () => {
-    for (const c of clients.splice(0)) c.socket.close();
+    for (const c of clients.splice(0)) {
+      c.socket.off('disconnect');
+      c.socket.close();
+    }
     return true;
   },
 }, { pid: process.pid }, () => {
