@@ -1,8 +1,8 @@
 /** Small hand-written SVG charts (grouped bars, lines): enough to read a result, no dependency. */
 
 const W = 720;
-const H = 360;
-const M = { top: 40, right: 20, bottom: 70, left: 70 };
+const H = 380;
+const M = { top: 40, right: 20, bottom: 80, left: 70 };
 const COLORS = ['#7a869a', '#e8590c', '#1c7ed6', '#2f9e44', '#ae3ec9', '#f08c00'];
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -14,27 +14,50 @@ function niceMax(v: number): number {
   return 10 * p;
 }
 
-const tickLabel = (v: number) => (Math.abs(v) >= 1000 ? `${+(v / 1000).toFixed(1)}k` : `${+v.toFixed(2)}`);
+const tickLabel = (v: number) => (Math.abs(v) >= 1000 ? `${+(v / 1000).toFixed(1)}k` : `${+v.toPrecision(2)}`);
 
-function frame(title: string, yLabel: string, yMax: number, body: string, legend: string[], log = false): string {
+interface Tick { y: number; label: string }
+
+function frame(title: string, yLabel: string, ticks: Tick[], body: string, legend: string[]): string {
   const plotH = H - M.top - M.bottom;
-  let ticks = '';
-  for (let i = 0; i <= 5; i++) {
-    const y = M.top + plotH - (plotH * i) / 5;
-    const v = log ? 10 ** ((Math.log10(yMax) * i) / 5) : (yMax * i) / 5;
-    ticks += `<line x1="${M.left}" x2="${W - M.right}" y1="${y}" y2="${y}" stroke="#e9ecef"/>`;
-    ticks += `<text x="${M.left - 6}" y="${y + 4}" text-anchor="end" font-size="11">${tickLabel(v)}</text>`;
+  let grid = '';
+  for (const t of ticks) {
+    grid += `<line x1="${M.left}" x2="${W - M.right}" y1="${t.y}" y2="${t.y}" stroke="#e9ecef"/>`;
+    grid += `<text x="${M.left - 6}" y="${t.y + 4}" text-anchor="end" font-size="11">${t.label}</text>`;
   }
-  const leg = legend.map((l, i) =>
-    `<rect x="${M.left + i * 170}" y="${H - 18}" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/>` +
-    `<text x="${M.left + i * 170 + 16}" y="${H - 8}" font-size="12">${esc(l)}</text>`).join('');
+  // Legend entries flow left to right and wrap onto a second row.
+  let x = M.left;
+  let row = legend.reduce((w, l) => w + 34 + l.length * 6.6, M.left) > W ? 1 : 0;
+  const leg = legend.map((l, i) => {
+    const w = 34 + l.length * 6.6;
+    if (x + w > W && x > M.left) {
+      x = M.left;
+      row--;
+    }
+    const y = H - 8 - row * 16;
+    const out = `<rect x="${x}" y="${y - 10}" width="12" height="12" fill="${COLORS[i % COLORS.length]}"/>` +
+      `<text x="${x + 16}" y="${y}" font-size="12">${esc(l)}</text>`;
+    x += w;
+    return out;
+  }).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">
 <rect width="${W}" height="${H}" fill="#fff"/>
 <text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>
 <text transform="translate(16 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(yLabel)}</text>
-${ticks}${body}${leg}
+${grid}${body}${leg}
 </svg>
 `;
+}
+
+function linearTicks(yMax: number, Y: (v: number) => number): Tick[] {
+  return Array.from({ length: 6 }, (_, i) => (yMax * i) / 5).map((v) => ({ y: Y(v), label: tickLabel(v) }));
+}
+
+/** 1, 2, 5, 10, 20, 50… from lo up to yMax. */
+function logTicks(lo: number, yMax: number, Y: (v: number) => number): Tick[] {
+  const out: Tick[] = [];
+  for (let d = lo; d <= yMax * 1.0001; d *= 10) for (const m of [1, 2, 5]) if (d * m <= yMax * 1.0001) out.push({ y: Y(d * m), label: tickLabel(d * m) });
+  return out;
 }
 
 export interface BarGroup {
@@ -68,7 +91,7 @@ export function barChart(title: string, yLabel: string, series: string[], groups
     });
     body += `<text x="${M.left + gi * gw + gw / 2}" y="${M.top + plotH + 16}" text-anchor="middle" font-size="11">${esc(g.label)}</text>`;
   });
-  return frame(title, yLabel, yMax, body, series);
+  return frame(title, yLabel, linearTicks(yMax, y), body, series);
 }
 
 export interface Line { name: string; points: [number, number][] }
@@ -85,7 +108,10 @@ export function lineChart(title: string, xLabel: string, yLabel: string, lines: 
   const xMin = Math.min(...xs.map(tx));
   const xMax = Math.max(...xs.map(tx));
   const yMax = niceMax(Math.max(...ys));
-  const ty = (v: number) => (log ? Math.log10(Math.max(v, 1)) / Math.log10(Math.max(yMax, 10)) : v / yMax);
+  const positive = ys.filter((v) => v > 0);
+  const lo = 10 ** Math.floor(Math.log10(Math.min(1, ...positive)));
+  const span = Math.log10(Math.max(yMax, lo * 10)) - Math.log10(lo);
+  const ty = (v: number) => (log ? (Math.log10(Math.max(v, lo)) - Math.log10(lo)) / span : v / yMax);
   const X = (v: number) => M.left + (xMax === xMin ? plotW / 2 : ((tx(v) - xMin) / (xMax - xMin)) * plotW);
   const Y = (v: number) => M.top + plotH - plotH * Math.min(1, Math.max(0, ty(v)));
   let body = '';
@@ -96,10 +122,10 @@ export function lineChart(title: string, xLabel: string, yLabel: string, lines: 
     for (const [a, b] of good) body += `<circle cx="${X(a)}" cy="${Y(b)}" r="3.5" fill="${c}"><title>${esc(`${l.name}: ${a} → ${b}`)}</title></circle>`;
   });
   for (const x of [...new Set(xs)]) body += `<text x="${X(x)}" y="${M.top + plotH + 16}" text-anchor="middle" font-size="11">${tickLabel(x)}</text>`;
-  body += `<text x="${M.left + plotW / 2}" y="${M.top + plotH + 36}" text-anchor="middle" font-size="12">${esc(xLabel)}</text>`;
+  body += `<text x="${M.left + plotW / 2}" y="${M.top + plotH + 34}" text-anchor="middle" font-size="12">${esc(xLabel)}</text>`;
   if (opts.hLine) {
     const y = Y(opts.hLine.y);
     body += `<line x1="${M.left}" x2="${W - M.right}" y1="${y}" y2="${y}" stroke="#c92a2a" stroke-dasharray="5 4"/><text x="${W - M.right}" y="${y - 4}" text-anchor="end" font-size="11" fill="#c92a2a">${esc(opts.hLine.label)}</text>`;
   }
-  return frame(title, yLabel + (log ? ' (log)' : ''), yMax, body, lines.map((l) => l.name), log);
+  return frame(title, yLabel + (log ? ' (log scale)' : ''), log ? logTicks(lo, yMax, Y) : linearTicks(yMax, Y), body, lines.map((l) => l.name));
 }
