@@ -56,3 +56,13 @@ export const SAVE_DEBOUNCE_MS = 1_000;
 export const CLIENT_TICK_MS = 15_000;
 /** How often "last seen" is advanced while an incident is open. */
 export const MARK_SEEN_DEBOUNCE_MS = 2_000;
+
+/**
+ * The renderer's stored copy of the committed state is a cache (a join with sinceSeq refreshes it),
+ * so it is rewritten at most this often (ms) while remote changes arrive…
+ */
+export const STATE_SAVE_MIN_INTERVAL_MS = 10_000;
+/** …or sooner once this many committed ops are not yet on disk. */
+export const STATE_SAVE_EVERY_OPS = 200;
+/** No state rewrite for this long after a join answer (ms): the first render should not pay for it. */
+export const STATE_SAVE_AFTER_JOIN_MS = 5_000;

@@ -1,6 +1,6 @@
 /** What slices and the sync engine share: injected dependencies plus the engine and the saver. */
 import type { PlatformBridge } from '../../shared/bridge.ts';
-import type { Persistence } from '../persistence/persistence.ts';
+import type { IncidentRecord, Persistence } from '../persistence/persistence.ts';
 import type { Transport } from '../sync/transport.ts';
 
 export interface StoreDeps {
@@ -10,7 +10,10 @@ export interface StoreDeps {
   platform?: PlatformBridge | null;
   now?: () => number;
   uuid?: () => string;
-  /** Delay before remote changes are written to disk, in ms (outbox writes are immediate). */
+  /**
+   * Delay before remote changes are written to disk, in ms (outbox writes are immediate). Tests
+   * that set it also shorten the state-save interval and the quiet time after a join to it.
+   */
   saveDebounceMs?: number;
   /** Run the 15 s timer for help escalation and due-update reminders (tests call tick() instead). */
   timers?: boolean;
@@ -33,10 +36,19 @@ export interface EngineHandle {
 }
 
 export interface Saver {
-  /** Writes the open incident's record soon (debounced). */
-  schedule(): void;
-  /** Writes it now; resolves once durable. Later writes never overtake earlier ones. */
+  /** `ops` committed ops changed the state: write it when the state-save policy says so. */
+  schedule(ops?: number): void;
+  /**
+   * The outbox changed: a grown outbox is written now (the committed state with it only when due);
+   * resolves once durable. Later writes never overtake earlier ones.
+   */
   saveNow(): Promise<void>;
+  /** Writes everything now, the current committed state included (close, page hidden, tests). */
+  saveAll(): Promise<void>;
+  /** The record was just read from disk (null: nothing stored). */
+  loaded(serverUrl: string, incidentId: string, record: IncidentRecord | null): void;
+  /** A join answer was folded: hold state writes off for a while. */
+  joined(): void;
 }
 
 export interface StoreCtx {

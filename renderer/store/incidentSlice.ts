@@ -29,6 +29,7 @@ export const createIncidentSlice = (ctx: StoreCtx): StateCreator<WarRoomState, [
     const loaded = await ctx.persistence.loadIncident(serverUrl, incidentId).catch(() => null);
     // The user may have opened something else while the disk answered.
     if (get().incidentId !== incidentId) return;
+    ctx.saver.loaded(serverUrl, incidentId, loaded);
     if (loaded) {
       const { state, headSeq, outbox } = loaded;
       set({ committed: state, headSeq, outbox, view: computeView(state, headSeq, outbox), syncPhase: 'local' });
@@ -44,8 +45,8 @@ export const createIncidentSlice = (ctx: StoreCtx): StateCreator<WarRoomState, [
     const { incidentId, committed, syncPhase, prefs } = get();
     if (!incidentId) return;
     if (committed && syncPhase === 'live') markSeen(get, set, ctx, incidentKey(prefs.serverUrl ?? '', incidentId), seenMark(committed, prefs.clientId));
-    // Write what we have before forgetting it (snapshots the record synchronously).
-    void ctx.saver.saveNow();
+    // Write what we have, state included, before forgetting it (snapshots the record synchronously).
+    void ctx.saver.saveAll();
     ctx.engine.leave(incidentId);
     set({ incidentId: null, committed: null, headSeq: 0, view: null, access: null, syncPhase: 'none', awaySummary: null, presence: {}, outbox: [] });
     ctx.engine.incidentChanged();

@@ -17,7 +17,7 @@ import { createTicker } from './ticker.ts';
 import type { WarRoomState } from './types.ts';
 import { uuid } from './uuid.ts';
 import { createSyncEngine, type SyncEngine } from '../sync/syncEngine.ts';
-import { CLIENT_TICK_MS, SAVE_DEBOUNCE_MS } from '../../shared/constants.ts';
+import { CLIENT_TICK_MS, SAVE_DEBOUNCE_MS, STATE_SAVE_AFTER_JOIN_MS, STATE_SAVE_EVERY_OPS, STATE_SAVE_MIN_INTERVAL_MS } from '../../shared/constants.ts';
 
 export type * from './types.ts';
 export type { AwaySummary } from './awaySummary.ts';
@@ -56,7 +56,7 @@ export function createWarRoomStore(deps: StoreDeps): WarRoomStore {
     now: deps.now ?? (() => Date.now()),
     uuid: deps.uuid ?? uuid,
     engine: engineHandle,
-    saver: { schedule: () => undefined, saveNow: () => Promise.resolve() },
+    saver: { schedule: () => undefined, saveNow: () => Promise.resolve(), saveAll: () => Promise.resolve(), loaded: () => undefined, joined: () => undefined },
   };
   const api = createStore<WarRoomState>()((...a) => ({
     ...createPreferencesSlice(ctx)(...a),
@@ -67,7 +67,20 @@ export function createWarRoomStore(deps: StoreDeps): WarRoomStore {
     ...createActionsSlice(ctx)(...a),
     ...createPresenceSlice()(...a),
   }));
-  const saver = createSaver(api.getState, deps.persistence, deps.saveDebounceMs ?? SAVE_DEBOUNCE_MS);
+  const short = deps.saveDebounceMs;
+  const saver = createSaver(api.getState, deps.persistence, {
+    debounceMs: short ?? SAVE_DEBOUNCE_MS,
+    minIntervalMs: short ?? STATE_SAVE_MIN_INTERVAL_MS,
+    everyOps: STATE_SAVE_EVERY_OPS,
+    afterJoinMs: short ?? STATE_SAVE_AFTER_JOIN_MS,
+  });
+  // The state is written rarely, so write it when the page goes away or to the background.
+  const onHide = () => {
+    if (typeof document === 'undefined' || document.visibilityState === 'hidden') void saver.saveAll().catch(() => undefined);
+  };
+  const win = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null;
+  win?.addEventListener('pagehide', onHide);
+  if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onHide);
   ctx.saver = saver;
   engine = createSyncEngine(api, ctx);
   const tick = createTicker(api.getState, ctx);
@@ -75,8 +88,10 @@ export function createWarRoomStore(deps: StoreDeps): WarRoomStore {
   return Object.assign(api, {
     engine,
     tick,
-    flushPersistence: () => saver.saveNow(),
+    flushPersistence: () => saver.saveAll(),
     dispose() {
+      win?.removeEventListener('pagehide', onHide);
+      if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onHide);
       if (interval) clearInterval(interval);
       saver.dispose();
       engine?.dispose();

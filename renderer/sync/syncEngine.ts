@@ -6,7 +6,7 @@
 import type { Refusal } from '../../shared/errors.ts';
 import type { IncidentState } from '../../shared/model.ts';
 import type { CommittedOp, Op } from '../../shared/ops.ts';
-import { apply } from '../../shared/reducer.ts';
+import { apply, replay } from '../../shared/reducer.ts';
 import { incidentKey } from '../persistence/persistence.ts';
 import { summarizeState } from '../persistence/persistence.ts';
 import type { StoreApi } from 'zustand/vanilla';
@@ -96,62 +96,85 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     void ctx.saver.saveNow();
   }
 
-  /** Folds committed ops in seq order; duplicates are skipped, a gap or a divergence triggers recovery. */
+  /** Folds committed ops in seq order; duplicates are skipped, a gap triggers a catch-up join. */
   function fold(ops: readonly CommittedOp[], live: boolean) {
     const s = get();
-    let committed = s.committed;
     let head = s.headSeq;
-    let outbox = s.outbox;
     let gap = false;
-    let diverged: Refusal | null = null;
-    const folded: CommittedOp[] = [];
+    const run: CommittedOp[] = [];
     for (const op of ops) {
       if (op.seq <= head) continue;
       if (op.seq !== head + 1) {
         gap = true;
         break;
       }
-      const r = apply(committed, op);
-      if (!r.ok) {
-        diverged = r;
-        break;
-      }
-      committed = r.state;
+      run.push(op);
       head = op.seq;
-      folded.push(op);
+    }
+    if (run.length > 0) {
+      const committed = foldRun(s.committed, run);
+      let outbox = s.outbox;
       if (outbox.length > 0) {
-        const i = outbox.findIndex((o) => o.opId === op.opId);
-        if (i >= 0) {
-          outbox = outbox.slice(0, i).concat(outbox.slice(i + 1));
-          acked.delete(op.opId);
-          attempts.delete(op.opId);
+        const ids = new Set(run.map((o) => o.opId));
+        outbox = outbox.filter((o) => !ids.has(o.opId));
+        if (outbox.length === s.outbox.length) outbox = s.outbox;
+        for (const id of ids) {
+          acked.delete(id);
+          attempts.delete(id);
         }
       }
-    }
-    if (folded.length > 0) {
+      // One store update (and one view recompute) per batch, however many ops it holds.
       set({ committed, headSeq: head, outbox, view: computeView(committed, head, outbox) });
       if (committed && listChanged(s.committed, committed)) {
         set({ incidents: { ...get().incidents, [committed.id]: { ...summarizeState(committed), online: get().incidents[committed.id]?.online ?? 0 } } });
       }
       if (outbox !== s.outbox) void ctx.saver.saveNow();
-      else ctx.saver.schedule();
+      else ctx.saver.schedule(run.length);
       if (live) {
         markSeenSoon();
-        notifyForOps(get(), ctx, folded);
+        notifyForOps(get(), ctx, run);
       }
     }
-    if (diverged) {
-      get().pushNotice({ kind: 'error', code: null, opType: null,
-        message: `This device's copy of the incident disagreed with the server (${diverged.message}); it is being reloaded from the server. Your unsent changes are kept.` });
-      set({ committed: null, headSeq: 0, view: computeView(null, 0, get().outbox) });
-      void join();
-    } else if (gap) {
-      void join();
+    if (gap) void join();
+  }
+
+  /**
+   * Folds a contiguous run onto `from` without mutating it. Several ops go through replay(), which
+   * copies the timeline once and folds in place (apply() copies it per op: O(entries) each). A
+   * committed op the reducer refuses is skipped and logged, as the server's engine does when it
+   * folds its log (server/engine.ts fold()): the server's state skipped it too, so reloading from
+   * the server would only meet it again.
+   */
+  function foldRun(from: IncidentState | null, run: readonly CommittedOp[]): IncidentState | null {
+    let state = from;
+    let rest = run;
+    while (rest.length > 0) {
+      if (rest.length === 1) {
+        const r = apply(state, rest[0]!);
+        if (r.ok) return r.state;
+        skipped(rest[0]!, r);
+        return state;
+      }
+      const r = replay(rest, state);
+      if (r.ok) return r.state;
+      const i = rest.findIndex((o) => o.seq === r.seq);
+      if (i < 0) return state;
+      // Deterministic: the ops before the refused one fold as they did inside replay().
+      const before = replay(rest.slice(0, i), state);
+      if (before.ok) state = before.state;
+      skipped(rest[i]!, r);
+      rest = rest.slice(i + 1);
     }
+    return state;
+  }
+
+  function skipped(op: CommittedOp, r: Refusal) {
+    console.warn(`War Room: committed op ${op.seq} (${op.type}) refused by the reducer (${r.code}); skipped, as the server does.`);
   }
 
   function applyJoin(j: ParsedJoin, myEpoch: number) {
     if (myEpoch !== epoch) return;
+    ctx.saver.joined();
     if (j.snapshot && j.snapshot.seq > get().headSeq) {
       const s = get();
       set({ committed: j.snapshot.state, headSeq: j.snapshot.seq, view: computeView(j.snapshot.state, j.snapshot.seq, s.outbox) });
@@ -353,7 +376,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       awayBase = s.incidentId ? s.prefs.lastSeen[key()] : undefined;
       if (s.incidentId && connected()) void join();
       // What the closed incident still had queued goes out in the background (once it is on disk).
-      if (!s.incidentId && connected()) void ctx.saver.saveNow().then(flushOthers, () => undefined);
+      if (!s.incidentId && connected()) void ctx.saver.saveAll().then(flushOthers, () => undefined);
     },
     kick() {
       if (connected() && get().syncPhase === 'live') void flush();
