@@ -11,6 +11,8 @@ import { Server } from 'socket.io';
 import type { AccessRole } from '../shared/model.ts';
 import { webInviteLink } from '../shared/invite.ts';
 import type { CommittedOp } from '../shared/ops.ts';
+import type { PresenceState } from '../shared/protocol.ts';
+import { PRESENCE_BROADCAST_MS } from '../shared/constants.ts';
 import { createToken, loadOrCreateSecret } from './auth.ts';
 import {
   DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, limitsOf, maxPayloadOf, type ServerConfig,
@@ -19,11 +21,11 @@ import { acquireLock, BACKUP_DIR, backupFileName, dbFileOf, pruneBackups } from 
 import { seedDemo } from './demo.ts';
 import { createEngine } from './engine.ts';
 import { attachConnections } from './handlers/connection.ts';
-import { incidentRoom, lobbyRoom, type Ctx, type IO } from './handlers/context.ts';
+import { incidentRoom, lobbyRoom, type Ctx, type IO, type WarSocket } from './handlers/context.ts';
 import { createHttpHandler } from './http.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { createPresence, presenceFromSockets } from './presence.ts';
+import { createCoalescer, createPresence, presenceFromSockets } from './presence.ts';
 import { createSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/store.ts';
 
@@ -94,31 +96,37 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       },
     });
     // With a fan-out adapter, members on other nodes count too: ask every node for the room's sockets.
-    const presenceAsked = new Map<string, number>();
-    let presenceAsks = 0;
-    const publishPresence = (incidentId: string) => {
+    const presenceOf = async (incidentId: string): Promise<PresenceState> => {
+      if (!deps.fanout) return presence.state(incidentId);
+      try {
+        return presenceFromSockets(incidentId, await io.in(incidentRoom(incidentId)).fetchSockets());
+      } catch (err) {
+        logger.warn({ err, incidentId }, 'presence: other nodes did not answer; sending this node\'s view');
+        return presence.state(incidentId);
+      }
+    };
+    // One 'presence:state' per room and one online-count summary per incident every
+    // PRESENCE_BROADCAST_MS at most: re-sending the whole list to the whole room on every join made a
+    // storm of N joins O(N²) messages, and clients drowned in them. Sends overlap never, so a late
+    // answer from other nodes cannot overwrite a newer one.
+    const presenceOut = createCoalescer(PRESENCE_BROADCAST_MS, async (incidentId) => {
       // Sockets leaving during close() must not ask nodes through an adapter that is shutting down.
       if (shuttingDown) return;
-      const room = io.to(incidentRoom(incidentId));
-      if (!deps.fanout) {
-        room.emit('presence:state', presence.state(incidentId));
-        return;
-      }
-      const ask = ++presenceAsks;
-      presenceAsked.set(incidentId, ask);
-      io.in(incidentRoom(incidentId)).fetchSockets().then(
-        (sockets) => presenceFromSockets(incidentId, sockets),
-        (err: unknown) => {
-          logger.warn({ err, incidentId }, 'presence: other nodes did not answer; sending this node\'s view');
-          return presence.state(incidentId);
-        },
-      ).then((state) => {
-        // An older question answered late must not overwrite a newer answer.
-        if (presenceAsked.get(incidentId) !== ask) return;
-        room.emit('presence:state', state);
-      }, () => undefined);
+      const state = await presenceOf(incidentId);
+      if (!shuttingDown) io.to(incidentRoom(incidentId)).emit('presence:state', state);
+    });
+    const onlineOut = createCoalescer(PRESENCE_BROADCAST_MS, (incidentId) => {
+      if (!shuttingDown) publishSummary(incidentId);
+    });
+    const sendPresenceTo = (socket: WarSocket, incidentId: string) => {
+      // Across nodes the exact list needs a round trip to every node per join; the joiner gets the
+      // room's next (coalesced) list instead, rather than a partial one that shows others offline.
+      if (!deps.fanout) socket.emit('presence:state', presence.state(incidentId));
     };
-    const ctx: Ctx = { io, engine, store, presence, logger, metrics, publishSummary, publishPresence };
+    const ctx: Ctx = {
+      io, engine, store, presence, logger, metrics, publishSummary, sendPresenceTo,
+      publishPresence: presenceOut.mark, publishOnline: onlineOut.mark,
+    };
     await engine.start();
     attachConnections(io, ctx, { secret, limits, maxPayloadBytes });
     if (deps.fanout) {
@@ -185,6 +193,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
           ready = false;
           shuttingDown = true;
           if (timer) clearInterval(timer);
+          presenceOut.close();
+          onlineOut.close();
           await new Promise<void>((ok) => {
             void io.close(() => ok());
             httpServer.closeAllConnections();

@@ -45,8 +45,12 @@ export function createPresence() {
   };
 
   return {
-    add(incidentId: string, clientId: string, socketId: string): void {
-      member(incidentId, clientId).sockets.add(socketId);
+    /** False when the socket was already listed (a join again to catch up changes nobody's presence). */
+    add(incidentId: string, clientId: string, socketId: string): boolean {
+      const sockets = member(incidentId, clientId).sockets;
+      if (sockets.has(socketId)) return false;
+      sockets.add(socketId);
+      return true;
     },
     remove(incidentId: string, clientId: string, socketId: string): void {
       const m = incidents.get(incidentId);
@@ -79,3 +83,53 @@ export function createPresence() {
 }
 
 export type Presence = ReturnType<typeof createPresence>;
+
+/**
+ * Sends something per key at most once every `intervalMs`: the first mark of a quiet key sends at
+ * once, marks during the pause after a send are merged into one send when it ends (so the last state
+ * always goes out). `send` may be async; the pause starts when it settles, so sends never overlap.
+ */
+export function createCoalescer(intervalMs: number, send: (key: string) => Promise<void> | void) {
+  interface Slot { dirty: boolean; sending: boolean; timer: ReturnType<typeof setTimeout> | null }
+  const slots = new Map<string, Slot>();
+  let closed = false;
+
+  const pause = (key: string, slot: Slot) => {
+    slot.timer = setTimeout(() => {
+      slot.timer = null;
+      if (slot.dirty) flush(key, slot);
+      else slots.delete(key);
+    }, intervalMs);
+  };
+  const flush = (key: string, slot: Slot) => {
+    slot.dirty = false;
+    slot.sending = true;
+    // A failing send is the sender's to log; the pause still follows so a later mark is not lost.
+    void Promise.resolve().then(() => send(key)).catch(() => undefined).finally(() => {
+      slot.sending = false;
+      if (!closed) pause(key, slot);
+    });
+  };
+
+  return {
+    mark(key: string): void {
+      if (closed) return;
+      let slot = slots.get(key);
+      if (!slot) slots.set(key, (slot = { dirty: false, sending: false, timer: null }));
+      slot.dirty = true;
+      if (!slot.sending && !slot.timer) flush(key, slot);
+    },
+    /** Drops pending sends and their timers (server close). */
+    close(): void {
+      closed = true;
+      for (const slot of slots.values()) if (slot.timer) clearTimeout(slot.timer);
+      slots.clear();
+    },
+    /** Keys with a send running or pending (tests). */
+    pending(): number {
+      return slots.size;
+    },
+  };
+}
+
+export type Coalescer = ReturnType<typeof createCoalescer>;

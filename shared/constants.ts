@@ -66,3 +66,10 @@ export const STATE_SAVE_MIN_INTERVAL_MS = 10_000;
 export const STATE_SAVE_EVERY_OPS = 200;
 /** No state rewrite for this long after a join answer (ms): the first render should not pay for it. */
 export const STATE_SAVE_AFTER_JOIN_MS = 5_000;
+
+/**
+ * Presence ('presence:state' to a room) and the lobby's online counts go out at most this often per
+ * incident (ms): a join storm of N clients then costs O(N) messages, not O(N²). A joining socket gets
+ * the current presence at once, for itself only.
+ */
+export const PRESENCE_BROADCAST_MS = 500;

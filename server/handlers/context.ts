@@ -21,10 +21,14 @@ export interface Ctx {
   presence: Presence;
   logger: Logger;
   metrics: Metrics;
-  /** Sends the incident's list entry to every socket allowed to see it. */
+  /** Sends the incident's list entry to every socket allowed to see it, at once. */
   publishSummary(incidentId: string): void;
-  /** Sends who is connected to the incident's room. */
+  /** Presence of the incident changed: its room gets 'presence:state', coalesced (PRESENCE_BROADCAST_MS). */
   publishPresence(incidentId: string): void;
+  /** The incident's online count changed: the lobby gets its summary, coalesced like presence. */
+  publishOnline(incidentId: string): void;
+  /** Sends the incident's current presence to one socket only (a join's answer). */
+  sendPresenceTo(socket: WarSocket, incidentId: string): void;
 }
 
 export interface Conn {

@@ -16,7 +16,7 @@ export function leaveIncident(conn: Conn, ctx: Ctx, incidentId: string): void {
   const before = ctx.presence.online(incidentId);
   ctx.presence.remove(incidentId, conn.clientId, conn.socket.id);
   ctx.publishPresence(incidentId);
-  if (ctx.presence.online(incidentId) !== before) ctx.publishSummary(incidentId);
+  if (ctx.presence.online(incidentId) !== before) ctx.publishOnline(incidentId);
 }
 
 export function registerJoin(conn: Conn, ctx: Ctx): void {
@@ -26,19 +26,22 @@ export function registerJoin(conn: Conn, ctx: Ctx): void {
     const { incidentId, sinceSeq } = parsed.data;
     if (conn.scope !== null && incidentId !== conn.scope) return refusal('FORBIDDEN_INCIDENT', `your invite is for ${conn.scope}`);
     let onlineBefore = 0;
+    let added = false;
     const r = await ctx.engine.join(incidentId, sinceSeq, () => {
       void conn.socket.join(incidentRoom(incidentId));
       conn.joined.add(incidentId);
       onlineBefore = ctx.presence.online(incidentId);
-      ctx.presence.add(incidentId, conn.clientId, conn.socket.id);
+      added = ctx.presence.add(incidentId, conn.clientId, conn.socket.id);
     });
     if (!r.ok) return r;
     if (!conn.socket.connected) {
       leaveIncident(conn, ctx, incidentId);
       return r;
     }
-    ctx.publishPresence(incidentId);
-    if (ctx.presence.online(incidentId) !== onlineBefore) ctx.publishSummary(incidentId);
+    // The joiner gets who is here now, just before its ack; the room hears of it coalesced.
+    ctx.sendPresenceTo(conn.socket, incidentId);
+    if (added) ctx.publishPresence(incidentId);
+    if (ctx.presence.online(incidentId) !== onlineBefore) ctx.publishOnline(incidentId);
     return { ...r, access: conn.access };
   });
   handle(conn, ctx, 'incident:leave', (payload) => {
