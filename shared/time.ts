@@ -106,3 +106,32 @@ export function formatDuration(ms: number): string {
   if (h > 0) return `${h}h ${pad(m)}m`;
   return `${m}m`;
 }
+
+const dayKey = (p: LocalParts) => p.year * 10_000 + p.month * 100 + p.day;
+
+/**
+ * The first instant after `at` that falls on a later local date in the zone: usually the next local
+ * midnight; where a DST change skips midnight, the instant the next day actually starts. Lets a
+ * caller walking sorted times compare numbers and format only at day boundaries.
+ */
+export function nextLocalMidnight(at: number, zone: string): number {
+  const p = localParts(at, zone);
+  const today = dayKey(p);
+  const isToday = (t: number) => dayKey(localParts(t, zone)) === today;
+  const naive = Date.UTC(p.year, p.month - 1, p.day + 1);
+  // The offset at `at`, then at the first guess, cover an offset change during the day.
+  let guess = naive - zoneOffsetMin(at, zone) * 60_000;
+  for (let i = 0; i < 2; i++) {
+    if (guess > at && isToday(guess - 1) && !isToday(guess)) return guess;
+    guess = naive - zoneOffsetMin(guess, zone) * 60_000;
+  }
+  // Odd zones (midnight skipped or repeated): search the next 50 hours to the millisecond.
+  let lo = at;
+  let hi = at + 50 * 3_600_000;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (isToday(mid)) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}

@@ -1,5 +1,5 @@
 import type { EntryKind, TimelineEntry } from '../../../shared/model.ts';
-import { formatDate } from '../../../shared/time.ts';
+import { formatDate, nextLocalMidnight } from '../../../shared/time.ts';
 
 export interface TimelineFilter {
   kind: EntryKind | 'all';
@@ -27,27 +27,41 @@ export type TimelineItem =
   | { type: 'date'; key: string; label: string }
   | { type: 'entry'; key: string; entry: TimelineEntry };
 
-// Entry objects are immutable and reused across ops, so their local date is cached per object and zone.
-const dateCache = new WeakMap<TimelineEntry, { zone: string; date: string }>();
-function dateOf(e: TimelineEntry, zone: string): string {
-  const hit = dateCache.get(e);
-  if (hit && hit.zone === zone) return hit.date;
-  const date = formatDate(e.occurredAt, zone);
-  dateCache.set(e, { zone, date });
-  return date;
+// Entry objects are immutable and reused across ops, so each one's row item is too (fewer objects
+// per op, and the virtualizer and rows see the same item for an unchanged entry).
+const itemCache = new WeakMap<TimelineEntry, TimelineItem>();
+function itemOf(entry: TimelineEntry): TimelineItem {
+  let item = itemCache.get(entry);
+  if (!item) {
+    item = { type: 'entry', key: entry.id, entry };
+    itemCache.set(entry, item);
+  }
+  return item;
 }
 
-/** Interleaves a date separator wherever the local date changes (and before the first entry). */
+/**
+ * Interleaves a date separator wherever the local date changes (and before the first entry).
+ * Entries are sorted by occurredAt, so this compares numbers against the current day's bounds and
+ * formats a date (Intl, slow) only when an entry leaves them: once per day, not once per entry.
+ */
 export function withDateSeparators(entries: readonly TimelineEntry[], zone: string): TimelineItem[] {
   const items: TimelineItem[] = [];
   let last = '';
+  // The day [from, until) in which every instant has the local date `last`.
+  let from = Infinity;
+  let until = -Infinity;
   for (const entry of entries) {
-    const date = dateOf(entry, zone);
-    if (date !== last) {
-      items.push({ type: 'date', key: `date-${date}`, label: date });
-      last = date;
+    const at = entry.occurredAt;
+    if (at < from || at >= until) {
+      const date = formatDate(at, zone);
+      from = at;
+      until = nextLocalMidnight(at, zone);
+      if (date !== last) {
+        items.push({ type: 'date', key: `date-${date}`, label: date });
+        last = date;
+      }
     }
-    items.push({ type: 'entry', key: entry.id, entry });
+    items.push(itemOf(entry));
   }
   return items;
 }
