@@ -39,8 +39,12 @@ describe.skipIf(!redisUp)('presence across nodes (Redis fan-out)', () => {
     const last = () => seen.at(-1)?.members ?? [];
     await call(ana, 'incident:create', op('incident.create', 'p', 'ana', { title: 'Presence', severity: 'SEV3' }));
     await call(ana, 'incident:join', { incidentId: 'p', sinceSeq: 0 });
+    const benSeen: PresenceState[] = [];
+    ben.on('presence:state', (p) => benSeen.push(p));
     await call(ben, 'incident:join', { incidentId: 'p', sinceSeq: 0 });
     await until(() => last().map((m) => m.clientId).join() === 'ana,ben', 'ana sees ben (other node)');
+    // The joiner hears the room's coalesced list, which asks every node: Ana is listed, not just Ben.
+    await until(() => benSeen.at(-1)?.members.map((m) => m.clientId).join() === 'ana,ben', 'ben sees ana (other node)');
     await call(ben, 'presence:typing', { incidentId: 'p', typing: true });
     await until(() => last().find((m) => m.clientId === 'ben')?.typing === true, 'ana sees ben typing');
     ben.close();
