@@ -75,12 +75,13 @@ export function createWarRoomStore(deps: StoreDeps): WarRoomStore {
     afterJoinMs: short ?? STATE_SAVE_AFTER_JOIN_MS,
   });
   // The state is written rarely, so write it when the page goes away or to the background.
-  const onHide = () => {
-    if (typeof document === 'undefined' || document.visibilityState === 'hidden') void saver.saveAll().catch(() => undefined);
+  const onPageHide = () => void saver.saveAll().catch(() => undefined);
+  const onVisibility = () => {
+    if (document.visibilityState === 'hidden') onPageHide();
   };
   const win = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null;
-  win?.addEventListener('pagehide', onHide);
-  if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onHide);
+  win?.addEventListener('pagehide', onPageHide);
+  if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisibility);
   ctx.saver = saver;
   engine = createSyncEngine(api, ctx);
   const tick = createTicker(api.getState, ctx);
@@ -90,8 +91,8 @@ export function createWarRoomStore(deps: StoreDeps): WarRoomStore {
     tick,
     flushPersistence: () => saver.saveAll(),
     dispose() {
-      win?.removeEventListener('pagehide', onHide);
-      if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onHide);
+      win?.removeEventListener('pagehide', onPageHide);
+      if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onVisibility);
       if (interval) clearInterval(interval);
       saver.dispose();
       engine?.dispose();
