@@ -127,7 +127,7 @@ export async function runJoin(ctx: BenchContext): Promise<BenchOutput> {
     title: 'Join and catch-up',
     method: [
       'Seeding (not timed): synthetic logs appended through the Store API into one SQLite file, with the snapshot the engine would have saved (every 500 ops); the War Room server then opens that file. "churn" logs have 1k entries and then only task moves and member updates, so their state stays small while the log grows.',
-      'Timed, in a separate client process: new socket.io connection → incident:join(sinceSeq) → ack → the renderer\'s parseJoinResult (zod check of every op) → fold with the shared reducer until the client holds the head state. Parts: connect / join ack (server work + transfer + JSON parse) / parse + fold.',
+      'Timed, in a separate client process: new socket.io connection → incident:join(sinceSeq) → ack → the renderer\'s parseJoinResult (zod check of every op) → fold with the shared reducer (replay() for a run of ops, as the renderer\'s sync engine does) until the client holds the head state. Parts: connect / join ack (server work + transfer + JSON parse) / parse + fold.',
       'A catching-up client already holds the state at head − missed (handed over before timing) and joins with that seq. More than 1000 behind, the server answers with its current state instead of ops.',
       'Baseline: the relay answers the same join from memory with the same payload (no store read, no lock), same client code: the floor for moving and parsing those bytes.',
       `Server and client are separate processes on the same 2 cores. ${ctx.repeats * 4} joins per small case, ${Math.max(2, ctx.repeats)} per case whose state exceeds 10 MB, alternating servers, one warm-up join each.`,

@@ -1,13 +1,14 @@
 /**
  * A joining client process: a fresh socket.io connection, incident:join with the seq it already
  * has, then the renderer's own parse (renderer/sync/inbound.ts: every op checked by zod, the
- * snapshot's shape checked) and a fold with the shared reducer until it holds the head state.
+ * snapshot's shape checked) and a fold with the shared reducer until it holds the head state:
+ * replay() for a run of ops, apply() for one, as renderer/sync/syncEngine.ts foldRun() does.
  * The same code joins War Room and the relay baseline.
  */
 import { io } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../shared/constants.ts';
 import type { IncidentState } from '../../shared/model.ts';
-import { apply } from '../../shared/reducer.ts';
+import { apply, replay } from '../../shared/reducer.ts';
 import { parseJoinResult } from '../../renderer/sync/inbound.ts';
 import { serveChild } from '../lib/proc.ts';
 
@@ -35,9 +36,14 @@ async function once(a: MeasureArgs, n: number): Promise<JoinTiming> {
     const parsed = parseJoinResult(res, a.incidentId);
     if (!parsed.ok) throw new Error(parsed.message);
     let state: IncidentState | null = parsed.value.snapshot ? parsed.value.snapshot.state : base;
-    for (const op of parsed.value.ops) {
-      const r = apply(state, op);
-      if (!r.ok) throw new Error(`op ${op.seq} refused while folding: ${r.code}`);
+    const ops = parsed.value.ops;
+    if (ops.length === 1) {
+      const r = apply(state, ops[0]!);
+      if (!r.ok) throw new Error(`op ${ops[0]!.seq} refused while folding: ${r.code}`);
+      state = r.state;
+    } else if (ops.length > 1) {
+      const r = replay(ops, state);
+      if (!r.ok) throw new Error(`op ${r.seq} refused while folding: ${r.code}`);
       state = r.state;
     }
     const t3 = performance.now();
