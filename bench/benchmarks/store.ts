@@ -144,7 +144,8 @@ export async function runStore(ctx: BenchContext): Promise<BenchOutput> {
       await store.close();
     }
     const single = data['sqlite one op per transaction']!;
-    checks.push({ what: 'SQLite one-op commits vs raw node:sqlite', value: fmtRatio(single.median / raw.median), target: '≥ 0.80× (wrapper overhead)', pass: single.median / raw.median >= 0.8 });
+    // The issue sets no number for the store; the ratios are reported, grouping is expected to pay.
+    checks.push({ what: 'SQLite one-op commits vs raw node:sqlite', value: fmtRatio(single.median / raw.median), target: 'reported', pass: null });
     const grouped = data['sqlite grouped, 10 ops per transaction']!;
     checks.push({ what: 'SQLite grouping gain (10 per commit)', value: fmtRatio(grouped.median / single.median), target: '> 1× (grouping pays)', pass: grouped.median > single.median });
 
@@ -187,7 +188,9 @@ export async function runStore(ctx: BenchContext): Promise<BenchOutput> {
         await c.end();
       }
       const ps = data['pg one op per transaction']!;
-      checks.push({ what: 'PostgreSQL one-op commits vs raw pg insert', value: fmtRatio(ps.median / pgRaw), target: '≥ 0.50×', pass: ps.median / pgRaw >= 0.5 });
+      checks.push({ what: 'PostgreSQL one-op commits vs raw pg insert', value: fmtRatio(ps.median / pgRaw), target: 'reported', pass: null });
+      const pg10 = data['pg grouped, 10 ops per transaction']!;
+      checks.push({ what: 'PostgreSQL grouping gain (10 per commit)', value: fmtRatio(pg10.median / ps.median), target: '> 1× (grouping pays)', pass: pg10.median > ps.median });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
