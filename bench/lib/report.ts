@@ -60,7 +60,7 @@ export function tableMarkdown(t: Table): string {
   return [row(t.columns), row(t.columns.map((_, i) => (i === 0 ? '---' : '---:'))), ...t.rows.map(row)].join('\n');
 }
 
-const verdict = (p: boolean | null) => (p === null ? 'not measured' : p ? 'met' : 'MISSED');
+const verdict = (p: boolean | null) => (p === null ? 'reported' : p ? 'met' : 'MISSED');
 
 export function checksTable(checks: Check[]): Table {
   return { columns: ['target', 'measured', 'goal', 'verdict'], rows: checks.map((c) => [c.what, c.value, c.target, verdict(c.pass)]) };
