@@ -22,6 +22,7 @@ import { TRANSIENT } from './refusals.ts';
 import { notifyForOps } from './notify.ts';
 import { CATCH_UP_AFTER_ACK_MS, MARK_SEEN_DEBOUNCE_MS, MAX_SUBMIT_ATTEMPTS, SUBMIT_RETRY_DELAY_MS } from '../../shared/constants.ts';
 import type { TransportStatus } from './transport.ts';
+import { singleFlight } from './singleFlight.ts';
 
 export interface SyncEngine extends EngineHandle {
   /** Joins (or catches up) the open incident now, if connected. */
@@ -49,10 +50,18 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
   const set = (p: Partial<WarRoomState>) => api.setState(p);
   /** Bumped when the open incident or the connection changes; stale async work checks it. */
   let epoch = 0;
-  let joining: Promise<void> | null = null;
-  let joinAgain = false;
-  let flushing: Promise<void> | null = null;
-  let flushAgain = false;
+  /** One join at a time; a request during one runs another right after (with the then-current epoch). */
+  const joins = singleFlight(() => doJoin(epoch), () => {
+    if (get().syncPhase === 'live') void flush();
+  });
+  /** One flush at a time, so ops leave in outbox order. */
+  const flushes = singleFlight(() => doFlush(epoch));
+  function join(): Promise<void> {
+    return joins.run();
+  }
+  function flush(): Promise<void> {
+    return flushes.run();
+  }
   let joinedOnce = false;
   /** Bumped on every connection change only (background work is per connection, not per incident). */
   let connEpoch = 0;
@@ -231,23 +240,6 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     applyJoin(parsed.value, myEpoch);
   }
 
-  /** One join at a time; a request during one runs another right after (with the then-current epoch). */
-  function join(): Promise<void> {
-    if (joining) {
-      joinAgain = true;
-      return joining;
-    }
-    joining = (async () => {
-      do {
-        joinAgain = false;
-        await doJoin(epoch);
-      } while (joinAgain);
-    })().finally(() => {
-      joining = null;
-      if (get().syncPhase === 'live') void flush();
-    });
-    return joining;
-  }
 
   function refused(op: Op, res: Refusal) {
     dropFromOutbox(new Set([op.opId]));
@@ -295,22 +287,6 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     }
   }
 
-  /** One flush at a time, so ops leave in outbox order. */
-  function flush(): Promise<void> {
-    if (flushing) {
-      flushAgain = true;
-      return flushing;
-    }
-    flushing = (async () => {
-      do {
-        flushAgain = false;
-        await doFlush(epoch);
-      } while (flushAgain);
-    })().finally(() => {
-      flushing = null;
-    });
-    return flushing;
-  }
 
   function onStatus(status: TransportStatus) {
     const was = get().connection.kind;
@@ -350,9 +326,9 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       if (op.incidentId !== get().incidentId) return;
       const s = get();
       if (op.seq <= s.headSeq) return;
-      if (op.seq > s.headSeq + 1 || joining) {
+      if (op.seq > s.headSeq + 1 || joins.running) {
         // A gap: the join (running or new) brings everything up to the head.
-        if (!joining || op.seq > s.headSeq + 1) void join();
+        if (!joins.running || op.seq > s.headSeq + 1) void join();
         if (op.seq > s.headSeq + 1) return;
       }
       fold([op], s.syncPhase === 'live');
@@ -400,7 +376,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     flush,
     flushOthers,
     async idle() {
-      while (joining || flushing || background) await (joining ?? flushing ?? background);
+      while (joins.running || flushes.running || background) await (joins.running ?? flushes.running ?? background);
     },
     dispose() {
       epoch++;
