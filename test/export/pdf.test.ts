@@ -20,11 +20,14 @@ const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && process.env.CI === 'true') throw new Error(`Chromium is required in CI for the PDF export test but ${CHROMIUM} is missing.`);
 if (!haveChromium) console.warn(`[pdf.test] skipped: ${CHROMIUM} not found (CI requires it).`);
 
+/** Whether a poppler tool is on PATH; CI installs poppler-utils, so there a missing one fails the run. */
 function tool(name: string): boolean {
   try {
     execFileSync(name, ['-v'], { stdio: 'ignore' });
     return true;
   } catch {
+    if (process.env.CI === 'true') throw new Error(`${name} (poppler-utils) is required in CI for the PDF export test.`);
+    console.warn(`[pdf.test] ${name} checks skipped: ${name} not found (CI requires it).`);
     return false;
   }
 }
