@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach } from 'vitest';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { io as connectClient, type Socket } from 'socket.io-client';
@@ -129,3 +130,37 @@ export async function until(check: () => boolean, what: string, timeoutMs = 5_00
 export const member = (name: string) => ({ name, timeZone: 'Europe/Paris' });
 
 export type { AccessRole };
+
+/**
+ * A fresh server per test in a temp data dir (beforeEach/afterEach), and clients connected to it
+ * that are closed after each test.
+ */
+export function serverFixture() {
+  let dir = '';
+  let server: WarRoomServer | null = null;
+  const clients: Client[] = [];
+  beforeEach(async () => {
+    dir = tempDir();
+    server = await startServer(dir);
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await server?.close();
+    server = null;
+    removeDir(dir);
+  });
+  const current = (): WarRoomServer => {
+    if (!server) throw new Error('the fixture server exists only inside a test');
+    return server;
+  };
+  return {
+    get server(): WarRoomServer {
+      return current();
+    },
+    async connectAs(clientId: string, role: AccessRole = 'responder'): Promise<Client> {
+      const c = await connect(current().url, { token: current().createToken(role), clientId });
+      clients.push(c);
+      return c;
+    },
+  };
+}

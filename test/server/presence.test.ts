@@ -1,34 +1,16 @@
 // Presence is coalesced per incident: a storm of joins, typing toggles and leaves reaches each member
 // as a few 'presence:state' messages (at most one per PRESENCE_BROADCAST_MS, the last one exact),
 // not one whole list per change; the lobby's online counts likewise. A joiner still gets the list at once.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PRESENCE_BROADCAST_MS } from '../../shared/constants.ts';
 import type { IncidentSummary } from '../../shared/model.ts';
 import type { PresenceState } from '../../shared/protocol.ts';
-import type { WarRoomServer } from '../../server/createServer.ts';
 import { createCoalescer } from '../../server/presence.ts';
-import { call, connect, op, removeDir, startServer, tempDir, until, type Client } from './helpers.ts';
+import { call, op, serverFixture, until, type Client } from './helpers.ts';
 
 const N = 60;
-let dir: string;
-let server: WarRoomServer;
-const sockets: Client[] = [];
-
-beforeEach(async () => {
-  dir = tempDir();
-  server = await startServer(dir);
-});
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.close();
-  await server.close();
-  removeDir(dir);
-});
-
-async function as(clientId: string): Promise<Client> {
-  const s = await connect(server.url, { token: server.createToken('lead'), clientId });
-  sockets.push(s);
-  return s;
-}
+const fx = serverFixture();
+const as = (clientId: string): Promise<Client> => fx.connectAs(clientId, 'lead');
 
 /** Every 'presence:state' a socket gets, and when. */
 function record(socket: Client) {

@@ -1,31 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stateHash } from '../../shared/hash.ts';
 import type { JoinResult } from '../../shared/protocol.ts';
 import { replay } from '../../shared/reducer.ts';
-import type { WarRoomServer } from '../../server/createServer.ts';
-import { call, connect, follow, member, op, removeDir, startServer, tempDir, until, type Client } from './helpers.ts';
+import { call, follow, member, op, serverFixture, until, type Client } from './helpers.ts';
 
 type JoinAck = { ok: true } & JoinResult;
 
-let dir: string;
-let server: WarRoomServer;
-const clients: Client[] = [];
-
-beforeEach(async () => {
-  dir = tempDir();
-  server = await startServer(dir);
-});
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await server.close();
-  removeDir(dir);
-});
-
-async function client(clientId: string): Promise<Client> {
-  const c = await connect(server.url, { token: server.createToken('responder'), clientId });
-  clients.push(c);
-  return c;
-}
+const fx = serverFixture();
+const client = (clientId: string): Promise<Client> => fx.connectAs(clientId, 'responder');
 
 async function createIncident(c: Client, clientId: string, incidentId = 'inc-1') {
   const r = await call(c, 'incident:create', op('incident.create', incidentId, clientId, { title: 'Checkout down', severity: 'SEV1' }));
@@ -41,7 +23,7 @@ describe('multi-client sync', () => {
     const ids = ['ana', 'ben', 'cho'] as const;
     const sockets = [a, b, c];
     await Promise.all(sockets.map((s, i) => call(s, 'op:submit', op('member.join', 'inc-1', ids[i]!, member(ids[i]!)))));
-    // Each client fires a burst without waiting; their ops interleave on the server.
+    // Each client fires a burst without waiting; their ops interleave on the fx.server.
     const acks = await Promise.all(sockets.flatMap((s, i) => Array.from({ length: 15 }, (_, n) => {
       const entryId = `${ids[i]}-${n}`;
       return call(s, 'op:submit', op('timeline.add', 'inc-1', ids[i]!, { entryId, kind: 'note', text: `note ${n} from ${ids[i]}` }));
@@ -53,11 +35,11 @@ describe('multi-client sync', () => {
     await until(() => folds.every((f) => f.head === 52), 'all clients at seq 52');
     const hashes = folds.map((f) => stateHash(f.state));
     expect(new Set(hashes).size).toBe(1);
-    expect(hashes[0]).toBe(stateHash(server.incidentState('inc-1')));
+    expect(hashes[0]).toBe(stateHash(fx.server.incidentState('inc-1')));
     expect(folds.every((f) => f.gaps === 0)).toBe(true);
     expect(folds[0]!.state!.timeline.filter((e) => e.kind === 'note')).toHaveLength(45);
     // Group commit: ops that arrived together shared a transaction (fewer batches than ops).
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (await fetch(`${fx.server.url}/metrics`)).text();
     const batches = Number(/^warroom_commit_batch_ops_count (\d+)$/m.exec(metrics)?.[1]);
     const batched = Number(/^warroom_commit_batch_ops_sum (\d+)$/m.exec(metrics)?.[1]);
     expect(batched).toBe(52);
@@ -75,7 +57,7 @@ describe('multi-client sync', () => {
     expect(joined.headSeq).toBe(11);
     expect(joined.access).toBe('responder');
     const folded = replay(joined.ops);
-    expect(folded.ok && stateHash(folded.state)).toBe(stateHash(server.incidentState('inc-1')));
+    expect(folded.ok && stateHash(folded.state)).toBe(stateHash(fx.server.incidentState('inc-1')));
 
     late.close();
     for (let n = 10; n < 14; n++) await call(a, 'op:submit', op('timeline.add', 'inc-1', 'ana', { entryId: `e${n}`, kind: 'note', text: `n${n}` }));
@@ -119,8 +101,8 @@ describe('idempotency', () => {
     later.push(await call<{ ok: true; seq: number; duplicate?: boolean }>(b, 'op:submit', o));
     expect(new Set([...first, ...later].map((r) => r.seq))).toEqual(new Set([2]));
     expect(later.every((r) => r.duplicate === true)).toBe(true);
-    expect(await server.store.headSeq('inc-1')).toBe(2);
-    expect((await server.store.readOps('inc-1', 0)).filter((x) => x.opId === o.opId)).toHaveLength(1);
+    expect(await fx.server.store.headSeq('inc-1')).toBe(2);
+    expect((await fx.server.store.readOps('inc-1', 0)).filter((x) => x.opId === o.opId)).toHaveLength(1);
   });
 
   it('a resubmitted op the reducer would happily apply again is still stored once (the store\'s unique opId catches it)', async () => {
@@ -131,7 +113,7 @@ describe('idempotency', () => {
     const acks = [];
     for (let i = 0; i < 3; i++) acks.push(await call<{ ok: true; seq: number; duplicate?: boolean }>(a, 'op:submit', o));
     expect(acks.map((r) => [r.seq, r.duplicate ?? false])).toEqual([[2, false], [2, true], [2, true]]);
-    expect(await server.store.headSeq('inc-1')).toBe(2);
+    expect(await fx.server.store.headSeq('inc-1')).toBe(2);
     const next = await call(a, 'op:submit', op('incident.update', 'inc-1', 'ana', { summary: 'a new change' }));
     expect(next).toMatchObject({ ok: true, seq: 3 });
   });
@@ -142,6 +124,6 @@ describe('idempotency', () => {
     expect(await call(a, 'incident:create', o)).toMatchObject({ ok: true, seq: 1 });
     expect(await call(a, 'incident:create', o)).toMatchObject({ ok: true, seq: 1, duplicate: true });
     expect(await call(a, 'incident:create', op('incident.create', 'dup', 'ana', { title: 'Two', severity: 'SEV2' }))).toMatchObject({ ok: false, code: 'INCIDENT_EXISTS' });
-    expect(await server.store.headSeq('dup')).toBe(1);
+    expect(await fx.server.store.headSeq('dup')).toBe(1);
   });
 });
