@@ -33,6 +33,46 @@ export const ERROR_MESSAGES = {
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
 
+/**
+ * Every code's class, used by the server, the sync engine and PROTOCOL.md alike. Transient: not now
+ * (the op stays queued and is retried, the person's work is kept). Permanent: no (the op leaves the
+ * queue, what the person wrote stays recoverable).
+ */
+export type ErrorClass = 'transient' | 'permanent';
+export const ERROR_CLASSES: Record<ErrorCode, ErrorClass> = {
+  AUTH_MISSING: 'permanent',
+  AUTH_INVALID: 'permanent',
+  PROTOCOL_UNSUPPORTED: 'permanent',
+  FORBIDDEN_ROLE: 'permanent',
+  FORBIDDEN_INCIDENT: 'permanent',
+  PAYLOAD_TOO_LARGE: 'permanent',
+  RATE_LIMITED: 'transient',
+  INVALID_OP: 'permanent',
+  UNKNOWN_OP_TYPE: 'permanent',
+  ACTOR_MISMATCH: 'permanent',
+  INCIDENT_NOT_FOUND: 'permanent',
+  INCIDENT_EXISTS: 'permanent',
+  NOT_JOINED: 'transient',
+  ENTRY_NOT_FOUND: 'permanent',
+  ENTRY_DELETED: 'permanent',
+  TASK_NOT_FOUND: 'permanent',
+  TASK_DELETED: 'permanent',
+  HELP_NOT_FOUND: 'permanent',
+  HELP_CLOSED: 'permanent',
+  MEMBER_NOT_FOUND: 'permanent',
+  ALREADY_EXISTS: 'permanent',
+  INVALID_STATE: 'permanent',
+  IMPORT_INVALID: 'permanent',
+  IMPORT_CHECKSUM: 'permanent',
+  SERVER_UNREACHABLE: 'transient',
+  TIMEOUT: 'transient',
+  INTERNAL: 'transient',
+  SHELL_BAD_REQUEST: 'permanent',
+  SHELL_FOREIGN_SENDER: 'permanent',
+};
+
+export const isTransient = (code: ErrorCode): boolean => ERROR_CLASSES[code] === 'transient';
+
 export interface Refusal {
   ok: false;
   code: ErrorCode;
