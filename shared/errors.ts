@@ -27,6 +27,10 @@ export const ERROR_MESSAGES = {
   SERVER_UNREACHABLE: 'The server cannot be reached. Keep working: your changes are kept and sent when it is back.',
   TIMEOUT: 'The server did not answer in time. Your change is kept and will be sent again.',
   INTERNAL: 'The server failed to handle this change. It was not saved; try again.',
+  STORE_UNAVAILABLE: 'The server cannot reach its database right now. Your change is kept and will be sent again when it is back.',
+  SHUTTING_DOWN: 'This server is restarting. Your change is kept and will be sent again once you are reconnected.',
+  OVERLOADED: 'The server is too busy to take this change right now. Your change is kept and will be sent again shortly.',
+  SEQ_CONFLICT: 'Other servers kept writing to this incident at the same moment. Your change is kept and will be sent again.',
   SHELL_BAD_REQUEST: 'The desktop app refused a malformed request from its window. Reload the window (Ctrl+R) and try again.',
   SHELL_FOREIGN_SENDER: 'The desktop app refused a request from a page that is not War Room.',
 } as const;
@@ -67,6 +71,10 @@ export const ERROR_CLASSES: Record<ErrorCode, ErrorClass> = {
   SERVER_UNREACHABLE: 'transient',
   TIMEOUT: 'transient',
   INTERNAL: 'transient',
+  STORE_UNAVAILABLE: 'transient',
+  SHUTTING_DOWN: 'transient',
+  OVERLOADED: 'transient',
+  SEQ_CONFLICT: 'transient',
   SHELL_BAD_REQUEST: 'permanent',
   SHELL_FOREIGN_SENDER: 'permanent',
 };
