@@ -13,6 +13,7 @@ import { createToken, loadOrCreateSecret } from './auth.ts';
 import { DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, DEFAULT_PORT, type LogLevel } from './config.ts';
 import type { ServerDeps } from './createServer.ts';
 import { backupDataFile, restoreBackup } from './dataDir.ts';
+import { DUTY_COMMAND_USAGE, DUTY_USAGE, dutyConfigFromFlags, dutyOptions, printWebhookSecret } from './duties/cliFlags.ts';
 
 const USAGE = `Usage: warroom <command> [options]
 
@@ -28,10 +29,12 @@ Commands:
     --backup-keep N     Automatic backups kept          [WARROOM_BACKUP_KEEP, default ${DEFAULT_BACKUP_KEEP}]
     --log-level L       fatal|error|warn|info|debug     [WARROOM_LOG_LEVEL, default info]
     --demo              Seed the Black Friday demo incident if absent
+${DUTY_USAGE}
   backup <file>         Consistent copy of the database, safe while serving   [--data-dir]
   restore <file>        Replace the database with a backup (server stopped); the old file is kept as warroom.db.bak
-  token create --role lead|responder|viewer [--incident ID]   Mint an invite   [--data-dir, --public-url]
+  token create --role lead|responder|viewer|integration [--incident ID]   Mint an invite   [--data-dir, --public-url]
   export ...            Export an incident (warroom export --help)
+${DUTY_COMMAND_USAGE}
 Cluster: every node needs the same WARROOM_SECRET (or the same secret file).`;
 
 const env = process.env;
@@ -74,7 +77,14 @@ async function serve(args: string[]): Promise<number> {
     'backup-keep': { type: 'string', default: env.WARROOM_BACKUP_KEEP },
     'log-level': { type: 'string', default: env.WARROOM_LOG_LEVEL ?? 'info' },
     demo: { type: 'boolean', default: false },
+    ...dutyOptions(env),
   });
+  let duty: ReturnType<typeof dutyConfigFromFlags>;
+  try {
+    duty = dutyConfigFromFlags(values);
+  } catch (e) {
+    throw new UsageError((e as Error).message, { cause: e });
+  }
   const logLevel = values['log-level'] as LogLevel;
   // Loaded here, not at the top: backup, restore and token then start in a fraction of the time.
   const { createServer } = await import('./createServer.ts');
@@ -90,6 +100,7 @@ async function serve(args: string[]): Promise<number> {
       onWarning: (finding) => logger.warn({ finding }, 'store check'),
       onError: (err) => logger.error({ err }, 'database connection error'),
     });
+    if (duty.webhooks.length > 0) deps.webhookQueue = (await import('./webhooks/queuePostgres.ts')).createPostgresWebhookQueue({ connectionString: databaseUrl });
   }
   if (databaseUrl || redisUrl) {
     const { attachFanout } = await import('./fanout.ts');
@@ -108,6 +119,7 @@ async function serve(args: string[]): Promise<number> {
     publicUrl: values['public-url'],
     secret: env.WARROOM_SECRET || undefined,
     demo: values.demo,
+    ...duty,
   }, deps);
   process.stdout.write(`listening on ${server.url}\n`);
   if (server.secretCreated) {
@@ -163,6 +175,14 @@ function token(args: string[]): number {
   return 0;
 }
 
+function webhookCommand(args: string[]): number {
+  const { values, positionals } = parse(args, { 'data-dir': dataDirOption }, true);
+  if (positionals[0] !== 'secret' || positionals.length !== 2) throw new UsageError('webhook takes: warroom webhook secret <[slack:]URL>');
+  const secret = env.WARROOM_SECRET || loadOrCreateSecret(resolve(values['data-dir'])).secret;
+  process.stdout.write(printWebhookSecret(secret, positionals[1]));
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -171,6 +191,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'backup': return backup(rest);
       case 'restore': return restore(rest);
       case 'token': return token(rest);
+      case 'webhook': return webhookCommand(rest);
       case 'export': return await (await import('./exportCommand.ts')).runExportCommand(rest);
       case undefined: case 'help': case '--help': case '-h':
         process.stdout.write(`${USAGE}\n`);

@@ -73,3 +73,24 @@ export const STATE_SAVE_AFTER_JOIN_MS = 5_000;
  * the current presence at once, for itself only.
  */
 export const PRESENCE_BROADCAST_MS = 500;
+
+// Duties: timers the server runs (help escalation, update reminders), monitoring webhooks in, webhooks out.
+/** How often each node looks for due duties (ms); a duty fires at most this late. */
+export const DUTY_SCAN_MS = 2_000;
+/** Largest Alertmanager / Grafana webhook body accepted (bytes). */
+export const MAX_HOOK_BODY_BYTES = 1024 * 1024;
+/** Most alerts one webhook call may carry. */
+export const MAX_HOOK_ALERTS = 500;
+/** Outbound webhook delivery: first retry after this (ms), doubling per attempt up to the cap. */
+export const WEBHOOK_RETRY_BASE_MS = 1_000;
+export const WEBHOOK_RETRY_MAX_MS = 10 * 60_000;
+/** Attempts before a delivery is given up (marked dead, the next event goes); ~1 day of retries at the cap. */
+export const WEBHOOK_MAX_ATTEMPTS = 150;
+/** One HTTP attempt's timeout (ms). */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** A node holds a webhook's delivery lease this long (ms) and renews it while delivering. */
+export const WEBHOOK_LEASE_MS = 15_000;
+/** How often an idle node polls the durable queue (ms); a local enqueue wakes it at once. */
+export const WEBHOOK_POLL_MS = 1_000;
+/** A receiver should refuse a signature whose timestamp is further than this from its clock (s). */
+export const WEBHOOK_TOLERANCE_SEC = 300;

@@ -1,9 +1,10 @@
 /** The handshake middleware, the per-message size check, and wiring each feature to a socket. */
 import { refuse } from '../../shared/errors.ts';
 import type { ConnectRefusal } from '../../shared/protocol.ts';
-import { checkHandshake } from '../auth.ts';
+import { checkHandshake, connectRefusal } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import { createTokenBucket } from '../rateLimit.ts';
+import { integrationRefusal } from './permissions.ts';
 import { lobbyRoom, type Conn, type Ctx, type IO, type WarSocket } from './context.ts';
 import { registerIncidents } from './incidents.ts';
 import { leaveIncident, registerJoin } from './join.ts';
@@ -31,6 +32,12 @@ export function attachConnections(io: IO, ctx: Ctx, options: ConnectionOptions):
       ctx.metrics.connectionsRefused.inc({ code: r.refusal.code });
       ctx.logger.info({ code: r.refusal.code, address: socket.handshake.address }, 'connection refused');
       next(refusalError(r.refusal));
+      return;
+    }
+    const barred = integrationRefusal(r.claims.role, r.clientId);
+    if (barred) {
+      ctx.metrics.connectionsRefused.inc({ code: barred.code });
+      next(refusalError(connectRefusal(barred.code, barred.detail)));
       return;
     }
     socket.data.clientId = r.clientId;
