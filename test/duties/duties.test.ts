@@ -37,7 +37,8 @@ describe('help escalation on the server', () => {
     const { server } = await start({ escalateAfterMin: 0.02 });
     const { incidentId, ana, bo, cy } = await incidentWithPeople(server);
     const askedSeq = await submitOk(ana, op('help.ask', incidentId, 'ana', { helpId: 'h1', skills: ['db'], memberIds: [], urgency: 'now', text: 'DB on fire' }));
-    const askedAt = (await opsOf(server, incidentId)).find((o) => o.seq === askedSeq)!.serverTime;
+    const asked = (await opsOf(server, incidentId)).find((o) => o.seq === askedSeq)!;
+    const askedAt = Math.min(asked.clientTime, asked.serverTime);
     for (const c of [ana, bo, cy]) c.close();
     await until(() => server.incidentState(incidentId)?.help.h1?.escalation === 2, 'level 2 escalation', 15_000);
     // Let a few more scans run: nothing more is written.
