@@ -92,5 +92,10 @@ export const WEBHOOK_TIMEOUT_MS = 10_000;
 export const WEBHOOK_LEASE_MS = 15_000;
 /** How often an idle node polls the durable queue (ms); a local enqueue wakes it at once. */
 export const WEBHOOK_POLL_MS = 1_000;
+/**
+ * A queued event waits this long (ms) before delivery, so an event another node committed just
+ * before it (its insert still in flight) sorts first. Nodes' clocks must agree to well within it (NTP).
+ */
+export const WEBHOOK_SETTLE_MS = 500;
 /** A receiver should refuse a signature whose timestamp is further than this from its clock (s). */
 export const WEBHOOK_TOLERANCE_SEC = 300;

@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
 import {
-  WEBHOOK_LEASE_MS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_POLL_MS, WEBHOOK_RETRY_BASE_MS, WEBHOOK_RETRY_MAX_MS, WEBHOOK_TIMEOUT_MS,
+  WEBHOOK_LEASE_MS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_POLL_MS, WEBHOOK_RETRY_BASE_MS, WEBHOOK_RETRY_MAX_MS, WEBHOOK_SETTLE_MS, WEBHOOK_TIMEOUT_MS,
 } from '../../shared/constants.ts';
 import type { IncidentState } from '../../shared/model.ts';
 import type { CommittedOp } from '../../shared/ops.ts';
@@ -28,11 +28,12 @@ export interface WebhookTiming {
   pollMs: number;
   leaseMs: number;
   timeoutMs: number;
+  settleMs: number;
 }
 
 export const DEFAULT_WEBHOOK_TIMING: WebhookTiming = {
   retryBaseMs: WEBHOOK_RETRY_BASE_MS, retryMaxMs: WEBHOOK_RETRY_MAX_MS, maxAttempts: WEBHOOK_MAX_ATTEMPTS,
-  pollMs: WEBHOOK_POLL_MS, leaseMs: WEBHOOK_LEASE_MS, timeoutMs: WEBHOOK_TIMEOUT_MS,
+  pollMs: WEBHOOK_POLL_MS, leaseMs: WEBHOOK_LEASE_MS, timeoutMs: WEBHOOK_TIMEOUT_MS, settleMs: WEBHOOK_SETTLE_MS,
 };
 
 /** `https://…` (War Room JSON) or `slack:https://…` (a Slack-compatible `{ text }` body). */
@@ -122,7 +123,7 @@ export function createDispatcher(options: DispatcherOptions) {
     if (!(await queue.lease(t.id, holder, Date.now(), timing.leaseMs))) return timing.pollMs;
     const d = await queue.head(t.id);
     if (!d) return timing.pollMs;
-    const wait = d.nextAt - Date.now();
+    const wait = Math.max(d.nextAt, d.createdAt + timing.settleMs) - Date.now();
     if (wait > 0) return Math.min(wait, timing.pollMs);
     const r = await attempt(t, JSON.parse(d.event) as WebhookEvent);
     const now = Date.now();
@@ -163,7 +164,7 @@ export function createDispatcher(options: DispatcherOptions) {
       const event = eventOf(op, state);
       if (!event) return;
       const json = JSON.stringify(event);
-      chain = chain.then(() => queue.enqueue(ids, event.id, json, Date.now()))
+      chain = chain.then(() => queue.enqueue(ids, event.id, json, { at: op.serverTime, seq: op.seq }, Date.now()))
         .then(() => {
           for (const id of ids) wakers.get(id)?.();
         }, (err: unknown) => {

@@ -14,6 +14,8 @@ export interface Delivery {
   event: string;
   attempts: number;
   nextAt: number;
+  /** When the row was written; it is delivered only once WEBHOOK_SETTLE_MS old (see enqueue). */
+  createdAt: number;
 }
 
 export interface WebhookStatusRow {
@@ -30,8 +32,12 @@ export interface WebhookStatusRow {
 export interface WebhookQueue {
   open(): Promise<void>;
   close(): Promise<void>;
-  /** Adds one delivery per webhook for the event; an (webhook, event) pair already queued is skipped. */
-  enqueue(webhookIds: readonly string[], eventId: string, event: string, now: number): Promise<void>;
+  /**
+   * Adds one delivery per webhook for the event; an (webhook, event) pair already queued is skipped.
+   * Rows are ordered by (eventAt, seq), the commit order, not by insertion: two nodes' inserts can
+   * land in either order, so the head waits until it is WEBHOOK_SETTLE_MS old before it goes.
+   */
+  enqueue(webhookIds: readonly string[], eventId: string, event: string, order: { at: number; seq: number }, now: number): Promise<void>;
   /** Takes or renews the webhook's lease for `holder` until now + ms; false while another holder has it. */
   lease(webhookId: string, holder: string, now: number, ms: number): Promise<boolean>;
   release(webhookId: string, holder: string): Promise<void>;
@@ -49,6 +55,8 @@ export const TABLES_SQL = (t: { deliveries: string; leases: string; serial: stri
     webhook_id TEXT NOT NULL,
     event_id TEXT NOT NULL,
     event TEXT NOT NULL,
+    event_at ${t.big} NOT NULL,
+    event_seq ${t.big} NOT NULL,
     created_at ${t.big} NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     next_at ${t.big} NOT NULL,
@@ -59,7 +67,7 @@ export const TABLES_SQL = (t: { deliveries: string; leases: string; serial: stri
     delivered_at ${t.big},
     UNIQUE (webhook_id, event_id)
   )`,
-  `CREATE INDEX IF NOT EXISTS webhook_deliveries_pending ON ${t.deliveries} (webhook_id, state, id)`,
+  `CREATE INDEX IF NOT EXISTS webhook_deliveries_pending ON ${t.deliveries} (webhook_id, state, event_at, event_seq, id)`,
   `CREATE TABLE IF NOT EXISTS ${t.leases} (webhook_id TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at ${t.big} NOT NULL)`,
 ];
 
@@ -75,5 +83,7 @@ export const STATUS_SQL = (deliveries: string) => `
 export const LAST_ATTEMPT_SQL = (deliveries: string, p: string) => `
   SELECT last_status, last_error FROM ${deliveries}
   WHERE webhook_id = ${p} AND last_attempt_at IS NOT NULL ORDER BY last_attempt_at DESC, id DESC LIMIT 1`;
+
+export const HEAD_ORDER = 'ORDER BY event_at, event_seq, id LIMIT 1';
 
 export const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

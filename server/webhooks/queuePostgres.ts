@@ -1,6 +1,6 @@
 /** The webhook queue in PostgreSQL, in the War Room schema, through a small pool of its own. */
 import pg from 'pg';
-import { LAST_ATTEMPT_SQL, num, STATUS_SQL, TABLES_SQL, type Delivery, type WebhookQueue, type WebhookStatusRow } from './queue.ts';
+import { HEAD_ORDER, LAST_ATTEMPT_SQL, num, STATUS_SQL, TABLES_SQL, type Delivery, type WebhookQueue, type WebhookStatusRow } from './queue.ts';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 type Row = Record<string, unknown>;
@@ -17,7 +17,7 @@ export function createPostgresWebhookQueue(options: { connectionString: string; 
   };
   const toDelivery = (r: Row): Delivery => ({
     id: Number(r.id), webhookId: String(r.webhook_id), eventId: String(r.event_id), event: String(r.event),
-    attempts: Number(r.attempts), nextAt: Number(r.next_at),
+    attempts: Number(r.attempts), nextAt: Number(r.next_at), createdAt: Number(r.created_at),
   });
   return {
     async open() {
@@ -43,13 +43,13 @@ export function createPostgresWebhookQueue(options: { connectionString: string; 
       await pool?.end();
       pool = null;
     },
-    async enqueue(webhookIds, eventId, event, now) {
+    async enqueue(webhookIds, eventId, event, order, now) {
       if (webhookIds.length === 0) return;
       await need().query(
-        `INSERT INTO ${deliveries} (webhook_id, event_id, event, created_at, next_at)
-         SELECT w, $2, $3, $4, $4 FROM unnest($1::text[]) WITH ORDINALITY AS u(w, n) ORDER BY n
+        `INSERT INTO ${deliveries} (webhook_id, event_id, event, event_at, event_seq, created_at, next_at)
+         SELECT w, $2, $3, $5, $6, $4, $4 FROM unnest($1::text[]) WITH ORDINALITY AS u(w, n) ORDER BY n
          ON CONFLICT (webhook_id, event_id) DO NOTHING`,
-        [webhookIds, eventId, event, now],
+        [webhookIds, eventId, event, now, order.at, order.seq],
       );
     },
     async lease(webhookId, holder, now, ms) {
@@ -65,7 +65,7 @@ export function createPostgresWebhookQueue(options: { connectionString: string; 
       await need().query(`UPDATE ${leases} SET expires_at = 0 WHERE webhook_id = $1 AND holder = $2`, [webhookId, holder]);
     },
     async head(webhookId) {
-      const r = await need().query<Row>(`SELECT * FROM ${deliveries} WHERE webhook_id = $1 AND state = 'pending' ORDER BY id LIMIT 1`, [webhookId]);
+      const r = await need().query<Row>(`SELECT * FROM ${deliveries} WHERE webhook_id = $1 AND state = 'pending' ${HEAD_ORDER}`, [webhookId]);
       return r.rows[0] ? toDelivery(r.rows[0]) : null;
     },
     async delivered(id, status, now) {

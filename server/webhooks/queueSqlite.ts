@@ -1,6 +1,6 @@
 /** The webhook queue in the embedded SQLite file, on a connection of its own (WAL lets it share the file). */
 import { DatabaseSync } from 'node:sqlite';
-import { LAST_ATTEMPT_SQL, num, STATUS_SQL, TABLES_SQL, type Delivery, type WebhookQueue, type WebhookStatusRow } from './queue.ts';
+import { HEAD_ORDER, LAST_ATTEMPT_SQL, num, STATUS_SQL, TABLES_SQL, type Delivery, type WebhookQueue, type WebhookStatusRow } from './queue.ts';
 
 type Row = Record<string, unknown>;
 
@@ -12,7 +12,7 @@ export function createSqliteWebhookQueue(file: string): WebhookQueue {
   };
   const toDelivery = (r: Row): Delivery => ({
     id: Number(r.id), webhookId: String(r.webhook_id), eventId: String(r.event_id), event: String(r.event),
-    attempts: Number(r.attempts), nextAt: Number(r.next_at),
+    attempts: Number(r.attempts), nextAt: Number(r.next_at), createdAt: Number(r.created_at),
   });
   return {
     async open() {
@@ -26,12 +26,12 @@ export function createSqliteWebhookQueue(file: string): WebhookQueue {
       db?.close();
       db = null;
     },
-    async enqueue(webhookIds, eventId, event, now) {
+    async enqueue(webhookIds, eventId, event, order, now) {
       const d = need();
-      const stmt = d.prepare('INSERT OR IGNORE INTO webhook_deliveries (webhook_id, event_id, event, created_at, next_at) VALUES (?, ?, ?, ?, ?)');
+      const stmt = d.prepare('INSERT OR IGNORE INTO webhook_deliveries (webhook_id, event_id, event, event_at, event_seq, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
       d.exec('BEGIN IMMEDIATE');
       try {
-        for (const id of webhookIds) stmt.run(id, eventId, event, now, now);
+        for (const id of webhookIds) stmt.run(id, eventId, event, order.at, order.seq, now, now);
         d.exec('COMMIT');
       } catch (e) {
         d.exec('ROLLBACK');
@@ -49,7 +49,7 @@ export function createSqliteWebhookQueue(file: string): WebhookQueue {
       need().prepare('UPDATE webhook_leases SET expires_at = 0 WHERE webhook_id = ? AND holder = ?').run(webhookId, holder);
     },
     async head(webhookId) {
-      const r = need().prepare(`SELECT * FROM webhook_deliveries WHERE webhook_id = ? AND state = 'pending' ORDER BY id LIMIT 1`).get(webhookId) as Row | undefined;
+      const r = need().prepare(`SELECT * FROM webhook_deliveries WHERE webhook_id = ? AND state = 'pending' ${HEAD_ORDER}`).get(webhookId) as Row | undefined;
       return r ? toDelivery(r) : null;
     },
     async delivered(id, status, now) {
