@@ -171,7 +171,6 @@ export interface ActionsSlice {
   ackHelp(helpId: string, text?: string): SubmitResult;
   resolveHelp(helpId: string, text?: string): SubmitResult;
   cancelHelp(helpId: string): SubmitResult;
-  escalateHelp(helpId: string, level: 1 | 2): SubmitResult;
   updatePostmortem(patch: PayloadOf<'postmortem.update'>): SubmitResult;
   /** Tells others this member is typing (throttled; presence only, never logged). */
   setTyping(typing: boolean): void;
