@@ -15,6 +15,8 @@ import type { Logger } from '../logger.ts';
 import { derivedUuid } from './ids.ts';
 import { dueDuties, type DueDuty } from './rules.ts';
 
+const SETTLED_MAX = 10_000;
+
 export interface DutyOptions {
   engine: Engine;
   logger: Logger;
@@ -48,10 +50,13 @@ export function createDuties(options: DutyOptions) {
   let closed = false;
 
   async function scanOnce(): Promise<number> {
+    // Forgetting costs one resubmission per due duty, answered as a duplicate: bound the memory.
+    if (settled.size > SETTLED_MAX) settled.clear();
     let sent = 0;
     const at = now();
     for (const summary of await engine.list()) {
-      if (summary.status === 'resolved' || closed) continue;
+      // Resolved owes nothing; archived is put away (unarchiving brings its duties back).
+      if (summary.status === 'resolved' || summary.archivedAt !== null || closed) continue;
       const state = engine.state(summary.id);
       if (!state) continue;
       for (const d of dueDuties(state, at, escalateAfterMin)) {

@@ -75,6 +75,18 @@ describe('help escalation on the server', () => {
     expect(server.incidentState(incidentId)!.timeline.some((e) => e.text === 'Help request closed: the incident was resolved')).toBe(true);
   });
 
+  it('an archived incident gets no escalation until it is taken out of the archive', { timeout: 20_000 }, async () => {
+    const { server } = await start({ escalateAfterMin: 0.005 });
+    const { incidentId, ana, bo, cy } = await incidentWithPeople(server);
+    clients.push(ana, bo, cy);
+    await submitOk(ana, op('incident.archive', incidentId, 'ana', { archived: true }));
+    await submitOk(ana, op('help.ask', incidentId, 'ana', { helpId: 'h1', skills: ['db'], memberIds: [], urgency: 'now', text: 'x' }));
+    await sleep(1_500);
+    expect(await escalations(server, incidentId)).toEqual([]);
+    await submitOk(ana, op('incident.archive', incidentId, 'ana', { archived: false }));
+    await until(() => server.incidentState(incidentId)?.help.h1?.escalation === 2, 'escalation after unarchive');
+  });
+
   it('a duty due while the server was down fires once on start, marked late', { timeout: 30_000 }, async () => {
     const first = await start({ escalateAfterMin: 60 });
     const { incidentId, ana, bo, cy } = await incidentWithPeople(first.server);
