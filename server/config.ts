@@ -32,7 +32,7 @@ export interface ServerConfig {
   limits?: Partial<Limits>;
   /** Duties: minutes before an open help request widens to everyone with the skill; twice that, to everyone. Decimals allowed. */
   escalateAfterMin?: number;
-  /** Duties: how often each node looks for due duties (ms). */
+  /** Duties: how often each node looks for due duties (ms); 0 runs no clock on this node. */
   dutyScanMs?: number;
   /** Alerts in: an alert no incident claims declares one when its labels match any of these. */
   declareFromAlerts?: DeclareRule[];

@@ -90,9 +90,9 @@ export function createDuties(options: DutyOptions) {
   }
 
   return {
-    /** Starts scanning; the first scan runs at once, so duties missed while down go out on start. */
+    /** Starts scanning (scanMs 0: this node runs no clock); the first scan runs at once, so duties missed while down go out on start. */
     start(): void {
-      schedule(0);
+      if (scanMs > 0) schedule(0);
     },
     /** One scan now (tests, and the CLI's maintenance). Resolves with how many duties this node wrote. */
     scanOnce,
