@@ -60,7 +60,9 @@ export function createDuties(options: DutyOptions) {
       const state = engine.state(summary.id);
       if (!state) continue;
       for (const d of dueDuties(state, at, escalateAfterMin)) {
-        const op = dutyOp(state.id, d, (d.kind === 'escalate' ? d.dueAt : d.roundAt) < bootAt, at);
+        // Late only if it fell due more than one scan before this node came up: otherwise another
+        // running node would have fired it, and this one merely won the race.
+        const op = dutyOp(state.id, d, (d.kind === 'escalate' ? d.dueAt : d.roundAt) < bootAt - scanMs, at);
         if (settled.has(op.opId)) continue;
         const ack = await engine.submit(op);
         if (ack.ok) {
