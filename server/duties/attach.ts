@@ -4,6 +4,7 @@
  * createServer calls attachDuties once and forwards every committed op to onCommitted.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Counter } from 'prom-client';
 import type { CommittedOp } from '../../shared/ops.ts';
 import { verifyToken } from '../auth.ts';
 import type { Engine } from '../engine.ts';
@@ -54,7 +55,14 @@ export async function attachDuties(a: AttachArgs) {
   const dispatcher = queue
     ? createDispatcher({ queue, targets: config.webhooks, serverSecret: a.secret, logger, registry: a.metrics.registry, ...(config.webhookTiming ? { timing: config.webhookTiming } : {}) })
     : null;
-  const duties = createDuties({ engine, logger, escalateAfterMin: config.escalateAfterMin, scanMs: config.scanMs, ...(config.now ? { now: config.now } : {}) });
+  const dutyOps = new Counter({
+    name: 'warroom_duty_ops_total', help: 'Duty ops this node submitted, by op type and outcome (written, duplicate: another node was first, refused).',
+    labelNames: ['type', 'outcome'] as const, registers: [a.metrics.registry],
+  });
+  const duties = createDuties({
+    engine, logger, escalateAfterMin: config.escalateAfterMin, scanMs: config.scanMs, ...(config.now ? { now: config.now } : {}),
+    onOutcome: (type, outcome) => dutyOps.inc({ type, outcome }),
+  });
   const hooks = createHookHandler({ secret: a.secret, engine, logger, declareFromAlerts: config.declareFromAlerts });
 
   const webhookStatus: Route = async (req, res) => {

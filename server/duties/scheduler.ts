@@ -22,6 +22,8 @@ export interface DutyOptions {
   logger: Logger;
   escalateAfterMin: number;
   scanMs: number;
+  /** Called per duty this node submitted: written (new op), duplicate (another node won), refused. */
+  onOutcome?: (type: string, outcome: 'written' | 'duplicate' | 'refused') => void;
   /** Duties due before this moment were missed while the server was down: they go out marked late. */
   bootAt?: number;
   now?: () => number;
@@ -65,6 +67,7 @@ export function createDuties(options: DutyOptions) {
         const op = dutyOp(state.id, d, (d.kind === 'escalate' ? d.dueAt : d.roundAt) < bootAt - scanMs, at);
         if (settled.has(op.opId)) continue;
         const ack = await engine.submit(op);
+        options.onOutcome?.(op.type, ack.ok ? (ack.duplicate ? 'duplicate' : 'written') : 'refused');
         if (ack.ok) {
           settled.add(op.opId);
           if (!ack.duplicate) sent++;

@@ -60,6 +60,12 @@ describe.skipIf(!pgUp)('duties with three nodes on one PostgreSQL schema', () =>
     expect(esc.every((o) => o.actorId === SERVER_ACTOR_ID)).toBe(true);
     expect(esc[0]!.serverTime - askedAt).toBeGreaterThanOrEqual(1_200);
     expect(esc[1]!.serverTime - askedAt).toBeGreaterThanOrEqual(2_400);
+    // Whichever node was first: across the three, each level was written once (metrics agree with the log).
+    const written = async (n: WarRoomServer) => {
+      const m = /warroom_duty_ops_total\{type="help\.escalate",outcome="written"\} (\d+)/.exec(await n.metrics.registry.metrics());
+      return m ? Number(m[1]) : 0;
+    };
+    expect((await Promise.all(nodes.map(written))).reduce((x, y) => x + y, 0)).toBe(2);
     // On schedule: within a few scans of the due time even on a loaded machine.
     expect(esc[1]!.serverTime - askedAt).toBeLessThan(2_400 + 5_000);
 
