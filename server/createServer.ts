@@ -137,7 +137,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     };
     await engine.start();
     const attached = await attachDuties({
-      config: dutyConfigOf(config), io, engine, logger, metrics, secret, storeKind: store.kind, sqliteFile: dbFileOf(config.dataDir),
+      config: dutyConfigOf(config), io, engine, store, logger, metrics, secret, storeKind: store.kind, sqliteFile: dbFileOf(config.dataDir),
       ...(deps.webhookQueue ? { webhookQueue: deps.webhookQueue } : {}),
     });
     duties = attached;

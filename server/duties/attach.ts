@@ -15,6 +15,7 @@ import type { DeclareRule } from '../hooks/route.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { createDispatcher, type WebhookTarget, type WebhookTiming } from '../webhooks/dispatcher.ts';
+import type { Store } from '../store/store.ts';
 import type { WebhookQueue } from '../webhooks/queue.ts';
 import { createSqliteWebhookQueue } from '../webhooks/queueSqlite.ts';
 import { noticeFor } from './notices.ts';
@@ -42,6 +43,7 @@ export interface AttachArgs {
   storeKind: 'sqlite' | 'postgres';
   sqliteFile: string;
   webhookQueue?: WebhookQueue;
+  store: Pick<Store, 'listIncidentIds'>;
 }
 
 export async function attachDuties(a: AttachArgs) {
@@ -60,7 +62,7 @@ export async function attachDuties(a: AttachArgs) {
     labelNames: ['type', 'outcome'] as const, registers: [a.metrics.registry],
   });
   const duties = createDuties({
-    engine, logger, escalateAfterMin: config.escalateAfterMin, scanMs: config.scanMs, ...(config.now ? { now: config.now } : {}),
+    engine, store: a.store, logger, escalateAfterMin: config.escalateAfterMin, scanMs: config.scanMs, ...(config.now ? { now: config.now } : {}),
     onOutcome: (type, outcome) => dutyOps.inc({ type, outcome }),
   });
   const hooks = createHookHandler({ secret: a.secret, engine, logger, declareFromAlerts: config.declareFromAlerts });

@@ -8,17 +8,21 @@
  * marked late.
  */
 import { isTransient } from '../../shared/errors.ts';
-import { SERVER_ACTOR_ID } from '../../shared/model.ts';
+import { SERVER_ACTOR_ID, type IncidentState } from '../../shared/model.ts';
 import type { Op } from '../../shared/ops.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../logger.ts';
+import type { Store } from '../store/store.ts';
 import { derivedUuid } from './ids.ts';
 import { dueDuties, type DueDuty } from './rules.ts';
 
 const SETTLED_MAX = 10_000;
+/** Every this many scans, resolved and archived incidents are read fresh too (a reopen elsewhere). */
+const FULL_SWEEP_SCANS = 15;
 
 export interface DutyOptions {
   engine: Engine;
+  store: Pick<Store, 'listIncidentIds'>;
   logger: Logger;
   escalateAfterMin: number;
   scanMs: number;
@@ -42,7 +46,7 @@ export function dutyOp(incidentId: string, d: DueDuty, late: boolean, now: numbe
 }
 
 export function createDuties(options: DutyOptions) {
-  const { engine, logger, escalateAfterMin, scanMs } = options;
+  const { engine, store, logger, escalateAfterMin, scanMs } = options;
   const now = options.now ?? Date.now;
   const bootAt = options.bootAt ?? now();
   /** opIds this node already has a final answer for, so a scan does not resubmit them. */
@@ -51,16 +55,26 @@ export function createDuties(options: DutyOptions) {
   let current: Promise<void> | null = null;
   let closed = false;
 
-  async function scanOnce(): Promise<number> {
+  const owesNothing = (s: IncidentState | null) => s !== null && (s.status === 'resolved' || s.archivedAt !== null);
+  let scans = 0;
+
+  /**
+   * One pass. Incidents this node last saw active (or has not seen) are read fresh every scan;
+   * resolved and archived ones only every FULL_SWEEP_SCANS, to notice a reopen on another node,
+   * so a server full of old incidents pays one query per active incident per scan.
+   */
+  async function scanOnce(full = scans % FULL_SWEEP_SCANS === 0): Promise<number> {
+    scans++;
     // Forgetting costs one resubmission per due duty, answered as a duplicate: bound the memory.
     if (settled.size > SETTLED_MAX) settled.clear();
     let sent = 0;
-    const at = now();
-    for (const summary of await engine.list()) {
+    for (const id of await store.listIncidentIds()) {
+      if (closed) break;
+      if (!full && owesNothing(engine.state(id))) continue;
+      const state = await engine.refresh(id);
       // Resolved owes nothing; archived is put away (unarchiving brings its duties back).
-      if (summary.status === 'resolved' || summary.archivedAt !== null || closed) continue;
-      const state = engine.state(summary.id);
-      if (!state) continue;
+      if (!state || owesNothing(state)) continue;
+      const at = now();
       for (const d of dueDuties(state, at, escalateAfterMin)) {
         // Late only if it fell due more than one scan before this node came up: otherwise another
         // running node would have fired it, and this one merely won the race.
@@ -99,8 +113,8 @@ export function createDuties(options: DutyOptions) {
     start(): void {
       if (scanMs > 0) schedule(0);
     },
-    /** One scan now (tests, and the CLI's maintenance). Resolves with how many duties this node wrote. */
-    scanOnce,
+    /** One scan now, full by default (tests, measurements). Resolves with how many duty ops this node wrote. */
+    scanOnce: (full = true) => scanOnce(full),
     async close(): Promise<void> {
       closed = true;
       if (timer) clearTimeout(timer);
