@@ -65,7 +65,7 @@ export async function attachDuties(a: AttachArgs) {
     engine, store: a.store, logger, escalateAfterMin: config.escalateAfterMin, scanMs: config.scanMs, ...(config.now ? { now: config.now } : {}),
     onOutcome: (type, outcome) => dutyOps.inc({ type, outcome }),
   });
-  const hooks = createHookHandler({ secret: a.secret, engine, logger, declareFromAlerts: config.declareFromAlerts });
+  const hooks = createHookHandler({ secret: a.secret, engine, store: a.store, logger, declareFromAlerts: config.declareFromAlerts });
 
   const webhookStatus: Route = async (req, res) => {
     const token = bearerOf(req);

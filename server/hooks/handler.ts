@@ -10,12 +10,15 @@ import { ERROR_MESSAGES, type ErrorCode } from '../../shared/errors.ts';
 import { verifyToken } from '../auth.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../logger.ts';
+import type { Store } from '../store/store.ts';
 import { parseHook } from './payload.ts';
 import { alertOp, routeAlerts, type DeclareRule } from './route.ts';
 
 export interface HookDeps {
   secret: string;
   engine: Engine;
+  /** Which incidents exist (one query, not a fold of every incident). */
+  store: Pick<Store, 'listIncidentIds'>;
   logger: Logger;
   declareFromAlerts: readonly DeclareRule[];
 }
@@ -78,7 +81,7 @@ export function createHookHandler(deps: HookDeps) {
   async function record(body: unknown, scope: string | null): Promise<{ incidents: HookIncident[]; unrouted: number }> {
     const parsed = parseHook(body);
     if (!parsed.ok) throw new HookError(400, 'HOOK_INVALID', parsed.message);
-    const known = new Set((await engine.list()).map((s) => s.id));
+    const known = new Set(await deps.store.listIncidentIds());
     if (scope !== null && !known.has(scope)) throw new HookError(400, 'INCIDENT_NOT_FOUND', scope);
     const now = Date.now();
     const { routes, unrouted } = routeAlerts(parsed.alerts, { scope, rules: deps.declareFromAlerts, exists: (id) => known.has(id), now });
