@@ -88,8 +88,8 @@ export const WEBHOOK_RETRY_MAX_MS = 10 * 60_000;
 export const WEBHOOK_MAX_ATTEMPTS = 150;
 /** One HTTP attempt's timeout (ms). */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
-/** A node holds a webhook's delivery lease this long (ms) and renews it while delivering. */
-export const WEBHOOK_LEASE_MS = 15_000;
+/** A node holds a webhook's delivery lease this long (ms), renewed once a third has passed: what is left always outlasts one attempt (WEBHOOK_TIMEOUT_MS). */
+export const WEBHOOK_LEASE_MS = 30_000;
 /** How often an idle node polls the durable queue (ms); a local enqueue wakes it at once. */
 export const WEBHOOK_POLL_MS = 1_000;
 /**

@@ -119,8 +119,22 @@ export function createDispatcher(options: DispatcherOptions) {
     }
   }
 
+  /** Until when this node holds each webhook's lease; renewed once a third of it has passed, not per delivery. */
+  const leasedUntil = new Map<string, number>();
+
+  async function holdLease(id: string): Promise<boolean> {
+    const now = Date.now();
+    if ((leasedUntil.get(id) ?? 0) - now > (timing.leaseMs * 2) / 3) return true;
+    if (await queue.lease(id, holder, now, timing.leaseMs)) {
+      leasedUntil.set(id, now + timing.leaseMs);
+      return true;
+    }
+    leasedUntil.delete(id);
+    return false;
+  }
+
   async function step(t: (typeof targets)[number]): Promise<number> {
-    if (!(await queue.lease(t.id, holder, Date.now(), timing.leaseMs))) return timing.pollMs;
+    if (!(await holdLease(t.id))) return timing.pollMs;
     const d = await queue.head(t.id);
     if (!d) return timing.pollMs;
     const wait = Math.max(d.nextAt, d.createdAt + timing.settleMs) - Date.now();
