@@ -172,7 +172,7 @@ for (const setup of setups) {
       }
       // A lost ack: ben resubmits one of his ops through the other node; it keeps its seq, stored once.
       const [benOpId, benAck] = [...acked].find(([, a]) => a.node === nodeB)!;
-      const benAgain = await connect(nodeA.url, { token: nodeA.createToken('responder'), clientId: 'ben' });
+      const benAgain = await connect(nodeA.url, { token: nodeA.createSession('ben', 'responder'), clientId: 'ben' });
       cleanup.push(() => void benAgain.close());
       await call<JoinAck>(benAgain, 'incident:join', { incidentId, sinceSeq: total });
       const again = await call<SubmitAck>(benAgain, 'op:submit', uncommitted(log[benAck.seq - 1]!));
