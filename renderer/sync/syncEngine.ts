@@ -358,7 +358,10 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       if (connected() && get().syncPhase === 'live') void flush();
     },
     connect(serverUrl, token) {
-      transport.connect(serverUrl, { token, clientId: get().prefs.clientId });
+      transport.connect(serverUrl, {
+        token, clientId: get().prefs.clientId,
+        onSessionToken: (grant) => get().adoptSessionToken(grant.token, grant.clientId),
+      });
     },
     disconnect() {
       transport.disconnect();
