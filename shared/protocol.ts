@@ -108,7 +108,7 @@ export interface ClientToServerEvents {
   /** One page of the committed op log (the full history, e.g. for a lossless export). Viewers may read it. */
   'incident:ops': (req: OpsPageRequest, ack: (res: Ack<OpsPage>) => void) => void;
   /** Sent again with the same opId after a lost ack: answered with the original seq. */
-  'op:submit': (op: Op, ack: (res: Ack<{ seq: number; duplicate?: boolean }>) => void) => void;
+  'op:submit': (op: Op, ack: (res: Ack<{ seq: number; duplicate?: boolean; /** On duplicates: the original op's incident. */ incidentId?: string }>) => void) => void;
   'presence:typing': (req: { incidentId: string; typing: boolean }) => void;
 }
 

@@ -21,6 +21,6 @@ export function registerOps(conn: Conn, ctx: Ctx): void {
   handle(conn, ctx, 'incident:create', async (payload) => {
     const r = await submit(conn, ctx, payload, true);
     if (!r.ok) return r;
-    return { ok: true, seq: r.seq, incidentId: (payload as { incidentId: string }).incidentId, ...(r.duplicate ? { duplicate: true } : {}) };
+    return { ok: true, seq: r.seq, incidentId: r.incidentId ?? (payload as { incidentId: string }).incidentId, ...(r.duplicate ? { duplicate: true } : {}) };
   });
 }
