@@ -87,6 +87,7 @@ describe('expiry', () => {
     expect(gone.disconnect).toBe('io server disconnect');
     expect(gone.reason).toEqual({ code: 'TOKEN_EXPIRED', message: ERROR_MESSAGES.TOKEN_EXPIRED });
     expect(gone.afterMs).toBeLessThan(1_500 + DISCONNECT_PROMISE_MS);
+    console.log(`expiry: socket with a 1500 ms session ended ${gone.afterMs} ms after connecting`);
     expect((await refusalOf(server.url, { token: m.token, clientId: 'eve' })).code).toBe('TOKEN_EXPIRED');
   });
 });
@@ -105,6 +106,7 @@ describe('revocation', () => {
     for (const gone of await Promise.all([goneA, goneB])) {
       expect(gone.reason).toMatchObject({ code: 'TOKEN_REVOKED' });
       expect(gone.afterMs).toBeLessThan(DISCONNECT_PROMISE_MS);
+      console.log(`revocation: session socket ended ${gone.afterMs} ms after its invite was revoked`);
     }
     expect(other.socket.connected).toBe(true);
     expect((await refusalOf(server.url, { token: invite, clientId: 'dan' })).code).toBe('TOKEN_REVOKED');
@@ -145,6 +147,7 @@ describe('revocation', () => {
     expect(revoke.stdout).toContain(`revoked: ${m.claims.jti}; 1 session(s)`);
     const g = await gone;
     expect(g.reason).toMatchObject({ code: 'TOKEN_REVOKED', message: ERROR_MESSAGES.TOKEN_REVOKED });
+    console.log(`revocation via the CLI: socket ended ${g.afterMs} ms after warroom token revoke started`);
     const again = spawnSync(process.execPath, [CLI, 'token', 'revoke', m.claims.jti, '--data-dir', dir], { encoding: 'utf8' });
     expect(again.stdout).toContain('already revoked');
     const unknown = spawnSync(process.execPath, [CLI, 'token', 'revoke', 'nope-nope', '--data-dir', dir], { encoding: 'utf8' });
