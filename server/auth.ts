@@ -134,10 +134,12 @@ const handshakeSchema = z.looseObject({
   token: z.string().optional(),
   protocol: z.unknown().optional(),
   clientId: z.unknown().optional(),
+  /** With an invite: the session this person already holds for clientId (proves the id is theirs). */
+  session: z.string().optional(),
 });
 
 export type HandshakeCheck =
-  | { ok: true; clientId: string; claims: TokenClaims; token: string }
+  | { ok: true; clientId: string; claims: TokenClaims; token: string; session: string | null }
   | { ok: false; refusal: ConnectRefusal };
 
 /**
@@ -152,7 +154,7 @@ export function checkHandshake(secret: string, auth: unknown, now = Date.now()):
   }
   const parsed = handshakeSchema.safeParse(auth ?? {});
   if (!parsed.success) return fail('AUTH_INVALID', 'the handshake auth must be { token, protocol, clientId }');
-  const { token, protocol, clientId } = parsed.data;
+  const { token, protocol, clientId, session } = parsed.data;
   // No token and no version at all is someone without an invite, not an old app.
   if (!token && protocol === undefined) return fail('AUTH_MISSING');
   if (protocol !== PROTOCOL_VERSION) {
@@ -164,8 +166,8 @@ export function checkHandshake(secret: string, auth: unknown, now = Date.now()):
   if (!claims) return fail('AUTH_INVALID');
   if (claims.exp !== null && claims.exp <= now) return fail('TOKEN_EXPIRED', `${claims.kind} ${claims.jti} expired at ${new Date(claims.exp).toISOString()}`);
   // A session acts as its holder whatever clientId the client sends; an invite needs one to bind.
-  if (claims.kind === 'session') return { ok: true, clientId: claims.sub!, claims, token };
+  if (claims.kind === 'session') return { ok: true, clientId: claims.sub!, claims, token, session: null };
   const id = idSchema.safeParse(clientId);
   if (!id.success) return fail('AUTH_INVALID', 'the handshake needs a clientId of letters, digits and _ . : -');
-  return { ok: true, clientId: id.data, claims, token };
+  return { ok: true, clientId: id.data, claims, token, session: session ?? null };
 }

@@ -18,6 +18,11 @@ export interface HandshakeAuth {
    * the acting identity is the session's holder (see `session:whoami`).
    */
   clientId: string;
+  /**
+   * Optional, with an invite only: the session token this install already holds for clientId.
+   * It lets the same person redeem another invite (another incident or role) for their own id.
+   */
+  session?: string;
 }
 
 /** `session:token`: the personal token an invite was redeemed into; use it from now on. */

@@ -71,7 +71,9 @@ export class SocketTransport implements Transport {
   connect(serverUrl: string, auth: TransportAuth): void {
     this.closeSocket();
     this.attempt = 0;
-    const handshake: HandshakeAuth = { token: auth.token, protocol: PROTOCOL_VERSION, clientId: auth.clientId };
+    const handshake: HandshakeAuth = {
+      token: auth.token, protocol: PROTOCOL_VERSION, clientId: auth.clientId, ...(auth.session ? { session: auth.session } : {}),
+    };
     const socket: AnySocket = io(serverUrl, {
       auth: handshake,
       transports: ['websocket', 'polling'],
@@ -87,7 +89,7 @@ export class SocketTransport implements Transport {
       const g = grantSchema.safeParse(raw);
       if (!g.success) return;
       // Reconnects must present the session, not the invite: the invite cannot claim a bound id again.
-      socket.auth = { ...handshake, token: g.data.token };
+      socket.auth = { token: g.data.token, protocol: PROTOCOL_VERSION, clientId: handshake.clientId };
       auth.onSessionToken?.(g.data);
     });
     socket.on('session:ended', (raw: unknown) => {

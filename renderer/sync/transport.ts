@@ -21,6 +21,8 @@ export interface TransportAuth {
   /** An invite or a session token. */
   token: string;
   clientId: string;
+  /** With an invite: the session already held for clientId on this server (see HandshakeAuth.session). */
+  session?: string;
   /** Called when the server redeemed an invite into a session token; the transport reconnects with it already. */
   onSessionToken?: (grant: SessionTokenGrant) => void;
 }

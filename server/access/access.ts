@@ -2,12 +2,14 @@
  * Identity bound to the token. An invite (shareable: role, scope, expiry) is redeemed at the
  * handshake into a personal session token naming its holder: the first redemption of a member id
  * binds it, and later handshakes act as the session's `sub` whatever clientId the client claims.
- * An invite can never claim an id that is already bound, so a responder cannot become the commander.
+ * An invite can never claim an id that is already bound, so a responder cannot become the commander
+ * — unless the handshake also carries a live session naming that id (`auth.session`): the holder
+ * opening another invite.
  */
 import { SESSION_TTL_MS } from '../../shared/constants.ts';
 import type { AccessRole } from '../../shared/model.ts';
 import type { ConnectRefusal } from '../../shared/protocol.ts';
-import { checkHandshake, connectRefusal, inviteClaims, sessionClaims, signToken, type TokenClaims } from '../auth.ts';
+import { checkHandshake, connectRefusal, inviteClaims, sessionClaims, signToken, verifyToken, type TokenClaims } from '../auth.ts';
 import { issuedOf, revocationKeys, type AccessRegistry } from './registry.ts';
 
 export type Admission =
@@ -48,6 +50,13 @@ export function createAccess(options: AccessOptions) {
   function mintSession(memberId: string, role: AccessRole, o: IssueOptions = {}) {
     const claims = sessionClaims(memberId, { role, incidentId: o.incidentId ?? null }, null, o.ttlMs ?? sessionTtl);
     return { claims, token: signToken(secret, claims) };
+  }
+
+  /** True if `token` is a live session of this server naming `memberId`. */
+  async function holdsSession(token: string, memberId: string, now: number): Promise<boolean> {
+    const c = verifyToken(secret, token);
+    if (!c || c.kind !== 'session' || c.sub !== memberId || (c.exp !== null && c.exp <= now)) return false;
+    return !(await registry.anyRevoked(revocationKeys(c)));
   }
 
   return {
@@ -94,7 +103,10 @@ export function createAccess(options: AccessOptions) {
       }
       if (claims.kind === 'session') return { ok: true, clientId: r.clientId, claims, sessionToken: null };
       const session = sessionClaims(r.clientId, claims, claims.jti, sessionTtl, now);
-      const bound = await registry.bind(r.clientId, session.jti, claims.jti, now);
+      // Someone opening a second invite (another incident, another role) proves the id is theirs
+      // with the session they hold for it; then the new invite's session is theirs too.
+      const holder = r.session !== null && await holdsSession(r.session, r.clientId, now);
+      const bound = await registry.bind(r.clientId, session.jti, claims.jti, now, holder);
       if (!bound.ok) {
         return { ok: false, refusal: connectRefusal('CLIENT_ID_TAKEN', `member id ${r.clientId} was bound ${new Date(bound.boundAt).toISOString()}`) };
       }

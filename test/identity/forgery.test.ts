@@ -128,6 +128,25 @@ describe('a responder cannot act as the commander', () => {
     }
   });
 
+  it('opening a second invite for her own id works only with her live session as proof', async () => {
+    const { lead, responderInvite } = await setUp();
+    const tom = await redeem(server.createToken('responder'), 'tom');
+    // Tom's own session does not prove anything about camille's id.
+    expect((await refusalOf(server.url, { auth: { token: responderInvite, protocol: PROTOCOL_VERSION, clientId: 'camille', session: tom.grant.token } })).code).toBe('CLIENT_ID_TAKEN');
+    // Camille's does: she opens a viewer invite scoped to another incident and gets a session for it, as herself.
+    const scoped = server.createToken('viewer', 'db-fire');
+    let grant: SessionTokenGrant | null = null;
+    const socket = openSocket(server.url, { auth: { token: scoped, protocol: PROTOCOL_VERSION, clientId: 'camille', session: lead.grant.token } });
+    open.push(socket);
+    socket.on('session:token', (g) => (grant = g));
+    await until(() => grant !== null, 'the second session');
+    expect(await call(socket, 'session:whoami')).toMatchObject({ ok: true, clientId: 'camille', access: 'viewer', incidentId: 'db-fire' });
+    // A revoked session is no proof.
+    await server.access.settle();
+    await server.access.registry.revoke(JSON.parse(Buffer.from(lead.grant.token.split('.')[0]!, 'base64url').toString()).jti, Date.now());
+    expect((await refusalOf(server.url, { auth: { token: server.createToken('lead'), protocol: PROTOCOL_VERSION, clientId: 'camille', session: lead.grant.token } })).code).toBe('CLIENT_ID_TAKEN');
+  });
+
   it('two people redeeming invites for the same new id at once: exactly one gets it', async () => {
     const tokens = Array.from({ length: 6 }, () => server.createToken('responder'));
     const results = await Promise.allSettled(tokens.map((token) => connect(server.url, { token, clientId: 'sam' })));

@@ -69,6 +69,21 @@ describe('renderer sessions', () => {
     await until(() => connected(again), 'resumed with the session');
   });
 
+  it('opening a second invite (another incident) keeps the same member: the held session proves the id', async () => {
+    dir = tempDir();
+    server = await startServer(dir);
+    const a = makeStore();
+    const first = server.createToken('responder');
+    a.getState().connect({ invite: webInviteLink(server.url, first) });
+    await until(() => connected(a) && a.getState().prefs.token !== first, 'the first session');
+    const me = a.getState().prefs.clientId;
+    const second = server.createToken('responder', 'db-fire');
+    a.getState().connect({ invite: webInviteLink(server.url, second, 'db-fire') });
+    await until(() => a.getState().prefs.token !== second && a.getState().connection.kind === 'connected', 'the second session', 8_000);
+    expect(a.getState().prefs.clientId).toBe(me);
+    expect(JSON.parse(Buffer.from(a.getState().prefs.token!.split('.')[0]!, 'base64url').toString())).toMatchObject({ kind: 'session', sub: me, incidentId: 'db-fire' });
+  });
+
   it('a revoked session ends with the server\'s sentence and no retry loop', async () => {
     dir = tempDir();
     server = await startServer(dir);
