@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * A joining client process: a fresh socket.io connection, incident:join with the seq it already
  * has, then the renderer's own parse (renderer/sync/inbound.ts: every op checked by zod, the
@@ -22,7 +23,8 @@ async function once(a: MeasureArgs, n: number): Promise<JoinTiming> {
   const t0 = performance.now();
   const socket = io(a.url, {
     transports: ['websocket'], forceNew: true, reconnection: false, timeout: 30_000,
-    auth: { token: a.token, protocol: PROTOCOL_VERSION, clientId: `joiner${n}` },
+    // A fresh member id per connection: an invite cannot claim an id it already bound (each join measures a first join).
+    auth: { token: a.token, protocol: PROTOCOL_VERSION, clientId: `joiner${n}-${randomUUID().slice(0, 8)}` },
   });
   try {
     await new Promise<void>((resolve, reject) => {
