@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 /**
  * A joining client process: a fresh socket.io connection, incident:join with the seq it already
  * has, then the renderer's own parse (renderer/sync/inbound.ts: every op checked by zod, the
@@ -6,6 +5,7 @@ import { randomUUID } from 'node:crypto';
  * replay() for a run of ops, apply() for one, as renderer/sync/syncEngine.ts foldRun() does.
  * The same code joins War Room and the relay baseline.
  */
+import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../shared/constants.ts';
 import type { IncidentState } from '../../shared/model.ts';
