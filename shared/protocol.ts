@@ -140,6 +140,4 @@ export interface SocketData {
   /** The jtis whose revocation ends this socket (its token's and, for a session, its invite's). */
   tokenKeys: string[];
   expiresAt: number | null;
-  /** The session token issued at this handshake, if it redeemed an invite. */
-  sessionToken: string | null;
 }

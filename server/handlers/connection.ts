@@ -27,6 +27,7 @@ function refusalError(refusal: ConnectRefusal): Error & { data: ConnectRefusal }
 }
 
 export function attachConnections(io: IO, ctx: Ctx, options: ConnectionOptions): void {
+  const grants = new WeakMap<object, string>();
   io.use((socket, next) => {
     const refused = (refusal: ConnectRefusal) => {
       ctx.metrics.connectionsRefused.inc({ code: refusal.code });
@@ -42,7 +43,8 @@ export function attachConnections(io: IO, ctx: Ctx, options: ConnectionOptions):
       socket.data.tokenJti = r.claims.jti;
       socket.data.tokenKeys = revocationKeys(r.claims);
       socket.data.expiresAt = r.claims.exp;
-      socket.data.sessionToken = r.sessionToken;
+      // Not in socket.data: that travels to other nodes through the adapter (fetchSockets).
+      if (r.sessionToken) grants.set(socket, r.sessionToken);
       if (r.sessionToken) ctx.logger.info({ clientId: r.clientId, session: r.claims.jti, invite: r.claims.inv }, 'invite redeemed');
       next();
     }, (err: unknown) => {
@@ -53,13 +55,14 @@ export function attachConnections(io: IO, ctx: Ctx, options: ConnectionOptions):
 
   io.on('connection', (socket: WarSocket) => {
     const conn: Conn = {
-      socket, clientId: socket.data.clientId, access: socket.data.access, scope: socket.data.scope,
+      socket, clientId: socket.data.clientId, access: socket.data.access, scope: socket.data.scope, sessionToken: grants.get(socket) ?? null,
       joined: new Set(), bucket: createTokenBucket(options.limits.rateLimitPerSec, options.limits.rateLimitBurst),
     };
     ctx.metrics.connectedClients.inc();
     void socket.join(lobbyRoom(conn.scope));
-    if (socket.data.sessionToken && socket.data.expiresAt !== null) {
-      socket.emit('session:token', { token: socket.data.sessionToken, clientId: conn.clientId, expiresAt: socket.data.expiresAt });
+    grants.delete(socket);
+    if (conn.sessionToken && socket.data.expiresAt !== null) {
+      socket.emit('session:token', { token: conn.sessionToken, clientId: conn.clientId, expiresAt: socket.data.expiresAt });
     }
 
     // socket.io already cut anything past maxHttpBufferSize; this answers the merely too large with a sentence.

@@ -9,10 +9,9 @@ export function registerIncidents(conn: Conn, ctx: Ctx): void {
     return { ok: true, incidents: visible.map((s) => ({ ...s, online: ctx.presence.online(s.id) })) };
   });
   handle(conn, ctx, 'session:whoami', () => {
-    const d = conn.socket.data;
     return {
       ok: true, clientId: conn.clientId, access: conn.access, incidentId: conn.scope, serverProtocol: PROTOCOL_VERSION,
-      expiresAt: d.expiresAt, ...(d.sessionToken ? { sessionToken: d.sessionToken } : {}),
+      expiresAt: conn.socket.data.expiresAt, ...(conn.sessionToken ? { sessionToken: conn.sessionToken } : {}),
     };
   });
 }
