@@ -35,6 +35,11 @@ describe('tokens in logs', () => {
       socket.on('session:token', (g) => (grant = g));
       await until(() => grant !== null, 'session:token');
       mint(grant!.token);
+      // socket.data travels to other nodes through the adapter (fetchSockets): no token in it either.
+      const data = JSON.stringify((await server.io.fetchSockets()).map((x) => x.data));
+      expect(data).toContain('lia');
+      expect(data).not.toContain(grant!.token);
+      expect(data).not.toContain(invite);
       await call(socket, 'incident:create', op('incident.create', 'inc-1', 'lia', { title: 'Logs', severity: 'SEV2' }));
       await call(socket, 'op:submit', op('timeline.add', 'inc-1', 'someone-else', { entryId: 'e1', kind: 'note', text: 'forged' }));
       socket.close();
