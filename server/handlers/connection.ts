@@ -45,6 +45,11 @@ export function attachConnections(io: IO, ctx: Ctx, options: ConnectionOptions):
       socket.data.expiresAt = r.claims.exp;
       // Not in socket.data: that travels to other nodes through the adapter (fetchSockets).
       if (r.sessionToken) grants.set(socket, r.sessionToken);
+      // A session presented with another clientId (e.g. an admin-issued one pasted into a fresh
+      // install): tell the client who it acts as, or every op it signs would be ACTOR_MISMATCH.
+      else if ((socket.handshake.auth as { clientId?: unknown }).clientId !== r.clientId) {
+        grants.set(socket, String((socket.handshake.auth as { token?: unknown }).token));
+      }
       if (r.sessionToken) ctx.logger.info({ clientId: r.clientId, session: r.claims.jti, invite: r.claims.inv }, 'invite redeemed');
       next();
     }, (err: unknown) => {

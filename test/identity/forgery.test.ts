@@ -160,8 +160,14 @@ describe('a responder cannot act as the commander', () => {
 
   it('the same person on two devices: the second device proposes its own id; an admin session can give her the same one', async () => {
     const { lead } = await setUp();
-    const again = await connect(server.url, { token: server.createSession('camille', 'lead'), clientId: 'whatever' });
+    const admin = server.createSession('camille', 'lead');
+    const again = openSocket(server.url, { token: admin, clientId: 'whatever' });
     open.push(again);
+    let told: SessionTokenGrant | null = null;
+    again.on('session:token', (g) => (told = g));
+    // The client claimed another id: the server tells it whom it acts as.
+    await until(() => told !== null, 'session:token naming the holder');
+    expect(told).toMatchObject({ token: admin, clientId: 'camille' });
     expect(await call(again, 'session:whoami')).toMatchObject({ ok: true, clientId: 'camille', access: 'lead' });
     lead.socket.close();
     // Her first session still works after the admin one was issued.

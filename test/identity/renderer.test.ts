@@ -84,6 +84,20 @@ describe('renderer sessions', () => {
     expect(JSON.parse(Buffer.from(a.getState().prefs.token!.split('.')[0]!, 'base64url').toString())).toMatchObject({ kind: 'session', sub: me, incidentId: 'db-fire' });
   });
 
+  it('a personal session pasted into a fresh install (warroom token create --member) makes it act as that member', async () => {
+    dir = tempDir();
+    server = await startServer(dir);
+    const a = makeStore();
+    const token = server.createSession('camille', 'lead');
+    a.getState().connect({ serverUrl: server.url, token });
+    await until(() => connected(a) && a.getState().prefs.clientId === 'camille', 'the holder adopted');
+    expect(a.getState().prefs.token).toBe(token);
+    const declared = a.getState().declareIncident({ title: 'As camille', severity: 'SEV3' });
+    if (!declared.ok || !declared.incidentId) throw new Error('declare refused');
+    await until(() => a.getState().outbox.length === 0 && server!.incidentState(declared.incidentId!) !== null, 'declared on the server');
+    expect(server.incidentState(declared.incidentId)!.createdBy).toBe('camille');
+  });
+
   it('a revoked session ends with the server\'s sentence and no retry loop', async () => {
     dir = tempDir();
     server = await startServer(dir);
