@@ -197,6 +197,6 @@ describe('system row text', () => {
     const row = fold(log.ops).timeline.find((e) => e.ref === 'overview:summary')!;
     expect(row.text.length).toBeLessThanOrEqual(10_000);
     expect(row.text.endsWith('…')).toBe(true);
-    expect(row.text.isWellFormed()).toBe(true);
+    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(row.text)).toBe(false);
   });
 });
