@@ -6,11 +6,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter } from 'prom-client';
 import type { CommittedOp } from '../../shared/ops.ts';
-import { verifyToken } from '../auth.ts';
+import type { AccessRegistry } from '../access/registry.ts';
 import type { Engine } from '../engine.ts';
 import type { IO } from '../handlers/context.ts';
 import { incidentRoom, lobbyRoom } from '../handlers/context.ts';
-import { createHookHandler, bearerOf } from '../hooks/handler.ts';
+import { checkBearer } from '../hooks/bearer.ts';
+import { createHookHandler } from '../hooks/handler.ts';
 import type { DeclareRule } from '../hooks/route.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
@@ -39,6 +40,7 @@ export interface AttachArgs {
   logger: Logger;
   metrics: Metrics;
   secret: string;
+  registry: Pick<AccessRegistry, 'anyRevoked'>;
   /** The store's kind decides the default queue: SQLite shares the data file, PostgreSQL needs one given. */
   storeKind: 'sqlite' | 'postgres';
   sqliteFile: string;
@@ -65,12 +67,11 @@ export async function attachDuties(a: AttachArgs) {
     engine, store: a.store, logger, escalateAfterMin: config.escalateAfterMin, scanMs: config.scanMs, ...(config.now ? { now: config.now } : {}),
     onOutcome: (type, outcome) => dutyOps.inc({ type, outcome }),
   });
-  const hooks = createHookHandler({ secret: a.secret, engine, store: a.store, logger, declareFromAlerts: config.declareFromAlerts });
+  const hooks = createHookHandler({ secret: a.secret, registry: a.registry, engine, store: a.store, logger, declareFromAlerts: config.declareFromAlerts });
 
   const webhookStatus: Route = async (req, res) => {
-    const token = bearerOf(req);
-    const claims = token ? verifyToken(a.secret, token) : null;
-    const allowed = claims?.role === 'lead' && claims.incidentId === null;
+    const auth = await checkBearer(req, a.secret, a.registry, 'lead');
+    const allowed = auth.ok && auth.claims.incidentId === null;
     const body = allowed
       ? JSON.stringify({ ok: true, webhooks: dispatcher ? await dispatcher.status() : [] })
       : JSON.stringify({ ok: false, code: 'LEAD_ONLY', message: 'Webhook status needs a lead token for every incident (Authorization: Bearer …).' });

@@ -20,9 +20,29 @@ export function opPermission(access: AccessRole, op: Op): Refusal | null {
   return null;
 }
 
-/** Handshake check: an integration token or the server's actor id never opens a socket. */
-export function integrationRefusal(role: AccessRole, clientId: string): { code: 'INTEGRATION_ONLY' | 'ACTOR_MISMATCH'; detail?: string } | null {
+type Barred = { code: 'INTEGRATION_ONLY' | 'ACTOR_MISMATCH'; detail?: string } | null;
+
+/** After admission: an integration token or the server's actor id never opens a socket. */
+export function integrationRefusal(role: AccessRole, clientId: string): Barred {
   if (role === 'integration') return { code: 'INTEGRATION_ONLY' };
   if (clientId === SERVER_ACTOR_ID) return { code: 'ACTOR_MISMATCH', detail: `the clientId ${SERVER_ACTOR_ID} is reserved for the server` };
   return null;
+}
+
+/**
+ * Before admission, on the raw handshake: refused before an invite is redeemed (which would bind
+ * the member id). The role is read from the token's payload unverified: that can only refuse,
+ * never let anything in (admission still checks the signature of everything else).
+ */
+export function handshakeRefusal(auth: unknown): Barred {
+  if (typeof auth !== 'object' || auth === null) return null;
+  const { token, clientId } = auth as { token?: unknown; clientId?: unknown };
+  if (clientId === SERVER_ACTOR_ID) return integrationRefusal('responder', SERVER_ACTOR_ID);
+  if (typeof token !== 'string' || token.length > 4096) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8')) as { role?: unknown };
+    return claims.role === 'integration' ? { code: 'INTEGRATION_ONLY' } : null;
+  } catch {
+    return null;
+  }
 }

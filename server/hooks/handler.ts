@@ -7,15 +7,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_HOOK_BODY_BYTES } from '../../shared/constants.ts';
 import { ERROR_MESSAGES, type ErrorCode } from '../../shared/errors.ts';
-import { verifyToken } from '../auth.ts';
+import type { AccessRegistry } from '../access/registry.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
+import { checkBearer } from './bearer.ts';
 import { parseHook } from './payload.ts';
 import { alertOp, routeAlerts, type DeclareRule } from './route.ts';
 
 export interface HookDeps {
   secret: string;
+  /** Revocations: a revoked integration token is refused like on the socket. */
+  registry: Pick<AccessRegistry, 'anyRevoked'>;
   engine: Engine;
   /** Which incidents exist (one query, not a fold of every incident). */
   store: Pick<Store, 'listIncidentIds'>;
@@ -69,12 +72,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-export function bearerOf(req: IncomingMessage): string | null {
-  const h = req.headers.authorization;
-  const m = typeof h === 'string' ? /^Bearer\s+(\S+)$/i.exec(h.trim()) : null;
-  return m ? m[1]! : null;
-}
-
 export function createHookHandler(deps: HookDeps) {
   const { engine, logger } = deps;
 
@@ -107,9 +104,9 @@ export function createHookHandler(deps: HookDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       if (req.method !== 'POST') throw new HookError(405, 'INVALID_OP', 'POST the webhook payload');
-      const token = bearerOf(req);
-      const claims = token ? verifyToken(deps.secret, token) : null;
-      if (!claims || claims.role !== 'integration') throw new HookError(401, 'HOOK_UNAUTHORIZED', claims ? `a ${claims.role} token cannot post alerts` : undefined);
+      const auth = await checkBearer(req, deps.secret, deps.registry, 'integration');
+      if (!auth.ok) throw new HookError(401, 'HOOK_UNAUTHORIZED', auth.why);
+      const claims = auth.claims;
       const raw = await readBody(req, MAX_HOOK_BODY_BYTES);
       let body: unknown;
       try {

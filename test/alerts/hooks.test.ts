@@ -40,6 +40,17 @@ describe('POST /hooks/alertmanager', () => {
     expect(alerts.map((e) => [e.alert!.status, e.alert!.endsAt])).toEqual([['firing', null], ['resolved', Date.parse('2026-12-03T05:10:00Z')]]);
   });
 
+  it('refuses a revoked or expired integration token with 401', async () => {
+    await withIncident();
+    const minted = await fx.server.access.issueInvite('integration');
+    expect((await post(amPayload('firing'), minted.token)).status).toBe(200);
+    await fx.server.access.registry.revoke(minted.claims.jti, Date.now());
+    expect(await post(amPayload('firing'), minted.token)).toMatchObject({ status: 401, body: { code: 'HOOK_UNAUTHORIZED', message: expect.stringMatching(/revoked/) } });
+    const short = await fx.server.access.issueInvite('integration', { ttlMs: 1 });
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await post(amPayload('firing'), short.token)).body).toMatchObject({ message: expect.stringMatching(/expired/) });
+  });
+
   it('refuses a missing, forged or non-integration token with 401', async () => {
     await withIncident();
     expect((await post(amPayload('firing'), null)).status).toBe(401);

@@ -7,6 +7,7 @@ import { SERVER_ACTOR_ID } from '../../shared/model.ts';
 import type { CommittedOp } from '../../shared/ops.ts';
 import type { IncidentNotice } from '../../shared/protocol.ts';
 import { attachFanout } from '../../server/fanout.ts';
+import { createPostgresAccess } from '../../server/access/postgres.ts';
 import { createPostgresStore } from '../../server/store/postgres.ts';
 import type { WarRoomServer } from '../../server/createServer.ts';
 import { op, removeDir, startServer, tempDir } from '../server/helpers.ts';
@@ -25,6 +26,7 @@ async function startNode(schema: string, secret: string, channel: string): Promi
   const dir = tempDir('warroom-duty-node-');
   const node = await startServer(dir, { secret, escalateAfterMin: 0.02, dutyScanMs: 100, dutyNow: () => Date.now() + offsetMs }, {
     store: createPostgresStore({ connectionString: DATABASE_URL, schema }),
+    access: createPostgresAccess({ connectionString: DATABASE_URL, schema }),
     fanout: (io) => attachFanout(io, { databaseUrl: DATABASE_URL, channel }),
   });
   cleanup.push(async () => {

@@ -5,7 +5,8 @@ import type { WarRoomServer } from '../../server/createServer.ts';
 import { call, connect, member, op, type Client } from '../server/helpers.ts';
 
 export async function joinAs(server: WarRoomServer, clientId: string, incidentId: string, role: 'lead' | 'responder' = 'responder'): Promise<Client> {
-  const c = await connect(server.url, { token: server.createToken(role), clientId });
+  // Sessions, not invites: the same member reconnects (another node, after a restart).
+  const c = await connect(server.url, { token: server.createSession(clientId, role), clientId });
   const j = await call(c, 'incident:join', { incidentId, sinceSeq: 0 });
   if (!j.ok) throw new Error(`join failed: ${JSON.stringify(j)}`);
   return c;
@@ -13,7 +14,7 @@ export async function joinAs(server: WarRoomServer, clientId: string, incidentId
 
 /** Declares an incident as ana (lead), with bo and cy joined, and returns ana's socket. */
 export async function incidentWithPeople(server: WarRoomServer, incidentId = `inc-${randomUUID().slice(0, 8)}`): Promise<{ incidentId: string; ana: Client; bo: Client; cy: Client }> {
-  const ana = await connect(server.url, { token: server.createToken('lead'), clientId: 'ana' });
+  const ana = await connect(server.url, { token: server.createSession('ana', 'lead'), clientId: 'ana' });
   const created = await call(ana, 'incident:create', op('incident.create', incidentId, 'ana', { title: 'Checkout 503s', severity: 'SEV1' }));
   if (!created.ok) throw new Error(`create failed: ${JSON.stringify(created)}`);
   await call(ana, 'incident:join', { incidentId, sinceSeq: 0 });

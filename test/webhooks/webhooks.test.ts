@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerConfig } from '../../server/config.ts';
 import type { WarRoomServer } from '../../server/createServer.ts';
+import { createPostgresAccess } from '../../server/access/postgres.ts';
 import { createPostgresStore } from '../../server/store/postgres.ts';
 import { createPostgresWebhookQueue } from '../../server/webhooks/queuePostgres.ts';
 import { webhookSecret } from '../../server/webhooks/sign.ts';
@@ -26,7 +27,8 @@ async function submit(c: Client, o: ReturnType<typeof op>): Promise<void> {
 }
 
 async function lead(server: WarRoomServer, incidentId: string, create: boolean): Promise<Client> {
-  const c = await connect(server.url, { token: server.createToken('lead'), clientId: 'ana' });
+  // A session, not an invite: ana reconnects after the restart and from the other node.
+  const c = await connect(server.url, { token: server.createSession('ana', 'lead'), clientId: 'ana' });
   cleanup.push(() => void c.close());
   if (create) await call(c, 'incident:create', op('incident.create', incidentId, 'ana', { title: 'Checkout 503s', severity: 'SEV2' }));
   await call(c, 'incident:join', { incidentId, sinceSeq: 0 });
@@ -109,6 +111,7 @@ describe('webhooks out', () => {
         const dir = tempDir('warroom-webhooks-node-');
         const node = await startServer(dir, { secret: SECRET, webhooks: [{ url: rx.url, format: 'json' }], webhookTiming: FAST }, {
           store: createPostgresStore({ connectionString: DATABASE_URL, schema }),
+          access: createPostgresAccess({ connectionString: DATABASE_URL, schema }),
           webhookQueue: createPostgresWebhookQueue({ connectionString: DATABASE_URL, schema }),
         });
         cleanup.push(async () => {
