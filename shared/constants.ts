@@ -73,3 +73,7 @@ export const STATE_SAVE_AFTER_JOIN_MS = 5_000;
  * the current presence at once, for itself only.
  */
 export const PRESENCE_BROADCAST_MS = 500;
+
+// --- Postmortem export (issue 14) ---
+/** An entry logged more than this long after the time it says it happened is marked backdated in exports, in ms. */
+export const EXPORT_BACKDATED_AFTER_MS = 15 * 60_000;

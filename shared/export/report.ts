@@ -3,20 +3,26 @@
  * HTML and CSV always agree on what is in, what is out and what is marked.
  */
 import {
-  ROLES, formatDuration, formatOffset, memberName, own, type EntryKind,
-  type HelpRequest, type IncidentRole, type IncidentState, type Member, type Status, type Task, type TaskColumn,
+  EXPORT_BACKDATED_AFTER_MS, ROLES, formatDuration, formatOffset, memberName, own, type ActionItem, type EntryKind,
+  type HelpRequest, type IncidentRole, type IncidentState, type KeyMoment, type Member, type Status, type Task, type TaskColumn,
   type TimelineEntry,
 } from './deps.ts';
 import { dateTime, utcWall, wall } from './clock.ts';
+import { keyTimes, metrics, roleHistory, updateGaps, type KeyTime, type Metric, type RoleHistoryRow, type UpdatesReport } from './facts.ts';
 import { checkedZone, isPendingEntry, pendingMarks, type ExportOptions, type PendingMarks } from './options.ts';
+import { offsetMarker, zoneSentence } from './zone.ts';
 
 export interface ReportEntry {
   entry: TimelineEntry;
   author: string;
   edited: boolean;
   unsynced: boolean;
-  /** Pinned, or a status change: what a reader skims first. */
+  /** Pinned, or a key moment (declared, hand-over, severity, status, mitigated, resolved, reopened…): what a reader skims first. */
   key: boolean;
+  /** A row the reducer wrote that is not a key moment (joins, plain role changes, help bookkeeping): collapsible. */
+  system: boolean;
+  /** How long after the time it names the entry was logged, when that is more than the backdating threshold. */
+  delayMs: number | null;
 }
 
 export interface ReportDay {
@@ -44,6 +50,14 @@ export interface HelpRow {
   unsynced: boolean;
 }
 
+export interface ActionRow {
+  item: ActionItem;
+  owner: string;
+  due: string;
+  overdue: boolean;
+  unsynced: boolean;
+}
+
 export interface TaskRow {
   task: Task;
   assignee: string;
@@ -65,10 +79,21 @@ export interface Report {
   keyMoments: ReportEntry[];
   /** Soft-deleted entries; empty unless includeDeleted. */
   deleted: ReportEntry[];
-  /** Visible entries that were edited, for the appendix of earlier versions. */
+  /** Edited entries (visible, and deleted ones when includeDeleted) for the appendix; empty unless includeEditHistory. */
   edited: ReportEntry[];
+  /** Entries logged long after the time they name. */
+  backdated: ReportEntry[];
+  keyTimes: KeyTime[];
+  metrics: Metric[];
+  roleHistory: RoleHistoryRow[];
+  updates: UpdatesReport;
+  /** The postmortem's action items (not deleted), in creation order. */
+  actions: ActionRow[];
+  /** Deleted action items: listed in the audit appendix with includeDeleted. */
+  deletedActions: ActionRow[];
   roles: { role: IncidentRole; memberId: string | null; name: string; timeZone: string | null }[];
   participants: Participant[];
+  /** Board tasks marked as follow-ups. */
   actionItems: TaskRow[];
   incidentTasks: TaskRow[];
   help: HelpRow[];
@@ -88,6 +113,11 @@ export const KIND_LABEL: Record<EntryKind, string> = {
   note: 'Note', update: 'Update', decision: 'Decision', action: 'Action', status: 'Status', role: 'Role', help: 'Help', system: 'System', alert: 'Alert',
 };
 export const ROLE_LABEL: Record<IncidentRole, string> = { commander: 'Incident commander', comms: 'Communications', scribe: 'Scribe', ops: 'Operations lead' };
+export const MOMENT_LABEL: Record<KeyMoment, string> = {
+  'impact-started': 'Impact started', detected: 'Detected', declared: 'Declared', acknowledged: 'Acknowledged', severity: 'Severity',
+  handover: 'Hand-over', status: 'Status', mitigated: 'Mitigated', resolved: 'Resolved', reopened: 'Reopened',
+};
+const SYSTEM_KINDS: readonly EntryKind[] = ['system', 'role', 'help', 'status'];
 
 /** "2026-11-27 13:02 UTC" */
 export const utc = (at: number): string => `${dateTime(at, 'UTC')} UTC`;
@@ -136,12 +166,19 @@ function helpRow(s: IncidentState, h: HelpRequest, marks: PendingMarks): HelpRow
   };
 }
 
+function actionRow(s: IncidentState, a: ActionItem, marks: PendingMarks, exportedAt: number): ActionRow {
+  return {
+    item: a, owner: a.ownerId ? memberName(s, a.ownerId) : 'No owner', due: a.dueAt === null ? 'no date' : utcWall(a.dueAt).date,
+    overdue: a.status !== 'done' && a.dueAt !== null && a.dueAt < exportedAt, unsynced: marks.actionIds.has(a.id),
+  };
+}
+
 function taskRow(s: IncidentState, t: Task, marks: PendingMarks, exportedAt: number): TaskRow {
   const overdue = t.column !== 'done' && t.dueAt !== null && t.dueAt < exportedAt;
   return {
     task: t, assignee: t.assigneeId ? memberName(s, t.assigneeId) : 'Unassigned',
     status: t.column === 'done' && t.doneAt !== null ? `Done ${utcWall(t.doneAt).date}` : COLUMN_LABEL[t.column],
-    due: t.dueAt === null ? 'No date' : utcWall(t.dueAt).date, overdue, unsynced: marks.taskIds.has(t.id),
+    due: t.dueAt === null ? 'no date' : utcWall(t.dueAt).date, overdue, unsynced: marks.taskIds.has(t.id),
   };
 }
 
@@ -163,9 +200,12 @@ export function buildReport(state: IncidentState, options: ExportOptions): Repor
   };
   for (const e of state.timeline) {
     if (!entryVisible(e, options)) continue;
+    const delay = e.loggedAt - e.occurredAt;
     const row: ReportEntry = {
       entry: e, author: nameOf(e.authorId), edited: e.history.length > 0,
-      unsynced: isPendingEntry(marks, e.id), key: e.pinned || e.kind === 'status',
+      unsynced: isPendingEntry(marks, e.id), key: e.pinned || e.moment !== null || e.kind === 'status',
+      system: SYSTEM_KINDS.includes(e.kind) && e.moment === null && !e.pinned,
+      delayMs: delay > EXPORT_BACKDATED_AFTER_MS ? delay : null,
     };
     if (e.deletedAt !== null) {
       if (options.includeDeleted) deleted.push(row);
@@ -191,12 +231,20 @@ export function buildReport(state: IncidentState, options: ExportOptions): Repor
     .sort(byTimeThenId((t) => t.dueAt ?? Number.MAX_SAFE_INTEGER, (t) => t.id))
     .map((t) => taskRow(state, t, marks, options.exportedAt));
   const end = state.resolvedAt ?? options.exportedAt;
+  const actions = state.postmortem.actionItems.map((a) => actionRow(state, a, marks, options.exportedAt));
   return {
     state, exportedAt: options.exportedAt, zone, marks,
     duration: `${formatDuration(end - state.startedAt)}${state.resolvedAt === null ? ' so far (not resolved)' : ''}`,
     days, entries, deleted,
     keyMoments: entries.filter((r) => r.key),
-    edited: entries.filter((r) => r.edited),
+    edited: options.includeEditHistory ? [...entries, ...deleted].filter((r) => r.edited).sort((a, b) => a.entry.occurredAt - b.entry.occurredAt || a.entry.seq - b.entry.seq) : [],
+    backdated: entries.filter((r) => r.delayMs !== null),
+    keyTimes: keyTimes(state),
+    metrics: metrics(state, options.exportedAt),
+    roleHistory: roleHistory(state, options.exportedAt),
+    updates: updateGaps(state, options.exportedAt),
+    actions: actions.filter((a) => a.item.deletedAt === null),
+    deletedActions: actions.filter((a) => a.item.deletedAt !== null),
     roles: ROLES.map((role) => {
       const id = state.roles[role];
       return { role, memberId: id, name: id ? nameOf(id) : 'Not assigned', timeZone: id ? own(state.members, id)?.timeZone ?? null : null };
@@ -210,8 +258,38 @@ export function buildReport(state: IncidentState, options: ExportOptions): Repor
   };
 }
 
-/** The line under the title: where the times come from. */
+/** The first and last instant the export shows, for the zone sentence. */
+function shownSpan(r: Report): [number, number] {
+  let from = Math.min(r.state.startedAt, r.state.declaredAt);
+  let to = r.state.resolvedAt ?? r.exportedAt;
+  for (const e of r.entries) {
+    if (e.entry.occurredAt < from) from = e.entry.occurredAt;
+    if (e.entry.occurredAt > to) to = e.entry.occurredAt;
+  }
+  return [from, to];
+}
+
+/** The line under the title: where the times come from, and every offset change of the zone. */
 export function timesNote(r: Report): string {
   if (!r.zone) return 'All times are UTC.';
-  return `Times are UTC, with local time in ${r.zone} (${formatOffset(r.state.startedAt, r.zone)} when the incident started) alongside.`;
+  const [from, to] = shownSpan(r);
+  return `Times are UTC, with local time in ${r.zone} alongside (${zoneSentence(r.zone, from, to)}). The local column shows the offset where it changes and wherever a local time occurs twice.`;
+}
+
+/** Local-time cells for one table, in order: the offset is added where it changes and on ambiguous rows. */
+export function localCells(r: Report, times: readonly number[]): string[] {
+  if (!r.zone) return [];
+  const mark = offsetMarker(r.zone);
+  return times.map((t) => {
+    const m = mark(t);
+    return m ? `${localClock(t, r.zone!)} (${m})` : localClock(t, r.zone!);
+  });
+}
+
+/** "logged 1d 15h later" */
+export const delayNote = (r: ReportEntry): string => (r.delayMs === null ? '' : `logged ${formatDuration(r.delayMs)} later, at ${utc(r.entry.loggedAt)}`);
+
+/** "2026-11-27 13:02 UTC (14:02 Europe/Paris)" */
+export function bothZones(r: Report, at: number): string {
+  return r.zone ? `${utc(at)} (${dateTime(at, r.zone)} ${formatOffset(at, r.zone)})` : utc(at);
 }
