@@ -7,3 +7,4 @@ export {
   applyPending, formatJson, importJson, EXPORT_FORMAT_ID, EXPORT_FORMAT_VERSION,
   type ExportBase, type ExportDocument, type ImportedIncident, type ImportResult, type JsonExportInput,
 } from './json.ts';
+export { exportedEntryCount } from './report.ts';

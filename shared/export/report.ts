@@ -293,3 +293,9 @@ export const delayNote = (r: ReportEntry): string => (r.delayMs === null ? '' : 
 export function bothZones(r: Report, at: number): string {
   return r.zone ? `${utc(at)} (${dateTime(at, r.zone)} ${formatOffset(at, r.zone)})` : utc(at);
 }
+
+/** How many timeline rows an export with these options holds (deleted ones only with includeDeleted): for "exported N entries". */
+export function exportedEntryCount(state: IncidentState, options: ExportOptions): { shown: number; deleted: number } {
+  const r = buildReport(state, options);
+  return { shown: r.entries.length, deleted: r.deleted.length };
+}
