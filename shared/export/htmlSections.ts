@@ -95,7 +95,7 @@ export function peopleHtml(rep: Report): string[] {
 export function updatesHtml(rep: Report): string[] {
   const u = rep.updates;
   const late = u.late.length;
-  const intro = `<p>Cadence: one update every ${u.cadenceMin} minutes while the incident is open (gaps count open time only, from the declaration). ${late === 0 ? 'Every gap kept to it.' : `<strong>${late} gap${late === 1 ? '' : 's'} went over it.</strong>`}</p>`;
+  const intro = `<p>Cadence: one update every ${u.cadenceMin} minutes while the incident is open (the cadence set at export; gaps count open time only, from the declaration). ${late === 0 ? 'Every gap kept to it.' : `<strong>${late} gap${late === 1 ? '' : 's'} went over it.</strong>`}</p>`;
   if (u.gaps.length === 0) return section('updates', 'Stakeholder updates', [intro, '<p class="empty">No updates were posted.</p>']);
   const rows = u.gaps.map((g) => [
     td(esc(utc(g.to)), 'time'),

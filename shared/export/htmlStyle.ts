@@ -69,7 +69,8 @@ footer { margin-top: 36px; padding-top: 10px; border-top: 1px solid var(--line);
   h3 { break-after: avoid; }
   tr, li { break-inside: avoid; }
   thead { display: table-header-group; }
-  details.system > *:not(summary) { display: block; }
+  details.system::details-content { content-visibility: visible; display: block; }
+  details.system > summary { display: none; }
   dl.facts, tr.pinned td, .badge, .sev { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 `;

@@ -5,7 +5,7 @@
  */
 import { utcWall } from './clock.ts';
 import type { IncidentState } from './deps.ts';
-import { mdInline } from './mdEscape.ts';
+import { mdLine } from './mdEscape.ts';
 import { block, cell, firstLine, item, list, marks, prose, table } from './markdownParts.ts';
 import { appendices, actionSection, helpSection, taskSection, updatesSection } from './markdownSections.ts';
 import type { ExportOptions } from './options.ts';
@@ -16,7 +16,7 @@ import {
 
 export { firstLine } from './markdownParts.ts';
 /** Kept for callers that escape one line of text. */
-export const mdText = mdInline;
+export const mdText = mdLine;
 
 function header(rep: Report): string[] {
   const s = rep.state;

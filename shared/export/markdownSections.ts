@@ -44,7 +44,7 @@ export function updatesSection(rep: Report): string[] {
   const u = rep.updates;
   const out = ['## Stakeholder updates', ''];
   const late = u.late.length;
-  out.push(`Cadence: one update every ${u.cadenceMin} minutes while the incident is open (gaps count open time only, from the declaration). ${late === 0 ? 'Every gap kept to it.' : `${late} gap${late === 1 ? '' : 's'} went over it.`}`, '');
+  out.push(`Cadence: one update every ${u.cadenceMin} minutes while the incident is open (the cadence set at export; gaps count open time only, from the declaration). ${late === 0 ? 'Every gap kept to it.' : `${late} gap${late === 1 ? '' : 's'} went over it.`}`, '');
   if (u.gaps.length === 0) out.push('_No updates were posted._');
   for (const g of u.gaps) {
     const gap = `${formatDuration(g.openMs)}${g.late ? ` **(over the ${u.cadenceMin}-minute cadence by ${formatDuration(g.openMs - u.cadenceMin * 60_000)})**` : ''}`;
