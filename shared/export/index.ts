@@ -8,3 +8,4 @@ export {
   type ExportBase, type ExportDocument, type ImportedIncident, type ImportResult, type JsonExportInput,
 } from './json.ts';
 export { exportedEntryCount } from './report.ts';
+export { keyTimes, metrics, reopens, roleHistory, updateGaps, type KeyTime, type Metric, type UpdatesReport } from './facts.ts';
