@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { dstIncident, DST_EXPORTED_AT } from '../../test/export/dstFixture.ts';
 import { commit, EXPORTED_AT, fold, smallSteps } from '../../test/export/kit.ts';
+import { formatOffset } from '../time.ts';
 import { keyTimes, metrics, openMs, reopens, roleHistory, updateGaps } from './facts.ts';
-import { isAmbiguousLocal, offsetChanges, offsetMarker, zoneSentence } from './zone.ts';
+import { isAmbiguousLocal, offsetChanges, offsetMarker, zoneSentence, zoneSpan } from './zone.ts';
 
 const t = Date.parse;
 const dst = fold(dstIncident());
@@ -58,7 +59,7 @@ describe('role history and stakeholder updates', () => {
 
 describe('DST in a local-time column', () => {
   it('finds the fall-back change and the ambiguous hour (Paris, 2026-10-25)', () => {
-    expect(offsetChanges(t('2026-10-24T20:00:00Z'), t('2026-10-25T12:00:00Z'), 'Europe/Paris')).toEqual([{ at: t('2026-10-25T01:00:00Z'), from: 'UTC+02:00', to: 'UTC+01:00' }]);
+    expect(offsetChanges(t('2026-10-24T20:00:00Z'), t('2026-10-25T12:00:00Z'), 'Europe/Paris')).toEqual([{ at: t('2026-10-25T01:00:00Z'), from: 'UTC+02:00', to: 'UTC+01:00', fromMin: 120, toMin: 60 }]);
     expect([t('2026-10-24T23:59:00Z'), t('2026-10-25T00:30:00Z'), t('2026-10-25T01:30:00Z'), t('2026-10-25T02:00:00Z')].map((x) => isAmbiguousLocal(x, 'Europe/Paris'))).toEqual([false, true, true, false]);
     // Spring forward skips an hour: nothing is ambiguous.
     expect(isAmbiguousLocal(t('2026-03-29T01:30:00Z'), 'Europe/Paris')).toBe(false);
@@ -66,9 +67,17 @@ describe('DST in a local-time column', () => {
   });
 
   it('marks the offset on the first row, where it changes, and on ambiguous rows', () => {
-    const mark = offsetMarker('Europe/Paris');
+    const mark = offsetMarker(zoneSpan('Europe/Paris', t('2026-10-24T20:00:00Z'), t('2026-10-25T12:00:00Z')));
     expect(['2026-10-24T22:00:00Z', '2026-10-24T23:00:00Z', '2026-10-25T00:30:00Z', '2026-10-25T00:40:00Z', '2026-10-25T01:30:00Z', '2026-10-25T02:30:00Z', '2026-10-25T03:00:00Z'].map((x) => mark(t(x))))
       .toEqual(['UTC+02:00', null, 'UTC+02:00', 'UTC+02:00', 'UTC+01:00', null, null]);
+  });
+
+  it('the precomputed span agrees with Intl minute by minute across the change, inside and outside its range', () => {
+    const from = t('2026-10-24T22:00:00Z');
+    const span = zoneSpan('Europe/Paris', from, t('2026-10-25T04:00:00Z'));
+    for (let at = from - 3_600_000; at < t('2026-10-25T05:00:00Z'); at += 60_000) {
+      expect([span.label(at), span.ambiguous(at)], new Date(at).toISOString()).toEqual([formatOffset(at, 'Europe/Paris'), isAmbiguousLocal(at, 'Europe/Paris')]);
+    }
   });
 
   it('the header sentence names every offset after the start', () => {

@@ -10,7 +10,7 @@ import {
 import { dateTime, utcWall, wall } from './clock.ts';
 import { keyTimes, metrics, roleHistory, updateGaps, type KeyTime, type Metric, type RoleHistoryRow, type UpdatesReport } from './facts.ts';
 import { checkedZone, isPendingEntry, pendingMarks, type ExportOptions, type PendingMarks } from './options.ts';
-import { offsetMarker, zoneSentence } from './zone.ts';
+import { offsetChanges, offsetMarker, zoneSentence, zoneSpan, type ZoneSpan } from './zone.ts';
 
 export interface ReportEntry {
   entry: TimelineEntry;
@@ -36,6 +36,7 @@ export interface ReportDay {
 export interface Participant {
   member: Member;
   roles: IncidentRole[];
+  /** The member's UTC offset at the start, and any it changed to during the incident. */
   offset: string;
 }
 
@@ -71,6 +72,10 @@ export interface Report {
   state: IncidentState;
   exportedAt: number;
   zone: string | null;
+  /** The zone's offsets over what the export shows (null without a zone). */
+  zoneSpan: ZoneSpan | null;
+  /** The first and last instant the export shows. */
+  span: [number, number];
   marks: PendingMarks;
   duration: string;
   days: ReportDay[];
@@ -182,6 +187,11 @@ function taskRow(s: IncidentState, t: Task, marks: PendingMarks, exportedAt: num
   };
 }
 
+/** "UTC+02:00", or "UTC+02:00, then UTC+01:00" when the zone changed offset during the incident. */
+function offsetsDuring(zone: string, from: number, to: number): string {
+  return [formatOffset(from, zone), ...offsetChanges(from, to, zone).map((c) => c.to)].join(', then ');
+}
+
 const byTimeThenId = <T>(at: (x: T) => number, id: (x: T) => string) => (a: T, b: T) =>
   at(a) - at(b) || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0);
 
@@ -225,15 +235,16 @@ export function buildReport(state: IncidentState, options: ExportOptions): Repor
   }
   const participants = Object.values(state.members)
     .sort(byTimeThenId((m) => m.joinedAt, (m) => m.name))
-    .map((member) => ({ member, roles: rolesOf.get(member.id) ?? [], offset: formatOffset(state.startedAt, member.timeZone) }));
+    .map((member) => ({ member, roles: rolesOf.get(member.id) ?? [], offset: offsetsDuring(member.timeZone, state.startedAt, state.resolvedAt ?? options.exportedAt) }));
   const tasks = Object.values(state.tasks).filter((t) => t.deletedAt === null).sort(byTimeThenId((t) => t.createdAt, (t) => t.id));
   const actionItems = tasks.filter((t) => t.followUp)
     .sort(byTimeThenId((t) => t.dueAt ?? Number.MAX_SAFE_INTEGER, (t) => t.id))
     .map((t) => taskRow(state, t, marks, options.exportedAt));
   const end = state.resolvedAt ?? options.exportedAt;
   const actions = state.postmortem.actionItems.map((a) => actionRow(state, a, marks, options.exportedAt));
+  const span = shownSpan(state, options.exportedAt, [...entries, ...deleted]);
   return {
-    state, exportedAt: options.exportedAt, zone, marks,
+    state, exportedAt: options.exportedAt, zone, marks, span, zoneSpan: zone ? zoneSpan(zone, span[0], span[1]) : null,
     duration: `${formatDuration(end - state.startedAt)}${state.resolvedAt === null ? ' so far (not resolved)' : ''}`,
     days, entries, deleted,
     keyMoments: entries.filter((r) => r.key),
@@ -258,11 +269,11 @@ export function buildReport(state: IncidentState, options: ExportOptions): Repor
   };
 }
 
-/** The first and last instant the export shows, for the zone sentence. */
-function shownSpan(r: Report): [number, number] {
-  let from = Math.min(r.state.startedAt, r.state.declaredAt);
-  let to = r.state.resolvedAt ?? r.exportedAt;
-  for (const e of r.entries) {
+/** The first and last instant the export shows: the key times, every entry, and the export itself while open. */
+function shownSpan(s: IncidentState, exportedAt: number, rows: readonly ReportEntry[]): [number, number] {
+  let from = Math.min(s.startedAt, s.declaredAt, s.detectedAt ?? s.declaredAt);
+  let to = Math.max(s.resolvedAt ?? exportedAt, s.declaredAt);
+  for (const e of rows) {
     if (e.entry.occurredAt < from) from = e.entry.occurredAt;
     if (e.entry.occurredAt > to) to = e.entry.occurredAt;
   }
@@ -271,15 +282,15 @@ function shownSpan(r: Report): [number, number] {
 
 /** The line under the title: where the times come from, and every offset change of the zone. */
 export function timesNote(r: Report): string {
-  if (!r.zone) return 'All times are UTC.';
-  const [from, to] = shownSpan(r);
-  return `Times are UTC, with local time in ${r.zone} alongside (${zoneSentence(r.zone, from, to)}). The local column shows the offset where it changes and wherever a local time occurs twice.`;
+  if (!r.zone || !r.zoneSpan) return 'All times are UTC.';
+  const [from, to] = r.span;
+  return `Times are UTC, with local time in ${r.zone} alongside (${zoneSentence(r.zone, from, to, r.zoneSpan.changes)}). The local column shows the offset where it changes and wherever a local time occurs twice.`;
 }
 
 /** Local-time cells for one table, in order: the offset is added where it changes and on ambiguous rows. */
 export function localCells(r: Report, times: readonly number[]): string[] {
-  if (!r.zone) return [];
-  const mark = offsetMarker(r.zone);
+  if (!r.zone || !r.zoneSpan) return [];
+  const mark = offsetMarker(r.zoneSpan);
   return times.map((t) => {
     const m = mark(t);
     return m ? `${localClock(t, r.zone!)} (${m})` : localClock(t, r.zone!);
@@ -291,7 +302,7 @@ export const delayNote = (r: ReportEntry): string => (r.delayMs === null ? '' : 
 
 /** "2026-11-27 13:02 UTC (14:02 Europe/Paris)" */
 export function bothZones(r: Report, at: number): string {
-  return r.zone ? `${utc(at)} (${dateTime(at, r.zone)} ${formatOffset(at, r.zone)})` : utc(at);
+  return r.zone && r.zoneSpan ? `${utc(at)} (${dateTime(at, r.zone)} ${r.zoneSpan.label(at)})` : utc(at);
 }
 
 /** How many timeline rows an export with these options holds (deleted ones only with includeDeleted): for "exported N entries". */

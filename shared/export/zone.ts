@@ -16,6 +16,9 @@ export interface OffsetChange {
   at: number;
   from: string;
   to: string;
+  /** The offsets in minutes east of UTC. */
+  fromMin: number;
+  toMin: number;
 }
 
 /** The offset label ("UTC+02:00") of the zone at that instant. */
@@ -40,7 +43,7 @@ export function offsetChanges(from: number, to: number, zone: string): OffsetCha
         if (zoneOffsetMin(mid, zone) === prev) lo = mid;
         else hi = mid;
       }
-      out.push({ at: hi, from: formatOffset(lo, zone), to: formatOffset(hi, zone) });
+      out.push({ at: hi, from: formatOffset(lo, zone), to: formatOffset(hi, zone), fromMin: zoneOffsetMin(lo, zone), toMin: zoneOffsetMin(hi, zone) });
       prev = off;
     }
     prevAt = at;
@@ -65,23 +68,59 @@ export function isAmbiguousLocal(at: number, zone: string): boolean {
   return false;
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+/** "UTC+05:30" for 330 minutes. */
+export function offsetText(min: number): string {
+  const abs = Math.abs(min);
+  return `UTC${min < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/**
+ * A zone's offsets over an incident, found once (an hourly scan), so that formatting thousands of
+ * rows is arithmetic instead of an Intl call per row. Outside [from, to] it asks Intl.
+ */
+export interface ZoneSpan {
+  zone: string;
+  offsetMin: (at: number) => number;
+  label: (at: number) => string;
+  ambiguous: (at: number) => boolean;
+  changes: readonly OffsetChange[];
+}
+
+export function zoneSpan(zone: string, from: number, to: number): ZoneSpan {
+  const changes = offsetChanges(from, to, zone);
+  const start = zoneOffsetMin(from, zone);
+  const offsetMin = (at: number) => {
+    if (at < from || at > to) return zoneOffsetMin(at, zone);
+    let off = start;
+    for (const c of changes) if (at >= c.at) off = c.toMin;
+    return off;
+  };
+  // A fall-back by d minutes at c repeats the local times of the instants [c − d, c + d).
+  const ambiguous = (at: number) => {
+    if (at < from || at > to) return isAmbiguousLocal(at, zone);
+    return changes.some((c) => c.fromMin > c.toMin && at >= c.at - (c.fromMin - c.toMin) * 60_000 && at < c.at + (c.fromMin - c.toMin) * 60_000);
+  };
+  return { zone, offsetMin, label: (at) => offsetText(offsetMin(at)), ambiguous, changes };
+}
+
 /**
  * Per-row offset marks for a column of times in reading order: the offset is printed on the first
  * row, wherever it differs from the row above, and on every ambiguous row.
  */
-export function offsetMarker(zone: string): (at: number) => string | null {
+export function offsetMarker(span: ZoneSpan): (at: number) => string | null {
   let last: string | null = null;
   return (at) => {
-    const label = formatOffset(at, zone);
-    const show = label !== last || isAmbiguousLocal(at, zone);
+    const label = span.label(at);
+    const show = label !== last || span.ambiguous(at);
     last = label;
     return show ? label : null;
   };
 }
 
 /** The header sentence about the zone: its offset at the start, and every change after it. */
-export function zoneSentence(zone: string, from: number, to: number): string {
-  const changes = offsetChanges(from, to, zone);
+export function zoneSentence(zone: string, from: number, to: number, known?: readonly OffsetChange[]): string {
+  const changes = known ?? offsetChanges(from, to, zone);
   const start = `${formatOffset(from, zone)} when the incident started`;
   if (changes.length === 0) return `${start}, unchanged throughout`;
   const iso = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
