@@ -66,6 +66,14 @@ describe('warroom export against a real SQLite store', () => {
     expect(j.err).toContain(`(json, ${ops.length} changes, up to change #${ops.length})`);
   });
 
+  it('adds the edit history only with --include-edit-history', async () => {
+    const off = await run(...base(), '--format', 'md');
+    expect(off.out).not.toContain('Appendix: earlier versions of edited entries');
+    const on = await run(...base(), '--format', 'md', '--include-edit-history');
+    expect(on.out).toBe(formatMarkdown(state, { exportedAt: Date.parse(AT), includeEditHistory: true }));
+    expect(on.out).toContain('## Appendix: earlier versions of edited entries');
+  });
+
   it('prints HTML and CSV to standard output, honouring the filters', async () => {
     const html = await run(...base(), '--format', 'html', '--pinned-only');
     expect(html.code).toBe(0);
