@@ -297,8 +297,14 @@ export function localCells(r: Report, times: readonly number[]): string[] {
   });
 }
 
-/** "logged 1d 15h later" */
-export const delayNote = (r: ReportEntry): string => (r.delayMs === null ? '' : `logged ${formatDuration(r.delayMs)} later, at ${utc(r.entry.loggedAt)}`);
+/** "39h 48m": a delay is read in hours, to the minute ("1d 15h" would hide 48 minutes). */
+function hoursMinutes(ms: number): string {
+  const min = Math.floor(ms / 60_000);
+  return min < 60 ? `${min}m` : `${Math.floor(min / 60)}h ${String(min % 60).padStart(2, '0')}m`;
+}
+
+/** "logged 39h 48m later, at 2026-10-26 16:28 UTC" */
+export const delayNote = (r: ReportEntry): string => (r.delayMs === null ? '' : `logged ${hoursMinutes(r.delayMs)} later, at ${utc(r.entry.loggedAt)}`);
 
 /** "2026-11-27 13:02 UTC (14:02 Europe/Paris)" */
 export function bothZones(r: Report, at: number): string {
