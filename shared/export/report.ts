@@ -4,11 +4,14 @@
  */
 import {
   EXPORT_BACKDATED_AFTER_MS, ROLES, formatDuration, formatOffset, memberName, own, type ActionItem, type EntryKind,
-  type HelpRequest, type IncidentRole, type IncidentState, type KeyMoment, type Member, type Status, type Task, type TaskColumn,
+  type HelpRequest, type IncidentRole, type IncidentState, type Member, type Task,
   type TimelineEntry,
 } from './deps.ts';
-import { dateTime, utcWall, wall } from './clock.ts';
+import { dateTime, utcWall } from './clock.ts';
 import { keyTimes, metrics, roleHistory, updateGaps, type KeyTime, type Metric, type RoleHistoryRow, type UpdatesReport } from './facts.ts';
+import { COLUMN_LABEL, dayLabel, KIND_LABEL, localClock, utc } from './labels.ts';
+
+export { COLUMN_LABEL, isoUtc, KIND_LABEL, localClock, MOMENT_LABEL, ROLE_LABEL, STATUS_LABEL, utc } from './labels.ts';
 import { checkedZone, isPendingEntry, pendingMarks, type ExportOptions, type PendingMarks } from './options.ts';
 import { offsetChanges, offsetMarker, zoneSentence, zoneSpan, type ZoneSpan } from './zone.ts';
 
@@ -107,39 +110,6 @@ export interface Report {
   name: (id: string | null) => string;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const WEEKDAYS: Record<string, string> = { Mon: 'Monday', Tue: 'Tuesday', Wed: 'Wednesday', Thu: 'Thursday', Fri: 'Friday', Sat: 'Saturday', Sun: 'Sunday' };
-
-export const STATUS_LABEL: Record<Status, string> = {
-  investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved',
-};
-export const COLUMN_LABEL: Record<TaskColumn, string> = { todo: 'To do', doing: 'In progress', blocked: 'Blocked', done: 'Done' };
-export const KIND_LABEL: Record<EntryKind, string> = {
-  note: 'Note', update: 'Update', decision: 'Decision', action: 'Action', status: 'Status', role: 'Role', help: 'Help', system: 'System', alert: 'Alert',
-};
-export const ROLE_LABEL: Record<IncidentRole, string> = { commander: 'Incident commander', comms: 'Communications', scribe: 'Scribe', ops: 'Operations lead' };
-export const MOMENT_LABEL: Record<KeyMoment, string> = {
-  'impact-started': 'Impact started', detected: 'Detected', declared: 'Declared', acknowledged: 'Acknowledged', severity: 'Severity',
-  handover: 'Hand-over', status: 'Status', mitigated: 'Mitigated', resolved: 'Resolved', reopened: 'Reopened',
-};
-const SYSTEM_KINDS: readonly EntryKind[] = ['system', 'role', 'help', 'status'];
-
-/** "2026-11-27 13:02 UTC" */
-export const utc = (at: number): string => `${dateTime(at, 'UTC')} UTC`;
-/** "2026-11-27T13:02:00Z" */
-export const isoUtc = (at: number): string => new Date(at).toISOString().replace(/\.000Z$/, 'Z');
-
-function dayLabel(at: number): string {
-  const d = new Date(at);
-  const w = utcWall(at).weekday;
-  return `${WEEKDAYS[w] ?? w} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
-}
-
-/** Local wall-clock time; prefixed with the weekday when the local date is not the UTC date. */
-export function localClock(at: number, zone: string): string {
-  const local = wall(at, zone);
-  return local.date === utcWall(at).date ? local.clock : `${local.weekday} ${local.clock}`;
-}
 
 function entryVisible(e: TimelineEntry, o: ExportOptions): boolean {
   if (o.kinds && !o.kinds.includes(e.kind)) return false;
@@ -194,6 +164,8 @@ function offsetsDuring(zone: string, from: number, to: number): string {
 
 const byTimeThenId = <T>(at: (x: T) => number, id: (x: T) => string) => (a: T, b: T) =>
   at(a) - at(b) || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0);
+
+const SYSTEM_KINDS: readonly EntryKind[] = ['system', 'role', 'help', 'status'];
 
 /** Builds the report in one pass over the timeline (linear: exports of 10k entries stay cheap). */
 export function buildReport(state: IncidentState, options: ExportOptions): Report {
