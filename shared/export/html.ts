@@ -20,6 +20,15 @@ export function entryMarks(r: ReportEntry): string {
     + (r.delayMs !== null ? ` ${badge(`backdated: ${delayNote(r)}`, 'backdated')}` : '');
 }
 
+/** What monitoring sent with an alert row, beyond its one-line text. */
+function alertHtml(r: ReportEntry): string {
+  const a = r.entry.alert;
+  if (!a) return '';
+  const labels = a.labels.map((l) => `${l.name}=${l.value}`).join(', ');
+  const parts = [`${a.source}, ${a.status}${labels ? ` (${labels})` : ''}`, ...(a.description.trim() ? [a.description] : [])];
+  return `<br><span class="muted text">${esc(parts.join(' — '))}</span>`;
+}
+
 function timelineTable(rep: Report, rows: readonly ReportEntry[]): string {
   const head: Head[] = [['Time (UTC)', 'time'], ...(rep.zone ? [[rep.zone, 'time local'] as const] : []), ['Who', 'who'], ['Kind', 'kind'], 'Entry'];
   const local = localCells(rep, rows.map((r) => r.entry.occurredAt));
@@ -31,7 +40,7 @@ function timelineTable(rep: Report, rows: readonly ReportEntry[]): string {
       td(esc(utcWall(e.occurredAt).clock), 'time'),
       ...(rep.zone ? [td(esc(local[i]!), 'time local')] : []),
       td(esc(r.author), 'who'), td(esc(kind), 'kind'),
-      td(`${pin}<span class="text">${esc(e.text)}</span>${entryMarks(r)}`, 'entry'),
+      td(`${pin}<span class="text">${esc(e.text)}</span>${entryMarks(r)}${alertHtml(r)}`, 'entry'),
     ];
   }), (i) => rowClass(rows[i]!));
 }

@@ -96,13 +96,24 @@ function peopleSection(rep: Report): string[] {
   return out;
 }
 
+/** What monitoring sent with an alert row, beyond its one-line text. */
+function alertDetails(r: ReportEntry): string[] {
+  const a = r.entry.alert;
+  if (!a) return [];
+  const labels = a.labels.map((l) => `${l.name}=${l.value}`).join(', ');
+  return [
+    `**Alert:** ${a.source}, ${a.status}${labels ? ` (${cell(labels)})` : ''}${a.endsAt !== null ? `, ended ${utc(a.endsAt)}` : ''}`,
+    ...(a.description.trim() ? [`**Description:** ${cell(a.description)}`] : []),
+  ];
+}
+
 export function entryItems(rep: Report, rows: readonly ReportEntry[]): string[] {
   const local = localCells(rep, rows.map((r) => r.entry.occurredAt));
   const out: string[] = [];
   rows.forEach((r, i) => {
     const when = [`**${utcWall(r.entry.occurredAt).clock} UTC**`, ...(rep.zone ? [local[i]!] : [])].join(' · ');
     const kind = r.entry.moment && r.entry.moment !== 'status' ? `${KIND_LABEL[r.entry.kind]} (${MOMENT_LABEL[r.entry.moment].toLowerCase()})` : KIND_LABEL[r.entry.kind];
-    const details = r.delayMs === null ? [] : [`**Backdated:** ${delayNote(r)}`];
+    const details = [...(r.delayMs === null ? [] : [`**Backdated:** ${delayNote(r)}`]), ...alertDetails(r)];
     out.push(...item(`${when} · ${cell(r.author)} · ${kind}${marks(r)}:`, r.entry.text, details));
   });
   return out;
