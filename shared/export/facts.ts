@@ -87,7 +87,20 @@ export function keyTimes(s: IncidentState): KeyTime[] {
     label: again.length > 0 ? 'Resolved (final)' : 'Resolved', at: s.resolvedAt,
     note: s.resolvedAt === null ? (again.length > 0 ? 'reopened and not resolved again yet' : 'not resolved yet') : 'the incident was closed',
   });
-  return rows;
+  return chronological(rows);
+}
+
+/**
+ * In the order they happened (a hand-set time may fall anywhere); a time not recorded keeps its
+ * place after the moment that comes before it in the usual sequence.
+ */
+function chronological(rows: KeyTime[]): KeyTime[] {
+  let last = Number.NEGATIVE_INFINITY;
+  const keyed = rows.map((r, i) => {
+    if (r.at !== null) last = r.at;
+    return { r, at: r.at ?? last, i };
+  });
+  return keyed.sort((a, b) => a.at - b.at || a.i - b.i).map((k) => k.r);
 }
 
 function span(from: number | null, to: number | null): string | null {

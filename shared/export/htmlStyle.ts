@@ -29,7 +29,8 @@ th { background: var(--soft); font-weight: 600; white-space: nowrap; }
 table.timeline { table-layout: fixed; }
 table.timeline th.time { width: 6.5em; }
 table.timeline th.who { width: 9.5em; }
-table.timeline th.kind { width: 5.5em; }
+table.timeline th.kind { width: 7.5em; }
+table.timeline th.local { width: 9.5em; }
 table.help { table-layout: fixed; }
 table.help th.asked { width: 11em; }
 table.help th.of { width: 10em; }
@@ -38,7 +39,8 @@ table.help th.outcome { width: 10.5em; }
 table.roles { width: auto; min-width: 60%; }
 td.time { white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.who { overflow-wrap: anywhere; }
-td.kind { color: var(--muted); white-space: nowrap; }
+td.kind { color: var(--muted); overflow-wrap: anywhere; }
+td.time.local { white-space: normal; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; }
 tr.sys td { color: var(--muted); }
 tr.status td { font-weight: 600; }
