@@ -1,4 +1,4 @@
-import { useId, useState, type CSSProperties } from 'react';
+import { useEffect, useId, useRef, useState, type CSSProperties } from 'react';
 import type { Postmortem } from '../../../shared/model.ts';
 import type { PayloadOf } from '../../../shared/ops.ts';
 
@@ -60,6 +60,13 @@ export function DraftField({ label, hint, value, readOnly, rows = 3, onCommit, t
     if (draft !== null && draft !== value) onCommit(draft);
     setDraft(null);
   };
+  // Leaving the view (another tab, another incident) without leaving the field still saves it.
+  const latest = useRef({ draft, value, onCommit });
+  latest.current = { draft, value, onCommit };
+  useEffect(() => () => {
+    const l = latest.current;
+    if (l.draft !== null && l.draft !== l.value) l.onCommit(l.draft);
+  }, []);
   return (
     <div style={S.field}>
       <label htmlFor={id}>{label}{draft !== null && draft !== value ? <span className="muted"> (not saved yet)</span> : null}</label>

@@ -51,6 +51,13 @@ describe('postmortem fields', () => {
     expect(onUpdate).toHaveBeenLastCalledWith({ whereWeGotLucky: ['Low traffic', 'Ravi was awake'] });
   });
 
+  it('saves what was typed when the view goes away without the field being left', () => {
+    const { onUpdate, view } = editor();
+    fireEvent.change(screen.getByLabelText(/^Detection/), { target: { value: 'Alert at 22:45' } });
+    view.unmount();
+    expect(onUpdate).toHaveBeenCalledWith({ detection: 'Alert at 22:45' });
+  });
+
   it('does not save a field that was not changed', () => {
     const { onUpdate } = editor();
     fireEvent.blur(screen.getByLabelText(/^Summary/));
