@@ -187,7 +187,8 @@ export function buildReport(state: IncidentState, options: ExportOptions): Repor
       entry: e, author: nameOf(e.authorId), edited: e.history.length > 0,
       unsynced: isPendingEntry(marks, e.id), key: e.pinned || e.moment !== null || e.kind === 'status',
       system: SYSTEM_KINDS.includes(e.kind) && e.moment === null && !e.pinned,
-      delayMs: delay > EXPORT_BACKDATED_AFTER_MS ? delay : null,
+      // An alert's time is when monitoring saw it start, not a person writing it down late.
+      delayMs: e.kind !== 'alert' && delay > EXPORT_BACKDATED_AFTER_MS ? delay : null,
     };
     if (e.deletedAt !== null) {
       if (options.includeDeleted) deleted.push(row);
