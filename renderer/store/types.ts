@@ -172,6 +172,11 @@ export interface ActionsSlice {
   resolveHelp(helpId: string, text?: string): SubmitResult;
   cancelHelp(helpId: string): SubmitResult;
   updatePostmortem(patch: PayloadOf<'postmortem.update'>): SubmitResult;
+  /** Postmortem action items (issue 14): the id is made here; delete is soft and restore undoes it. */
+  addActionItem(input: Omit<PayloadOf<'postmortem.action.add'>, 'actionId'>): SubmitResult;
+  updateActionItem(actionId: string, patch: Omit<PayloadOf<'postmortem.action.update'>, 'actionId'>): SubmitResult;
+  deleteActionItem(actionId: string): SubmitResult;
+  restoreActionItem(actionId: string): SubmitResult;
   /** Tells others this member is typing (throttled; presence only, never logged). */
   setTyping(typing: boolean): void;
 }
