@@ -2,6 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { stateHash } from '../shared/hash.ts';
 import { getAppStore } from './store/app.ts';
+import { getPlatform } from './platform/index.ts';
+import { adoptShellServer } from './platform/shellSettings.ts';
 import { App } from './App.tsx';
 
 /**
@@ -21,6 +23,8 @@ function takeInviteFromAddress(): string | null {
 
 const invite = takeInviteFromAddress();
 const store = getAppStore();
+// Desktop: the shell owns the server setting (and the CSP that follows it); the window follows it.
+if (!invite) void adoptShellServer(getPlatform(), store).catch((err: unknown) => console.warn('War Room could not read the desktop settings:', err));
 let pending: string | null = invite;
 if (invite && store.getState().prefs.name.trim()) {
   const r = store.getState().connect({ invite });

@@ -25,6 +25,8 @@ export class ShellError extends Error {
 }
 
 export function unwrap<T>(res: ShellResult<T>): T {
+  // A preload from another version could answer differently: say so rather than fail on a property read.
+  if (typeof res !== 'object' || res === null) throw new ShellError('SHELL_BAD_REQUEST', 'The desktop app answered in a form this window does not understand. Restart the app.');
   if (res.ok) return res.value;
   throw new ShellError(res.code, res.message);
 }

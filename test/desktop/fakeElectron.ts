@@ -66,8 +66,12 @@ export class FakeWebContents extends EventEmitter {
 export class FakeUtilityProcess extends EventEmitter {
   posted: unknown[] = [];
   killed = false;
-  constructor(readonly modulePath: string, readonly args: string[]) {
+  readonly modulePath: string;
+  readonly args: string[];
+  constructor(modulePath: string, args: string[]) {
     super();
+    this.modulePath = modulePath;
+    this.args = args;
   }
   postMessage(m: unknown) {
     this.posted.push(m);
@@ -84,8 +88,10 @@ export class FakeNotification extends EventEmitter {
   static created: FakeNotification[] = [];
   static isSupported = () => true;
   show = vi.fn();
-  constructor(readonly options: { title: string; body: string }) {
+  readonly options: { title: string; body: string };
+  constructor(options: { title: string; body: string }) {
     super();
+    this.options = options;
     FakeNotification.created.push(this);
   }
 }
