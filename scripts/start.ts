@@ -79,9 +79,10 @@ function mintLeadToken(serverUrl: string): string {
   return token;
 }
 
+/** Main, preload and the server bundle the desktop app runs for "Start a war room on this computer". */
 function buildMain(): boolean {
   const r = node([path.join(root, 'scripts', 'build-main.ts')], { stdio: 'inherit' });
-  return r.status === 0;
+  return r.status === 0 && node([path.join(root, 'scripts', 'build-server.ts')], { stdio: 'inherit' }).status === 0;
 }
 
 /** Resolves with the child when Electron is still up after the grace period, else with why it is not. */
