@@ -48,3 +48,19 @@ describe('scripts/preflight.cjs', () => {
     expect(readFileSync(path.join(root, '.npmrc'), 'utf8')).toMatch(/^engine-strict=true$/m);
   });
 });
+
+// A real old Node, where the machine has one (this one has Node 20 at /usr/bin/node).
+const oldNode = [process.env.WARROOM_OLD_NODE, '/usr/bin/node'].find((p): p is string => {
+  if (!p) return false;
+  const v = spawnSync(p, ['--version'], { encoding: 'utf8' });
+  return v.status === 0 && /^v(1\d|20|21)\./.test(v.stdout);
+});
+
+describe.skipIf(!oldNode)(`a real old Node (${oldNode ?? 'none found; set WARROOM_OLD_NODE'})`, () => {
+  it('`npm start`\u2019s first step stops it with the sentence, no stack trace', () => {
+    const r = spawnSync(oldNode!, [file], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^War Room needs Node\.js 22\.18 or newer .* then try again\.\n$/);
+    expect(r.stderr).not.toMatch(/ERR_UNKNOWN_FILE_EXTENSION|at .*\(/);
+  });
+});
