@@ -1,5 +1,6 @@
 // Runs before `npm start` and `npm install`, on any Node (no syntax newer than ES5-era APIs), so a
 // too-old Node gets one sentence instead of an ERR_UNKNOWN_FILE_EXTENSION stack trace from a .ts file.
+/* global process */
 'use strict';
 var required = [22, 18];
 var parts = process.versions.node.split('.').map(Number);
