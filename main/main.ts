@@ -230,7 +230,11 @@ async function createWindow(): Promise<void> {
   });
   w.webContents.on('did-start-loading', () => commands.reset());
   watchRenderer(w.webContents, {
-    tell: (message) => commands.send({ type: 'notice', code: 'SHELL_WINDOW_RELOADED', message }),
+    tell: (message) => {
+      // The crashed page no longer listens: hold the notice for the reloaded one.
+      commands.reset();
+      commands.send({ type: 'notice', code: 'SHELL_WINDOW_RELOADED', message });
+    },
     giveUp: (message) => dialog.showErrorBox('War Room window keeps failing', message),
   });
   try {

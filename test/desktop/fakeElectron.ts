@@ -102,6 +102,8 @@ export interface FakeOptions {
   singleInstanceLock?: boolean;
   /** Replies to dialog.showMessageBox, in order (0 = the confirm button); default: Cancel. */
   dialogAnswers?: number[];
+  /** How long a loadURL takes (ms); tests that act during the first load make it long. */
+  loadDelayMs?: number;
   /** What a forked utility process posts (default: ready on 127.0.0.1:4000). */
   onFork?: (child: FakeUtilityProcess) => void;
 }
@@ -137,6 +139,8 @@ export function createFakeElectron(userData: string, argvOrOptions: string[] | F
     options: Record<string, unknown>;
     webContents = new FakeWebContents();
     loaded: string[] = [];
+    /** Loads that finished (resolved). */
+    loadsDone = 0;
     visible = false;
     destroyed = false;
     title = '';
@@ -155,8 +159,9 @@ export function createFakeElectron(userData: string, argvOrOptions: string[] | F
         setTimeout(() => {
           if (this.webContents.abortLoad !== reject) return;
           this.webContents.abortLoad = null;
+          this.loadsDone += 1;
           resolve();
-        }, 20);
+        }, opts.loadDelayMs ?? 20);
       });
     }
     /** As Electron: 'close' can be prevented; otherwise the window is destroyed and 'closed' follows. */

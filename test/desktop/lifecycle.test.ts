@@ -25,7 +25,7 @@ const TOKEN = 'lead_abcdefghijklmnop';
 const saved = { argv: process.argv, userData: process.env.WARROOM_USER_DATA_DIR, platform: process.platform };
 const dirs: string[] = [];
 
-async function boot(opts: FakeOptions & { platform?: NodeJS.Platform; packaged?: boolean; beforeLoad?: (f: typeof current) => void } = {}) {
+async function boot(opts: FakeOptions & { platform?: NodeJS.Platform; packaged?: boolean } = {}) {
   const userData = await fs.mkdtemp(path.join(os.tmpdir(), 'warroom-lifecycle-'));
   dirs.push(userData);
   current = createFakeElectron(userData, opts);
@@ -36,7 +36,6 @@ async function boot(opts: FakeOptions & { platform?: NodeJS.Platform; packaged?:
   Object.defineProperty(process, 'platform', { value: opts.platform ?? 'linux', configurable: true });
   vi.resetModules();
   await import('../../main/main.ts');
-  opts.beforeLoad?.(current);
   return { fake: current, userData };
 }
 
@@ -70,13 +69,12 @@ describe('main process lifecycle', () => {
   });
 
   it('a link that arrives during the first load neither aborts the load nor quits; it is asked about after', async () => {
-    const { fake } = await boot({
-      dialogAnswers: [0],
-      beforeLoad: (f) => {
-        // Before the first load finished (the fake resolves loadURL after 20 ms).
-        setTimeout(() => f.electron.app.emit('second-instance', {}, ['x', deepInviteLink('http://127.0.0.1:4100', TOKEN)]), 5);
-      },
-    });
+    const { fake } = await boot({ dialogAnswers: [0], loadDelayMs: 1_000 });
+    // During the first load (the fake takes a second to load).
+    await vi.waitUntil(() => fake.state.windows[0]?.loaded.length === 1, { timeout: 5000, interval: 5 });
+    fake.electron.app.emit('second-instance', {}, ['x', deepInviteLink('http://127.0.0.1:4100', TOKEN)]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.state.questions).toHaveLength(0);
     await vi.waitUntil(() => fake.state.questions.length === 1, { timeout: 5000 });
     expect(fake.electron.app.quit).not.toHaveBeenCalled();
     expect(fake.state.errors).toEqual([]);
@@ -84,10 +82,9 @@ describe('main process lifecycle', () => {
   });
 
   it('a reload during the first load (ERR_ABORTED) is not a failure', async () => {
-    const { fake } = await boot({
-      beforeLoad: (f) => setTimeout(() => f.state.windows[0]?.webContents.reload(), 5),
-    });
-    await vi.waitUntil(() => fake.state.windows[0]?.webContents.reloads === 1, { timeout: 2000 });
+    const { fake } = await boot({ loadDelayMs: 1_000 });
+    await vi.waitUntil(() => fake.state.windows[0]?.loaded.length === 1, { timeout: 5000, interval: 5 });
+    fake.state.windows[0]!.webContents.reload();
     await new Promise((r) => setTimeout(r, 50));
     expect(fake.state.errors).toEqual([]);
     expect(fake.electron.app.quit).not.toHaveBeenCalled();
@@ -95,8 +92,8 @@ describe('main process lifecycle', () => {
 
   it('macOS: closing the window keeps it (hidden, connected); a link opened then, and activate, bring it back and drain the link', async () => {
     const { fake } = await boot({ platform: 'darwin', dialogAnswers: [0] });
-    await vi.waitUntil(() => fake.state.windows.length === 1 && fake.state.windows[0]!.loaded.length === 1);
-    await new Promise((r) => setTimeout(r, 40));
+    await vi.waitUntil(() => fake.state.windows[0]?.loadsDone === 1, { timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 10));
     const w = fake.state.windows[0]!;
     w.close();
     expect(w.destroyed).toBe(false);
@@ -111,8 +108,8 @@ describe('main process lifecycle', () => {
 
   it('macOS: when the window is really gone (quit path destroyed it), activate opens a new one and drains links queued meanwhile', async () => {
     const { fake } = await boot({ platform: 'darwin', dialogAnswers: [0] });
-    await vi.waitUntil(() => fake.state.windows[0]?.loaded.length === 1);
-    await new Promise((r) => setTimeout(r, 40));
+    await vi.waitUntil(() => fake.state.windows[0]?.loadsDone === 1, { timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 10));
     const w = fake.state.windows[0]!;
     // A destroyed window, as after a renderer that could not come back.
     w.destroyed = true;

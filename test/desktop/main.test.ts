@@ -157,6 +157,8 @@ describe('main process wiring (electron mocked)', () => {
     const reloads = win().webContents.reloads;
     win().webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
     expect(win().webContents.reloads).toBe(reloads + 1);
+    // Held for the reloaded page: the crashed one cannot show it.
+    expect(commands().some((c) => c.code === 'SHELL_WINDOW_RELOADED')).toBe(false);
     await new Promise((r) => setTimeout(r, 10));
     ready();
     expect(commands().at(-1)).toMatchObject({ type: 'notice', code: 'SHELL_WINDOW_RELOADED' });
