@@ -15,7 +15,6 @@ import { webInviteLink } from '../shared/invite.ts';
 import { APP_INDEX_URL, APP_SCHEME, createAppProtocolHandler } from './appProtocol.ts';
 import { IPC } from './channels.ts';
 import { createCommandQueue } from './commandQueue.ts';
-import { buildContextMenu } from './contextMenu.ts';
 import { DEEP_LINK_SCHEME, findDeepLink, openDeepLink } from './deepLinks.ts';
 import { printHtmlToPdf, saveWithDialog, type SaveDeps } from './exports.ts';
 import { registerIpcHandlers } from './ipc.ts';
@@ -24,7 +23,8 @@ import { buildMenuTemplate } from './menu.ts';
 import { showNotification, type NotificationLike } from './notifications.ts';
 import { renderHtmlToPdf } from './pdfWindow.ts';
 import { safeStorageBox } from './secrets.ts';
-import { appOriginFor, buildCsp, createNavigationGuard, createPermissionCheckHandler, createPermissionRequestHandler, createWindowOpenHandler, secureWebPreferences, withCsp } from './security.ts';
+import { appOriginFor, buildCsp, secureWebPreferences } from './security.ts';
+import { hardenContents, hardenSessions } from './sessions.ts';
 import {
   DEFAULT_WINDOW_STATE, loadJsonFile, openSettingsStore, serverOriginChanged, WINDOW_STATE_FILE, windowStateSchema, writeJsonFile,
   type SettingsPatch, type SettingsStore, type WindowState,
@@ -165,35 +165,7 @@ function registerProtocolClient(): void {
   }
 }
 
-function hardenSessions(): void {
-  const ses = session.defaultSession;
-  ses.setPermissionRequestHandler(createPermissionRequestHandler(appOrigin, currentServer));
-  ses.setPermissionCheckHandler(createPermissionCheckHandler(appOrigin, currentServer));
-  // The dev server's pages get the CSP by header; app:// responses carry it from the protocol handler.
-  if (devServerUrl) {
-    ses.webRequest.onHeadersReceived({ urls: [`${appOrigin}/*`] }, (details, callback) => {
-      callback({ responseHeaders: withCsp(details.responseHeaders, currentCsp()) });
-    });
-  }
-  const pdf = session.fromPartition(PDF_PARTITION);
-  pdf.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
-  pdf.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !/^(file|data):/.test(details.url) }));
-}
-
-app.on('web-contents-created', (_event, contents) => {
-  const guard = createNavigationGuard(appOrigin, (url) => void shell.openExternal(url));
-  contents.on('will-navigate', guard);
-  contents.on('will-redirect', guard);
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(createWindowOpenHandler((url) => void shell.openExternal(url)));
-  contents.on('context-menu', (_e, params) => {
-    const items = buildContextMenu(params, {
-      replaceMisspelling: (w) => contents.replaceMisspelling(w),
-      addToDictionary: (w) => contents.session.addWordToSpellCheckerDictionary(w),
-    });
-    if (items.length > 0) Menu.buildFromTemplate(items).popup();
-  });
-});
+hardenContents({ app, shell, Menu, appOrigin });
 
 async function createWindow(): Promise<void> {
   const stateFile = path.join(app.getPath('userData'), WINDOW_STATE_FILE);
@@ -323,7 +295,7 @@ async function start(): Promise<void> {
   }
   if (!store.secretsEncrypted && store.get().token) commands.send({ type: 'notice', code: 'SHELL_SECRETS_PLAIN', message: ERROR_MESSAGES.SHELL_SECRETS_PLAIN });
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ root: RENDERER_DIR, readFile: (f) => fs.readFile(f), csp: currentCsp }));
-  hardenSessions();
+  hardenSessions({ session, appOrigin, devServerUrl, currentServer, currentCsp, pdfPartition: PDF_PARTITION });
   registerIpcHandlers(ipcMain, {
     appOrigin,
     saveFile: (req) => saveWithDialog(saveDeps(), req),
