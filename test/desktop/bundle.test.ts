@@ -41,7 +41,7 @@ describe('built bundles', () => {
     const required = new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!.replace(/^node:/, '')));
     const builtins = new Set(builtinModules);
     expect([...required].filter((r) => r !== 'electron' && !builtins.has(r))).toEqual([]);
-    expect(text).toContain('class NsisUpdater');
+    expect(text).toContain('electron-updater/out/NsisUpdater.js');
   });
 
   it('preload.cjs needs nothing but electron and exposes window.warroom', () => {
