@@ -15,7 +15,7 @@ import { webInviteLink } from '../shared/invite.ts';
 import { APP_INDEX_URL, APP_SCHEME, createAppProtocolHandler } from './appProtocol.ts';
 import { IPC } from './channels.ts';
 import { createCommandQueue } from './commandQueue.ts';
-import { DEEP_LINK_SCHEME, findDeepLink, openDeepLink } from './deepLinks.ts';
+import { DEEP_LINK_SCHEME, findDeepLink, openDeepLink, parseDeepLink } from './deepLinks.ts';
 import { printHtmlToPdf, saveWithDialog, type SaveDeps } from './exports.ts';
 import { registerIpcHandlers } from './ipc.ts';
 import { createLocalServer } from './localServer.ts';
@@ -313,6 +313,13 @@ async function start(): Promise<void> {
   registerProtocolClient();
   const first = findDeepLink(process.argv);
   if (first) pendingLinks.unshift(first);
+  // `npm start` (development only) hands over its own lead invite through the environment, which no
+  // web page can set: it is applied without a question, before the first load.
+  const devInvite = isDev && process.env.WARROOM_DEV_INVITE ? parseDeepLink(process.env.WARROOM_DEV_INVITE) : null;
+  if (devInvite?.ok) {
+    await store.update({ serverUrl: devInvite.command.serverUrl, token: devInvite.command.token });
+    commands.send(devInvite.command);
+  }
   await resumeLocalServer(store);
   await createWindow();
   void startAutoUpdate({

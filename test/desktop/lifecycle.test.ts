@@ -81,6 +81,24 @@ describe('main process lifecycle', () => {
     await vi.waitUntil(() => fake.state.windows[0]!.webContents.reloads === 1, { timeout: 2000 });
   });
 
+  it('npm start\u2019s own invite (WARROOM_DEV_INVITE) is applied without a question in development, and ignored when packaged', async () => {
+    process.env.WARROOM_DEV_INVITE = deepInviteLink('http://127.0.0.1:4100', TOKEN);
+    try {
+      const dev = await boot();
+      await vi.waitUntil(() => dev.fake.state.windows[0]?.loadsDone === 1, { timeout: 5000 });
+      expect(dev.fake.state.questions).toEqual([]);
+      expect(dev.fake.state.windows[0]!.webContents.reloads).toBe(0);
+      const get = dev.fake.state.handlers.get(IPC.getSettings)!;
+      expect(await get({ senderFrame: { url: 'app://warroom/index.html', parent: null } })).toMatchObject({ value: { serverUrl: 'http://127.0.0.1:4100', token: TOKEN } });
+      const packaged = await boot({ packaged: true });
+      await vi.waitUntil(() => packaged.fake.state.windows[0]?.loadsDone === 1, { timeout: 5000 });
+      const p = packaged.fake.state.handlers.get(IPC.getSettings)!;
+      expect(await p({ senderFrame: { url: 'app://warroom/index.html', parent: null } })).toMatchObject({ value: { serverUrl: null, token: null } });
+    } finally {
+      delete process.env.WARROOM_DEV_INVITE;
+    }
+  });
+
   it('a reload during the first load (ERR_ABORTED) is not a failure', async () => {
     const { fake } = await boot({ loadDelayMs: 1_000 });
     await vi.waitUntil(() => fake.state.windows[0]?.loaded.length === 1, { timeout: 5000, interval: 5 });
