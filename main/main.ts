@@ -120,7 +120,8 @@ async function updateSettings(patch: SettingsPatch): Promise<ReturnType<Settings
   const before = settings.get();
   const local = localServer.current();
   const isLocal = !!patch.serverUrl && !!local && new URL(patch.serverUrl).origin === new URL(local.url).origin;
-  const after = await settings.update(patch, patch.serverUrl ? { local: isLocal } : {});
+  // Only "yes, it is ours" is news: a local server that failed to start is still this computer's.
+  const after = await settings.update(patch, isLocal ? { local: true } : {});
   if (win && serverOriginChanged(before, after)) {
     // Commands sent from now on wait for the reloaded page to subscribe.
     commands.reset();
@@ -241,7 +242,7 @@ function notify(req: NotifyRequest): void {
       (n as Notification).once('click', drop);
     },
   }, req);
-  if (!win?.isFocused() || !shown) {
+  if (shown && !win?.isFocused()) {
     unread += 1;
     refreshChrome();
   }
