@@ -39,7 +39,8 @@ const here = __dirname;
 const PRELOAD = path.join(here, 'preload.cjs');
 const RENDERER_DIR = path.join(here, '..', 'renderer');
 const SERVER_BUNDLE = path.join(here, '..', 'server', 'warroom-server.mjs');
-const ICON = path.join(here, '..', '..', 'build', 'icons', 'icon.png');
+const ICONS = path.join(here, '..', '..', 'build', 'icons');
+const trayImage = (unreadCount: number) => nativeImage.createFromPath(path.join(ICONS, unreadCount > 0 ? 'tray-unread.png' : 'tray.png'));
 const PDF_PARTITION = 'warroom-pdf';
 /** electron-builder.yml's appId: Windows ties notifications and the taskbar to it. */
 const APP_ID = 'dev.warroom.desktop';
@@ -108,6 +109,7 @@ function refreshChrome(): void {
   })));
   app.setBadgeCount(unread);
   if (tray) {
+    tray.setImage(trayImage(unread));
     tray.setToolTip(trayTooltip(state));
     tray.setContextMenu(Menu.buildFromTemplate(buildTrayMenu(state, { show: showWindow, copyInvite: (l) => clipboard.writeText(l), quit: () => app.quit() })));
   }
@@ -278,7 +280,7 @@ async function resumeLocalServer(store: SettingsStore): Promise<void> {
 function createTray(): void {
   if (process.platform === 'darwin') return;
   try {
-    tray = new Tray(nativeImage.createFromPath(ICON).resize({ width: 22, height: 22 }));
+    tray = new Tray(trayImage(0));
     tray.on('click', showWindow);
   } catch (err) {
     // No status area on this desktop: closing the window quits, as it would without a tray.

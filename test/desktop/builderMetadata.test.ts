@@ -71,7 +71,10 @@ describe('electron-builder\u2019s own checks on electron-builder.yml and package
     const config = await loadConfig();
     // getConfig normalizes `files` into filter sets.
     const files = (config.files as { filter: string[] }[]).flatMap((f) => f.filter);
-    expect(files).toEqual(expect.arrayContaining(['dist/main/**/*', 'dist/renderer/**/*', 'dist/server/**/*', 'build/icons/icon.png']));
+    expect(files).toEqual(expect.arrayContaining(['dist/main/**/*', 'dist/renderer/**/*', 'dist/server/**/*', 'build/icons/tray.png', 'build/icons/tray-unread.png']));
+    for (const icon of ['build/icons/tray.png', 'build/icons/tray-unread.png']) {
+      expect(readFileSync(path.join(root, icon)).subarray(1, 4).toString('ascii')).toBe('PNG');
+    }
     expect(config.publish).toMatchObject({ provider: 'generic', url: expect.stringMatching(/^https:\/\//) });
     expect((pkg.scripts as Record<string, string>).dist).toMatch(/build:server.*electron-builder/);
     const nsis = config.nsis as { include: string };

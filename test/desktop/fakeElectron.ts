@@ -127,7 +127,7 @@ export function createFakeElectron(userData: string, argvOrOptions: string[] | F
     dialogAnswers: [...(opts.dialogAnswers ?? [])],
     paths: new Map<string, string>(),
     forks: [] as FakeUtilityProcess[],
-    trays: [] as { tooltip: string; menu: unknown }[],
+    trays: [] as { tooltip: string; menu: unknown; image: string }[],
     badge: 0,
     appUserModelId: null as string | null,
     quits: 0,
@@ -190,11 +190,14 @@ export function createFakeElectron(userData: string, argvOrOptions: string[] | F
   }
 
   class FakeTray {
-    entry = { tooltip: '', menu: null as unknown };
+    entry = { tooltip: '', menu: null as unknown, image: '' };
     constructor() {
       state.trays.push(this.entry);
     }
     on = vi.fn();
+    setImage(i: { path: string }) {
+      this.entry.image = i.path;
+    }
     setToolTip(t: string) {
       this.entry.tooltip = t;
     }
@@ -232,7 +235,7 @@ export function createFakeElectron(userData: string, argvOrOptions: string[] | F
     }),
     BrowserWindow: FakeBrowserWindow,
     Tray: FakeTray,
-    nativeImage: { createFromPath: () => ({ resize: () => ({}) }) },
+    nativeImage: { createFromPath: (p: string) => ({ path: p }) },
     clipboard: { writeText: vi.fn() },
     safeStorage: {
       isEncryptionAvailable: () => true,

@@ -149,8 +149,10 @@ describe('main process wiring (electron mocked)', () => {
     expect(FakeNotification.created.at(-1)!.show).toHaveBeenCalled();
     expect(fake.state.badge).toBe(1);
     expect(fake.state.trays[0]!.tooltip).toMatch(/1 unread alert/);
+    expect(fake.state.trays[0]!.image).toMatch(/tray-unread\.png$/);
     win().emit('focus');
     expect(fake.state.badge).toBe(0);
+    expect(fake.state.trays[0]!.image).toMatch(/tray\.png$/);
   });
 
   it('a crashed renderer is reloaded and the person is told', async () => {
