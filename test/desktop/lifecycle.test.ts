@@ -99,6 +99,23 @@ describe('main process lifecycle', () => {
     }
   });
 
+  it('the war room on this computer dying on its own is told to the person; one that fails to start is a refusal with a code', async () => {
+    const appEvent = { senderFrame: { url: 'app://warroom/index.html', parent: null } };
+    const { fake } = await boot();
+    await vi.waitUntil(() => fake.state.windows[0]?.loadsDone === 1, { timeout: 5000 });
+    const start = fake.state.handlers.get(IPC.startLocalServer)!;
+    expect(await start(appEvent, { shareOnLan: false })).toMatchObject({ ok: true, value: { ok: true } });
+    fake.state.listeners.get(IPC.commandsReady)!(appEvent);
+    fake.state.forks[0]!.emit('exit', 3);
+    const sent = () => fake.state.windows[0]!.webContents.sent.map(([, c]) => c as { code?: string });
+    expect(sent().some((c) => c.code === 'LOCAL_SERVER_STOPPED')).toBe(true);
+
+    const failing = await boot({ onFork: (c) => c.emit('message', { type: 'failed', message: 'The war room server could not start: disk full' }) });
+    await vi.waitUntil(() => failing.fake.state.windows[0]?.loadsDone === 1, { timeout: 5000 });
+    const res = await failing.fake.state.handlers.get(IPC.startLocalServer)!(appEvent, { shareOnLan: true });
+    expect(res).toMatchObject({ ok: true, value: { ok: false, code: 'LOCAL_SERVER_FAILED', message: expect.stringContaining('disk full') } });
+  });
+
   it('a reload during the first load (ERR_ABORTED) is not a failure', async () => {
     const { fake } = await boot({ loadDelayMs: 1_000 });
     await vi.waitUntil(() => fake.state.windows[0]?.loaded.length === 1, { timeout: 5000, interval: 5 });
