@@ -56,6 +56,17 @@ describe('the first screen', () => {
     expect(onConnect.mock.calls[0]![0]).toMatchObject({ serverUrl: 'https://wr.example.com', invite: 'saved_token_abcdef' });
   });
 
+  it('rejoining this computer\u2019s own war room starts it (it may not be running)', async () => {
+    const onConnect = vi.fn();
+    const platform = desktop({ getSettings: vi.fn(async () => ({ ...DEFAULT_SETTINGS, servers: [{ serverUrl: 'http://127.0.0.1:4000', local: true }] })) });
+    render(<ConnectScreen initial={{ ...initial, serverUrl: 'http://127.0.0.1:4000' }} error={null} busy={false} onConnect={onConnect} platform={platform} />);
+    fireEvent.change(screen.getByTestId('connect-name'), { target: { value: 'Ana' } });
+    fireEvent.click(await screen.findByText('This computer (http://127.0.0.1:4000)'));
+    await waitFor(() => expect(onConnect).toHaveBeenCalled());
+    expect(platform.startLocalServer).toHaveBeenCalled();
+    expect(platform.setSettings).not.toHaveBeenCalled();
+  });
+
   it('in a browser there is only "join"', () => {
     render(<ConnectScreen initial={initial} error={null} busy={false} onConnect={vi.fn()} platform={createBrowserBridge()} />);
     expect(screen.queryByText('Start a war room on this computer')).toBeNull();

@@ -141,7 +141,9 @@ export function ConnectScreen({ initial, error, busy, onConnect, platform = getP
           <div className="row" data-testid="connect-saved">
             <span className="muted">Joined before:</span>
             {saved.map((s) => (
-              <button type="button" key={s.serverUrl} disabled={!f.name.trim()} onClick={() => void rejoin(s.serverUrl)}>
+              <button type="button" key={s.serverUrl} disabled={!f.name.trim() || starting}
+                // This computer's war room may not be running: starting it gives a fresh lead token.
+                onClick={() => void (s.local && canRunLocal ? startLocal() : rejoin(s.serverUrl))}>
                 {s.local ? `This computer (${s.serverUrl})` : s.serverUrl}
               </button>
             ))}
