@@ -74,6 +74,16 @@ export const STATE_SAVE_AFTER_JOIN_MS = 5_000;
  */
 export const PRESENCE_BROADCAST_MS = 500;
 
+// Identity and tokens (issue 9).
+/** Default lifetime of an invite (ms) when `--expires` / WARROOM_INVITE_EXPIRES is not given: 7 days. */
+export const INVITE_DEFAULT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** Lifetime of a personal session token redeemed from an invite (ms): 30 days. */
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** How often each node reads new revocations and expiries to end live sockets (ms); the promise is 5 s. */
+export const REVOCATION_POLL_MS = 1_000;
+/** Shortest WARROOM_SECRET accepted (characters). */
+export const MIN_SECRET_CHARS = 32;
+
 // ---------------------------------------------------------------- desktop shell (issue 12)
 /** Notification text the shell shows (characters); longer requests are cut with an ellipsis, never dropped. */
 export const NOTIFY_TITLE_MAX_CHARS = 120;
@@ -90,6 +100,6 @@ export const LOCAL_SERVER_PREFERRED_PORT = 4000;
 export const MAX_SAVED_SERVERS = 20;
 /** A window unresponsive this long is reloaded (ms). */
 export const WINDOW_UNRESPONSIVE_RELOAD_MS = 10_000;
-/** At most this many automatic reloads after a crash per window per RELOAD_WINDOW_MS, so a page that crashes at once does not loop. */
+/** At most this many automatic reloads after a crash per window per AUTO_RELOAD_WINDOW_MS, so a page that crashes at once does not loop. */
 export const MAX_AUTO_RELOADS = 3;
 export const AUTO_RELOAD_WINDOW_MS = 5 * 60_000;
