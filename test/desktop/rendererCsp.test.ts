@@ -93,8 +93,11 @@ describe.skipIf(!run)('the built renderer under the desktop CSP (Chromium)', () 
     expect(errors).toEqual([]);
     expect(violations).toEqual([]);
     // It connected with the shell's server and token, which it now remembers too.
-    const prefs = await page.evaluate(() => JSON.parse(localStorage.getItem('warroom.preferences') ?? '{}') as { serverUrl?: string });
+    const prefs = await page.evaluate(() => JSON.parse(localStorage.getItem('warroom.preferences') ?? '{}') as { serverUrl?: string; token?: string | null });
     expect(prefs.serverUrl).toBe(server.url);
+    // The token stays with the shell (sealed); the window's localStorage never holds it.
+    expect(prefs.token).toBeNull();
+    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain(shellSettings.token!);
 
     // Anything else on this computer stays out of reach.
     const blocked = await page.evaluate(async (url) => {
