@@ -82,8 +82,17 @@ const localServer = createLocalServer({
   },
 });
 
+let creating: Promise<void> | null = null;
+/** One window at a time, even when a dock click, a link and a notification all ask for one. */
+function openWindow(): Promise<void> {
+  creating ??= createWindow().finally(() => {
+    creating = null;
+  });
+  return creating;
+}
+
 function showWindow(): void {
-  if (!win) return void createWindow();
+  if (!win) return void openWindow();
   if (win.isMinimized()) win.restore();
   win.show();
   win.focus();
@@ -324,7 +333,7 @@ async function start(): Promise<void> {
     commands.send(devInvite.command);
   }
   await resumeLocalServer(store);
-  await createWindow();
+  await openWindow();
   void startAutoUpdate({
     isPackaged: app.isPackaged,
     enabled: store.autoUpdate(),
@@ -370,7 +379,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (!settings) return;
     if (win) showWindow();
-    else void createWindow();
+    else void openWindow();
     drainLinks();
   });
   app.whenReady().then(start).catch((err: unknown) => {

@@ -152,9 +152,12 @@ describe('main process lifecycle', () => {
     fake.electron.app.emit('open-url', { preventDefault: vi.fn() }, deepInviteLink('http://127.0.0.1:4100', TOKEN));
     await new Promise((r) => setTimeout(r, 20));
     expect(fake.state.questions).toHaveLength(0);
+    // Two dock clicks in a row still make one window.
+    fake.electron.app.emit('activate');
     fake.electron.app.emit('activate');
     await vi.waitUntil(() => fake.state.windows.length === 2, { timeout: 2000 });
     await vi.waitUntil(() => fake.state.questions.length === 1, { timeout: 3000 });
+    expect(fake.state.windows).toHaveLength(2);
     expect(fake.state.handlers.has(IPC.getSettings)).toBe(true);
   });
 });
