@@ -5,8 +5,12 @@
  * and a lead token from its first message, and stops it (letting queued commits finish) at quit.
  */
 import os from 'node:os';
-import { LOCAL_SERVER_START_TIMEOUT_MS, LOCAL_SERVER_STOP_TIMEOUT_MS } from '../shared/constants.ts';
+import type { StartLocalServerRequest, StartLocalServerResult } from '../shared/bridge.ts';
+import { LOCAL_SERVER_PREFERRED_PORT, LOCAL_SERVER_START_TIMEOUT_MS, LOCAL_SERVER_STOP_TIMEOUT_MS } from '../shared/constants.ts';
+import { refuse, type ErrorCode } from '../shared/errors.ts';
+import { webInviteLink } from '../shared/invite.ts';
 import { localServerMessageSchema, type LocalServerReady } from '../shared/localServer.ts';
+import type { SettingsStore } from './settings.ts';
 
 /** The part of Electron's UtilityProcess used here. */
 export interface UtilityLike {
@@ -129,3 +133,46 @@ export function createLocalServer(deps: LocalServerDeps) {
   };
 }
 export type LocalServer = ReturnType<typeof createLocalServer>;
+
+/** Teammates' link to the shared war room, or null when it is not shared (or not running). */
+export function teammateInvite(server: LocalServer): string | null {
+  const l = server.current();
+  return l?.inviteToken ? webInviteLink(l.publicUrl, l.inviteToken) : null;
+}
+
+export interface GlueDeps {
+  server: LocalServer;
+  settings: Pick<SettingsStore, 'get' | 'update' | 'localShareOnLan' | 'setLocalShareOnLan'>;
+  /** Menu and tray follow the server (its invite link). */
+  changed(): void;
+  notice(code: ErrorCode, message: string): void;
+}
+
+/** "Start a war room on this computer", as the renderer asks for it. */
+export async function startForRenderer(d: GlueDeps, req: StartLocalServerRequest): Promise<StartLocalServerResult> {
+  try {
+    const info = await d.server.start({ shareOnLan: req.shareOnLan, port: LOCAL_SERVER_PREFERRED_PORT });
+    await d.settings.setLocalShareOnLan(req.shareOnLan);
+    d.changed();
+    // The renderer connects with this through setSettings, which reloads the window for the new CSP.
+    return { ok: true, serverUrl: info.url, token: info.leadToken, inviteLink: teammateInvite(d.server) };
+  } catch (err) {
+    return refuse('LOCAL_SERVER_FAILED', (err as Error).message);
+  }
+}
+
+/** When the saved server is the one this computer runs, it is started before the window loads. */
+export async function resumeAtStart(d: GlueDeps): Promise<void> {
+  const s = d.settings.get();
+  const saved = s.serverUrl ? s.servers.find((x) => x.serverUrl === new URL(s.serverUrl!).origin) : undefined;
+  if (!saved?.local) return;
+  try {
+    const port = Number(new URL(saved.serverUrl).port) || LOCAL_SERVER_PREFERRED_PORT;
+    const info = await d.server.start({ shareOnLan: d.settings.localShareOnLan(), port });
+    // Another program took the port: the server moved, and main (which owns the setting) follows it.
+    if (new URL(info.url).origin !== saved.serverUrl) await d.settings.update({ serverUrl: info.url, token: info.leadToken }, { local: true });
+    d.changed();
+  } catch (err) {
+    d.notice('LOCAL_SERVER_FAILED', refuse('LOCAL_SERVER_FAILED', (err as Error).message).message);
+  }
+}

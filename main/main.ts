@@ -8,17 +8,15 @@ import {
   app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, screen, session, shell, Tray,
   utilityProcess,
 } from 'electron';
-import type { NotifyRequest, ShellCommand, StartLocalServerRequest, StartLocalServerResult } from '../shared/bridge.ts';
-import { LOCAL_SERVER_PREFERRED_PORT } from '../shared/constants.ts';
-import { ERROR_MESSAGES, refuse } from '../shared/errors.ts';
-import { webInviteLink } from '../shared/invite.ts';
+import type { NotifyRequest, ShellCommand } from '../shared/bridge.ts';
+import { ERROR_MESSAGES, type ErrorCode } from '../shared/errors.ts';
 import { APP_INDEX_URL, APP_SCHEME, createAppProtocolHandler } from './appProtocol.ts';
 import { IPC } from './channels.ts';
 import { createCommandQueue } from './commandQueue.ts';
 import { DEEP_LINK_SCHEME, findDeepLink, openDeepLink, parseDeepLink } from './deepLinks.ts';
 import { printHtmlToPdf, saveWithDialog, type SaveDeps } from './exports.ts';
 import { registerIpcHandlers } from './ipc.ts';
-import { createLocalServer } from './localServer.ts';
+import { createLocalServer, resumeAtStart, startForRenderer, teammateInvite } from './localServer.ts';
 import { buildMenuTemplate } from './menu.ts';
 import { showNotification, type NotificationLike } from './notifications.ts';
 import { renderHtmlToPdf } from './pdfWindow.ts';
@@ -104,10 +102,7 @@ function currentCsp(): string {
   return buildCsp({ serverUrl: currentServer(), devServerOrigin: devServerUrl ? appOrigin : null });
 }
 
-function inviteLink(): string | null {
-  const l = localServer.current();
-  return l?.inviteToken ? webInviteLink(l.publicUrl, l.inviteToken) : null;
-}
+const inviteLink = () => teammateInvite(localServer);
 
 /** Menu, tray and badge follow the unread count, the local server and the update setting. */
 function refreshChrome(): void {
@@ -259,31 +254,11 @@ function notify(req: NotifyRequest): void {
   }
 }
 
-async function startLocal(req: StartLocalServerRequest): Promise<StartLocalServerResult> {
-  try {
-    const info = await localServer.start({ shareOnLan: req.shareOnLan, port: LOCAL_SERVER_PREFERRED_PORT });
-    await settings?.setLocalShareOnLan(req.shareOnLan);
-    refreshChrome();
-    // The renderer connects with this through setSettings, which reloads the window for the new CSP.
-    return { ok: true, serverUrl: info.url, token: info.leadToken, inviteLink: inviteLink() };
-  } catch (err) {
-    return refuse('LOCAL_SERVER_FAILED', (err as Error).message);
-  }
-}
-
-/** When the saved server is the one this computer runs, it is started before the window loads. */
-async function resumeLocalServer(store: SettingsStore): Promise<void> {
-  const s = store.get();
-  const saved = s.serverUrl ? s.servers.find((x) => x.serverUrl === new URL(s.serverUrl!).origin) : undefined;
-  if (!saved?.local) return;
-  try {
-    const port = Number(new URL(saved.serverUrl).port) || LOCAL_SERVER_PREFERRED_PORT;
-    const info = await localServer.start({ shareOnLan: store.localShareOnLan(), port });
-    // Another program took the port: the server moved, and main (which owns the setting) follows it.
-    if (new URL(info.url).origin !== saved.serverUrl) await store.update({ serverUrl: info.url, token: info.leadToken }, { local: true });
-  } catch (err) {
-    commands.send({ type: 'notice', code: 'LOCAL_SERVER_FAILED', message: refuse('LOCAL_SERVER_FAILED', (err as Error).message).message });
-  }
+function localGlue(store: SettingsStore) {
+  return {
+    server: localServer, settings: store, changed: refreshChrome,
+    notice: (code: ErrorCode, message: string) => commands.send({ type: 'notice', code, message }),
+  };
 }
 
 function createTray(): void {
@@ -317,7 +292,7 @@ async function start(): Promise<void> {
     }, req),
     notify,
     settings: { get: () => store.get(), update: updateSettings },
-    startLocalServer: startLocal,
+    startLocalServer: (req) => startForRenderer(localGlue(store), req),
     onCommandsReady: () => commands.ready(),
   });
   createTray();
@@ -332,7 +307,7 @@ async function start(): Promise<void> {
     await store.update({ serverUrl: devInvite.command.serverUrl, token: devInvite.command.token });
     commands.send(devInvite.command);
   }
-  await resumeLocalServer(store);
+  await resumeAtStart(localGlue(store));
   await openWindow();
   void startAutoUpdate({
     isPackaged: app.isPackaged,

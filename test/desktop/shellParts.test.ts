@@ -1,8 +1,9 @@
 /** The new shell pieces as pure functions: local-network permissions, local server, tray, context menu, recovery, updater. */
 import { EventEmitter } from 'node:events';
+import { DEFAULT_SETTINGS } from '../../shared/bridge.ts';
 import { describe, expect, it, vi } from 'vitest';
 import { buildContextMenu, type ContextParams } from '../../main/contextMenu.ts';
-import { createLocalServer, lanAddress, localServerArgs } from '../../main/localServer.ts';
+import { createLocalServer, lanAddress, localServerArgs, resumeAtStart, type LocalServer } from '../../main/localServer.ts';
 import { createPermissionCheckHandler, localNetworkPermissionsFor } from '../../main/security.ts';
 import { badgeText, buildTrayMenu, closeHidesWindow, trayTooltip } from '../../main/tray.ts';
 import { startAutoUpdate, type UpdaterLike } from '../../main/updater.ts';
@@ -90,6 +91,38 @@ describe('the war room on this computer (utility process manager)', () => {
     expect(child!.posted).toEqual([{ type: 'stop' }]);
     expect(child!.killed).toBe(false);
     expect(onUnexpectedExit).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the saved local war room at start', () => {
+  const settingsWith = (serverUrl: string, local: boolean) => ({
+    get: () => ({ ...DEFAULT_SETTINGS, serverUrl, token: 'old_token_abcdef', servers: [{ serverUrl, local }] }),
+    update: vi.fn(async () => DEFAULT_SETTINGS), localShareOnLan: () => true, setLocalShareOnLan: vi.fn(async () => undefined),
+  });
+  const serverAnswering = (url: string | Error) => ({
+    start: vi.fn(async () => {
+      if (url instanceof Error) throw url;
+      return { type: 'ready' as const, url, publicUrl: url, leadToken: 'lead_new_abcdefgh', inviteToken: null, shared: true };
+    }),
+  }) as unknown as LocalServer;
+
+  it('is started again on its saved port and sharing; if the port moved, main\u2019s setting follows it', async () => {
+    const same = { server: serverAnswering('http://127.0.0.1:4000'), settings: settingsWith('http://127.0.0.1:4000', true), changed: vi.fn(), notice: vi.fn() };
+    await resumeAtStart(same);
+    expect(same.server.start).toHaveBeenCalledWith({ shareOnLan: true, port: 4000 });
+    expect(same.settings.update).not.toHaveBeenCalled();
+    const moved = { server: serverAnswering('http://127.0.0.1:51000'), settings: settingsWith('http://127.0.0.1:4000', true), changed: vi.fn(), notice: vi.fn() };
+    await resumeAtStart(moved);
+    expect(moved.settings.update).toHaveBeenCalledWith({ serverUrl: 'http://127.0.0.1:51000', token: 'lead_new_abcdefgh' }, { local: true });
+  });
+
+  it('is not started for a remote server; a failure is a notice, not a crash', async () => {
+    const remote = { server: serverAnswering('http://127.0.0.1:4000'), settings: settingsWith('https://wr.example.com', false), changed: vi.fn(), notice: vi.fn() };
+    await resumeAtStart(remote);
+    expect(remote.server.start).not.toHaveBeenCalled();
+    const broken = { server: serverAnswering(new Error('database is locked')), settings: settingsWith('http://127.0.0.1:4000', true), changed: vi.fn(), notice: vi.fn() };
+    await resumeAtStart(broken);
+    expect(broken.notice).toHaveBeenCalledWith('LOCAL_SERVER_FAILED', expect.stringContaining('database is locked'));
   });
 });
 
