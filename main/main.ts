@@ -118,6 +118,8 @@ function refreshChrome(): void {
     tray.setContextMenu(Menu.buildFromTemplate(buildTrayMenu(state, { show: showWindow, copyInvite: (l) => clipboard.writeText(l), quit: () => app.quit() })));
   }
   win?.setTitle(unread > 0 ? `War Room (${badgeText(unread)})` : 'War Room');
+  // Windows has no badge count: the taskbar button gets the badge as an overlay.
+  if (process.platform === 'win32') win?.setOverlayIcon(unread > 0 ? trayImage(unread) : null, unread > 0 ? `${unread} unread alerts` : '');
 }
 
 /** Every settings change goes through here: a new server origin reloads the window for its CSP. */

@@ -185,6 +185,8 @@ export function createFakeElectron(userData: string, argvOrOptions: string[] | F
     focus = vi.fn();
     maximize = vi.fn();
     setTitle = (t: string) => (this.title = t);
+    overlay: unknown = null;
+    setOverlayIcon = (image: unknown) => (this.overlay = image);
     isMaximized = () => false;
     getNormalBounds = () => ({ x: 1, y: 2, width: 1000, height: 700 });
   }
