@@ -60,7 +60,13 @@ describe('main process lifecycle', () => {
     const dev = await boot({ packaged: false, platform: 'win32' });
     const devDir = dev.fake.state.paths.get('userData');
     expect(dev.fake.state.appUserModelId).toBe('dev.warroom.desktop.dev');
-    await vi.waitUntil(() => dev.fake.state.windows.length === 1);
+    await vi.waitUntil(() => dev.fake.state.windows[0]?.loadsDone === 1, { timeout: 5000 });
+    // No badge count on Windows: an unread alert shows as the taskbar overlay.
+    const notify = dev.fake.state.handlers.get(IPC.notify)!;
+    await notify({ senderFrame: { url: 'app://warroom/index.html', parent: null } }, { title: 'Help needed now: DB', body: 'Ana: failover?' });
+    expect(dev.fake.state.windows[0]!.overlay).toMatchObject({ path: expect.stringMatching(/tray-unread\.png$/) });
+    dev.fake.state.windows[0]!.emit('focus');
+    expect(dev.fake.state.windows[0]!.overlay).toBeNull();
     delete process.env.WARROOM_USER_DATA_DIR;
     const installed = await boot({ packaged: true, platform: 'win32' });
     expect(installed.fake.state.appUserModelId).toBe('dev.warroom.desktop');
