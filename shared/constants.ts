@@ -103,3 +103,7 @@ export const WINDOW_UNRESPONSIVE_RELOAD_MS = 10_000;
 /** At most this many automatic reloads after a crash per window per AUTO_RELOAD_WINDOW_MS, so a page that crashes at once does not loop. */
 export const MAX_AUTO_RELOADS = 3;
 export const AUTO_RELOAD_WINDOW_MS = 5 * 60_000;
+
+// --- Postmortem export (issue 14) ---
+/** An entry logged more than this long after the time it says it happened is marked backdated in exports, in ms. */
+export const EXPORT_BACKDATED_AFTER_MS = 15 * 60_000;
