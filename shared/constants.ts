@@ -110,6 +110,26 @@ export const REVOCATION_POLL_MS = 1_000;
 /** Shortest WARROOM_SECRET accepted (characters). */
 export const MIN_SECRET_CHARS = 32;
 
+// ---------------------------------------------------------------- desktop shell (issue 12)
+/** Notification text the shell shows (characters); longer requests are cut with an ellipsis, never dropped. */
+export const NOTIFY_TITLE_MAX_CHARS = 120;
+export const NOTIFY_BODY_MAX_CHARS = 400;
+/** A notify request longer than this (characters, title + body) is malformed, not merely long. */
+export const NOTIFY_REQUEST_MAX_CHARS = 64_000;
+/** How long the shell waits for the war room on this computer to report it listens (ms). */
+export const LOCAL_SERVER_START_TIMEOUT_MS = 30_000;
+/** How long it waits for that server to finish its commits at quit before killing it (ms). */
+export const LOCAL_SERVER_STOP_TIMEOUT_MS = 5_000;
+/** Port the local war room tries first, so teammates' invite links survive a restart. */
+export const LOCAL_SERVER_PREFERRED_PORT = 4000;
+/** Servers the desktop remembers (with their tokens). */
+export const MAX_SAVED_SERVERS = 20;
+/** A window unresponsive this long is reloaded (ms). */
+export const WINDOW_UNRESPONSIVE_RELOAD_MS = 10_000;
+/** At most this many automatic reloads after a crash per window per AUTO_RELOAD_WINDOW_MS, so a page that crashes at once does not loop. */
+export const MAX_AUTO_RELOADS = 3;
+export const AUTO_RELOAD_WINDOW_MS = 5 * 60_000;
+
 // --- Postmortem export (issue 14) ---
 /** An entry logged more than this long after the time it says it happened is marked backdated in exports, in ms. */
 export const EXPORT_BACKDATED_AFTER_MS = 15 * 60_000;
