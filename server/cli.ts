@@ -28,6 +28,9 @@ Commands:
     --backup-keep N     Automatic backups kept          [WARROOM_BACKUP_KEEP, default ${DEFAULT_BACKUP_KEEP}]
     --log-level L       fatal|error|warn|info|debug     [WARROOM_LOG_LEVEL, default info]
     --demo              Seed the Black Friday demo incident if absent
+    --init              Create a new, empty database where one is missing or empty (never replaces data)
+  verify                Check the stored data read-only; per-incident report; exit 1 if anything is wrong
+                        (alias: doctor)                     [--data-dir, --database-url]
   backup <file>         Consistent copy of the database, safe while serving   [--data-dir]
   restore <file>        Replace the database with a backup (server stopped); the old file is kept as warroom.db.bak
   token create --role lead|responder|viewer [--incident ID]   Mint an invite   [--data-dir, --public-url]
@@ -74,6 +77,7 @@ async function serve(args: string[]): Promise<number> {
     'backup-keep': { type: 'string', default: env.WARROOM_BACKUP_KEEP },
     'log-level': { type: 'string', default: env.WARROOM_LOG_LEVEL ?? 'info' },
     demo: { type: 'boolean', default: false },
+    init: { type: 'boolean', default: false },
   });
   const logLevel = values['log-level'] as LogLevel;
   // Loaded here, not at the top: backup, restore and token then start in a fraction of the time.
@@ -108,6 +112,7 @@ async function serve(args: string[]): Promise<number> {
     publicUrl: values['public-url'],
     secret: env.WARROOM_SECRET || undefined,
     demo: values.demo,
+    init: values.init,
   }, deps);
   process.stdout.write(`listening on ${server.url}\n`);
   if (server.secretCreated) {
@@ -163,6 +168,12 @@ function token(args: string[]): number {
   return 0;
 }
 
+async function verify(args: string[]): Promise<number> {
+  const { values } = parse(args, { 'data-dir': dataDirOption, 'database-url': { type: 'string', default: env.DATABASE_URL } });
+  const { runVerify } = await import('./integrity/verifyCommand.ts');
+  return runVerify({ dataDir: resolve(values['data-dir']), databaseUrl: values['database-url'] ?? null }, (l) => process.stdout.write(`${l}\n`));
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -171,6 +182,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'backup': return backup(rest);
       case 'restore': return restore(rest);
       case 'token': return token(rest);
+      case 'verify': case 'doctor': return await verify(rest);
       case 'export': return await (await import('./exportCommand.ts')).runExportCommand(rest);
       case undefined: case 'help': case '--help': case '-h':
         process.stdout.write(`${USAGE}\n`);

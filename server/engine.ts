@@ -94,6 +94,14 @@ export function createEngine(deps: EngineDeps) {
     }
   }
 
+  /**
+   * The store's recorded head can be above the last op it serves (a quarantined head op): that
+   * seq stays taken, so the next op gets head + 1 and no seq is ever given twice.
+   */
+  async function reachStoredHead(entry: Entry): Promise<void> {
+    entry.head = Math.max(entry.head, await store.headSeq(entry.id));
+  }
+
   async function load(id: string): Promise<Entry> {
     const fresh = (): Entry => ({ id, state: null, head: 0, lastServerTime: 0, snapshotSeq: 0 });
     const snap = await store.latestSnapshot(id);
@@ -108,6 +116,7 @@ export function createEngine(deps: EngineDeps) {
       entry = fresh();
       await catchUp(entry);
     }
+    await reachStoredHead(entry);
     return entry;
   }
 
@@ -169,7 +178,10 @@ export function createEngine(deps: EngineDeps) {
     } catch (e) {
       if (e instanceof SeqConflictError && attempt < MAX_COMMIT_ATTEMPTS) {
         logger.info({ incidentId: e.incidentId, seq: e.seq, attempt }, 'seq or opId already in the store; catching up and retrying');
-        for (const w of work.values()) await catchUp(w.entry);
+        for (const w of work.values()) {
+          await catchUp(w.entry);
+          await reachStoredHead(w.entry);
+        }
         return commit(committed.map((c) => c.item), attempt + 1);
       }
       logger.error({ err: e, ops: committed.length }, 'commit failed');

@@ -16,7 +16,7 @@ import { headHash, snapshotHash } from '../integrity/chain.ts';
 import { checkOpRow } from '../integrity/checkOp.ts';
 import { checkSnapshotRow } from '../integrity/checkSnapshot.ts';
 import { checkStore } from '../integrity/checkStore.ts';
-import type { VerifyReport } from '../integrity/report.ts';
+import { missingCount, type VerifyReport } from '../integrity/report.ts';
 import { mainFileProblem, walProblem } from '../integrity/sqliteFile.ts';
 import { applyFindings, sqliteCheckSource, type OpRow, type StrayRow } from './sqliteCheck.ts';
 import { migrateV1, SCHEMA_V2, SQLITE_SCHEMA_VERSION, storedSchemaVersion } from './sqliteSchema.ts';
@@ -165,7 +165,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
         const { quarantined, warnings } = transaction(() => applyFindings(d, check, strays, Date.now()));
         warnings.unshift(...notes);
         for (const w of warnings) warn(w);
-        return { quarantined, warnings };
+        return { quarantined, warnings, missingOps: check.incidents.reduce((n, f) => n + missingCount(f), 0) };
       } catch (e) {
         statements.clear();
         d.close();
