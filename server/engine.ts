@@ -267,7 +267,12 @@ export function createEngine(deps: EngineDeps) {
         if (sinceSeq === head) result = { ops: [], headSeq: head };
         // Ahead of us means the server lost history (restored from a backup): start over from ours.
         else if (sinceSeq > head || head - sinceSeq > limits.joinMaxOpsWithoutSnapshot) result = { snapshot: { seq: head, state }, ops: [], headSeq: head };
-        else result = { ops: await store.readOps(incidentId, sinceSeq, head - sinceSeq), headSeq: head };
+        else {
+          const ops = await store.readOps(incidentId, sinceSeq, head - sinceSeq);
+          // A quarantined or lost op in the range would leave the client folding without it: send the state instead.
+          const whole = ops.length === head - sinceSeq && ops.every((o, i) => o.seq === sinceSeq + 1 + i);
+          result = whole ? { ops, headSeq: head } : { snapshot: { seq: head, state }, ops: [], headSeq: head };
+        }
         enter();
         return { ok: true, ...result };
       });

@@ -10,7 +10,8 @@
  * - one damaged chain cell (the next row still links to the value it should have had) is repaired;
  * - a chain that only links to rewritten values means rows were edited with their hashes
  *   recomputed: the whole incident is held back (quarantined), since no row of it can be proven;
- * - an incident whose create op (seq 1) is not served cannot be folded: its rows are held back.
+ * - an incident whose create op (seq 1) is not served can only be rebuilt from a proven snapshot;
+ *   without one its rows are held back (checkStore decides, once the snapshots are checked).
  */
 import { chainBatch, genesisChain, headHash, nextChain } from './chain.ts';
 import { checkOpRow, isHash, type StoredOpRow } from './checkOp.ts';
@@ -35,7 +36,9 @@ export interface IncidentFindings {
   chainRepairs: { seq: number; chain: string }[];
   /** Every row of the incident must be held back, and why. */
   holdAll: string | null;
-  /** Proven chain values at the seqs asked for (the snapshots'). */
+  /** Seq 1 (the create op) is not served. */
+  noCreate: boolean;
+  /** Chain values at the seqs asked for (the snapshots'), only where the chain is proven from the start. */
   chainAt: Map<number, string>;
   /** Lowest seq that clients cannot get (quarantined or missing), or null. */
   firstUnserved: number | null;
@@ -57,11 +60,13 @@ export function createIncidentCheck(incidentId: string, opts: CheckOptions) {
   const f: IncidentFindings = {
     incidentId, verifiedOps: 0, quarantine: [], missing: [], earlierQuarantined: 0,
     head: { seq: 0, chain: genesisChain(incidentId) }, headRepair: null, chainRepairs: [], holdAll: null,
-    chainAt: new Map(), firstUnserved: null,
+    noCreate: false, chainAt: new Map(), firstUnserved: null,
   };
   const head = headIsValid(incidentId, opts.head) ? opts.head : null;
   let chain = genesisChain(incidentId);
   let linked = true;
+  /** Every link so far is proven from the genesis (none adopted after a loss). */
+  let proven = true;
   let expected = 1;
   let createServed = false;
   let pending: { seq: number; stored: unknown; computed: string } | null = null;
@@ -104,6 +109,7 @@ export function createIncidentCheck(incidentId: string, opts: CheckOptions) {
       linked = true;
     } else {
       linked = false;
+      proven = false;
     }
     expected = upTo + 1;
   };
@@ -118,10 +124,15 @@ export function createIncidentCheck(incidentId: string, opts: CheckOptions) {
     if (check.ok && r.seq === 1 && check.op.type !== 'incident.create') check = { ok: false, reason: 'seq 1 is not the incident\'s create op' };
     if (!check.ok) {
       unresolvable();
-      const proven = linked && isHash(r.hash) && r.chain === nextChain(chain, r.hash);
-      if (proven) chain = r.chain as string;
-      else linked = false;
-      f.quarantine.push({ seq: r.seq, reason: check.reason, chain: proven ? chain : null });
+      // Content damaged but hash and chain cells intact: the chain still proves the rows around it.
+      const ok = linked && isHash(r.hash) && r.chain === nextChain(chain, r.hash);
+      if (ok) chain = r.chain as string;
+      else {
+        linked = false;
+        proven = false;
+      }
+      f.quarantine.push({ seq: r.seq, reason: check.reason, chain: ok ? chain : null });
+      if (ok && proven && opts.chainWanted.has(r.seq)) f.chainAt.set(r.seq, chain);
       unserved(r.seq);
       expected = r.seq + 1;
       return;
@@ -143,7 +154,7 @@ export function createIncidentCheck(incidentId: string, opts: CheckOptions) {
     }
     if (r.seq === 1) createServed = true;
     f.verifiedOps++;
-    if (opts.chainWanted.has(r.seq)) f.chainAt.set(r.seq, chain);
+    if (proven && opts.chainWanted.has(r.seq)) f.chainAt.set(r.seq, chain);
     expected = r.seq + 1;
   }
 
@@ -167,7 +178,7 @@ export function createIncidentCheck(incidentId: string, opts: CheckOptions) {
         : `there is no head record; rebuilt from the log at seq ${seq} (ops lost after it, if any, cannot be detected)`;
       f.head = { seq, chain };
     }
-    if (!createServed && f.verifiedOps > 0) hold('its create op (seq 1) is missing or quarantined, so the incident cannot be rebuilt');
+    f.noCreate = !createServed && f.verifiedOps > 0;
     return f;
   }
 

@@ -1,7 +1,8 @@
 /**
  * Whether a stored snapshot may be served: its hash covers its incident, seq, state version, the
- * log's chain at its seq and its canonical state; the chain must be the one the log proves; and it
- * must not include an op clients cannot get. A snapshot is derived data: one that is damaged is
+ * log's chain at its seq and its canonical state, and the chain must be the one the log proves
+ * there. Such a snapshot is the true state at its seq even when an op before it was quarantined
+ * later (it was folded while that op was intact). A snapshot is derived data: one that is damaged is
  * quarantined (evidence of damage), one that merely disagrees with the log is discarded; either
  * way the state is rebuilt from the log.
  */
@@ -37,11 +38,8 @@ function shapeProblem(incidentId: string, seq: number, s: unknown): string | nul
   return null;
 }
 
-/**
- * `logChain` is the chain the log proves at the snapshot's seq (undefined when that op is not
- * served); `firstUnserved` the lowest seq clients cannot get.
- */
-export function checkSnapshotRow(row: StoredSnapshotRow, logChain: string | undefined, firstUnserved: number | null): SnapshotCheck {
+/** `logChain` is the chain the log proves at the snapshot's seq (undefined when it proves none there). */
+export function checkSnapshotRow(row: StoredSnapshotRow, logChain: string | undefined): SnapshotCheck {
   if (row.stateVersion !== STATE_VERSION) return { ok: false, action: 'discard', reason: `state version ${row.stateVersion}, expected ${STATE_VERSION}` };
   if (row.text === null || typeof row.chain !== 'string' || row.hash !== snapshotHash(row.incidentId, row.seq, row.stateVersion, row.chain, row.text)) {
     return { ok: false, action: 'quarantine', reason: 'the snapshot does not match its hash (damaged or changed after it was written)' };
@@ -54,9 +52,6 @@ export function checkSnapshotRow(row: StoredSnapshotRow, logChain: string | unde
   }
   const shape = shapeProblem(row.incidentId, row.seq, state);
   if (shape) return { ok: false, action: 'quarantine', reason: shape };
-  if (firstUnserved !== null && row.seq >= firstUnserved) {
-    return { ok: false, action: 'discard', reason: `it includes op ${firstUnserved}, which is quarantined or missing` };
-  }
   if (logChain !== row.chain) return { ok: false, action: 'discard', reason: 'it disagrees with the log at its seq' };
   return { ok: true, state: state as IncidentState };
 }

@@ -56,7 +56,7 @@ export async function checkStore(source: CheckSource): Promise<StoreCheck> {
   }
   const byId = new Map(incidents.map((f) => [f.incidentId, f]));
   const snapshots: SnapshotFinding[] = [];
-  let snapshotsVerified = 0;
+  const verified = new Map<string, { incidentId: string; seq: number }[]>();
   for (const k of keys) {
     const row = await source.snapshot(k.incidentId, k.seq);
     if (!row) continue;
@@ -65,9 +65,19 @@ export async function checkStore(source: CheckSource): Promise<StoreCheck> {
       snapshots.push({ ...k, action: 'discard', reason: 'its incident is held back' });
       continue;
     }
-    const r = checkSnapshotRow(row, f?.chainAt.get(k.seq), f?.firstUnserved ?? null);
-    if (r.ok) snapshotsVerified++;
+    const r = checkSnapshotRow(row, f?.chainAt.get(k.seq));
+    if (r.ok) verified.set(k.incidentId, [...(verified.get(k.incidentId) ?? []), k]);
     else snapshots.push({ ...k, action: r.action, reason: r.reason });
+  }
+  // Without its create op an incident folds only from a proven snapshot; with none, nothing of it can be served.
+  for (const f of incidents) {
+    if (!f.noCreate || verified.has(f.incidentId)) continue;
+    f.holdAll ??= 'its create op (seq 1) is missing or quarantined and no proven snapshot covers it, so the incident cannot be rebuilt';
+  }
+  let snapshotsVerified = 0;
+  for (const [id, list] of verified) {
+    if (byId.get(id)?.holdAll) for (const k of list) snapshots.push({ ...k, action: 'discard', reason: 'its incident is held back' });
+    else snapshotsVerified += list.length;
   }
   return { incidents, snapshots, snapshotsVerified };
 }

@@ -17,6 +17,8 @@ export function missingCount(f: IncidentFindings): number {
 export function incidentWarnings(f: IncidentFindings): string[] {
   const out: string[] = [];
   const id = `incident ${f.incidentId}`;
+  if (f.quarantine.length > 0) out.push(`${id}: seq ${f.quarantine.map((q) => q.seq).join(', ')} quarantined now; missing from the log clients get`);
+  if (f.noCreate && !f.holdAll) out.push(`${id}: its create op (seq 1) is not served; the state is rebuilt from a proven snapshot`);
   if (f.missing.length > 0) out.push(`${id}: seq ${f.missing.map(range).join(', ')} missing from the log (deleted or lost; not quarantined)`);
   if (f.earlierQuarantined > 0) out.push(`${id}: ${f.earlierQuarantined} op(s) quarantined earlier are still not served (warroom verify lists them)`);
   if (f.headRepair) out.push(`${id}: ${f.headRepair}`);

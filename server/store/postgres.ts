@@ -206,12 +206,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
       return out;
     },
     async latestSnapshot(incidentId, atMostSeq) {
-      const r = await need().query<{ seq: string; state: unknown; chain: unknown; hash: unknown; op_chain: string | null; first_bad: string | null }>(
-        `SELECT sn.seq, sn.state, sn.chain, sn.hash, o.chain AS op_chain,
-                (SELECT MIN(seq) FROM ${s}.quarantine WHERE kind = 'op' AND incident_id = $1) AS first_bad
+      const r = await need().query<{ seq: string; state: unknown; chain: unknown; hash: unknown; op_chain: string | null }>(
+        `SELECT sn.seq, sn.state, sn.chain, sn.hash,
+                CASE WHEN sn.seq <= COALESCE((SELECT head_seq FROM ${s}.incident_heads WHERE incident_id = $1), 0) THEN COALESCE(
+                  (SELECT o.chain FROM ${s}.ops o WHERE o.incident_id = $1 AND o.seq = sn.seq),
+                  (SELECT q.chain FROM ${s}.quarantine q WHERE q.kind = 'op' AND q.incident_id = $1 AND q.seq = sn.seq AND q.chain IS NOT NULL ORDER BY q.id LIMIT 1)
+                ) END AS op_chain
            FROM ${s}.snapshots sn
-           LEFT JOIN ${s}.ops o ON o.incident_id = sn.incident_id AND o.seq = sn.seq
-              AND o.seq <= COALESCE((SELECT head_seq FROM ${s}.incident_heads WHERE incident_id = $1), 0)
           WHERE sn.incident_id = $1 AND sn.seq <= $2 AND sn.state_version = $3 ORDER BY sn.seq DESC`,
         [incidentId, atMostSeq ?? Number.MAX_SAFE_INTEGER, STATE_VERSION],
       );
@@ -219,7 +220,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
         const seq = Number(x.seq);
         const check = checkSnapshotRow(
           { incidentId, seq, stateVersion: STATE_VERSION, text: canonicalJson(x.state), hash: x.hash, chain: x.chain },
-          x.op_chain ?? undefined, x.first_bad === null ? null : Number(x.first_bad),
+          x.op_chain ?? undefined,
         );
         if (check.ok) return { incidentId, seq, state: check.state };
         if (check.action === 'quarantine') await quarantineOnRead('snapshot', incidentId, seq, check.reason);

@@ -218,13 +218,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
     async latestSnapshot(incidentId, atMostSeq = Number.MAX_SAFE_INTEGER) {
       const rows = q('SELECT seq, state_version, json, chain, hash FROM snapshots WHERE incident_id = ? AND seq <= ? AND state_version = ? ORDER BY seq DESC')
         .all(incidentId, atMostSeq, STATE_VERSION) as unknown as SnapRow[];
-      const firstBad = (q("SELECT MIN(seq) AS s FROM quarantine WHERE kind = 'op' AND incident_id = ?").get(incidentId) as { s: number | null }).s;
       const head = headSeqOf(incidentId);
       for (const row of rows) {
-        const op = row.seq <= head ? q('SELECT chain FROM ops WHERE incident_id = ? AND seq = ?').get(incidentId, row.seq) as { chain: unknown } | undefined : undefined;
+        // The log's chain at the snapshot's seq: the op's, or the proven one kept when that op was quarantined.
+        const op = row.seq <= head
+          ? q(`SELECT COALESCE((SELECT chain FROM ops WHERE incident_id = ?1 AND seq = ?2),
+              (SELECT chain FROM quarantine WHERE kind = 'op' AND incident_id = ?1 AND seq = ?2 AND chain IS NOT NULL ORDER BY id LIMIT 1)) AS chain`)
+            .get(incidentId, row.seq) as { chain: unknown } | undefined
+          : undefined;
         const r = checkSnapshotRow(
           { incidentId, seq: row.seq, stateVersion: row.state_version, text: typeof row.json === 'string' ? row.json : null, hash: row.hash, chain: row.chain },
-          typeof op?.chain === 'string' ? op.chain : undefined, firstBad,
+          typeof op?.chain === 'string' ? op.chain : undefined,
         );
         if (r.ok) return { incidentId, seq: row.seq, state: r.state };
         if (r.action === 'quarantine') quarantineOnRead('snapshot', incidentId, row.seq, r.reason, row.json);
