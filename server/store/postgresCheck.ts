@@ -3,7 +3,7 @@
  * reading rows for server/integrity/checkStore.ts in one REPEATABLE READ view, and applying the
  * findings so that several nodes opening at once move each record exactly once.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { STATE_VERSION } from '../../shared/constants.ts';
 import { parseCommittedOp } from '../../shared/ops.ts';
 import { canonicalJson } from '../integrity/canonical.ts';
@@ -154,6 +154,10 @@ export async function pgApplyFindings(pool: pg.Pool, s: string, check: StoreChec
     for (const m of f.quarantine) if (await pgQuarantine(pool, s, 'op', f.incidentId, m.seq, m.reason, m.chain)) moved('op', f.incidentId, m.seq, m.reason);
     for (const r of f.chainRepairs) await pool.query(`UPDATE ${s}.ops SET chain = $3 WHERE incident_id = $1 AND seq = $2`, [f.incidentId, r.seq, r.chain]);
     if (f.headRepair) {
+      // Kept as a record: ops after the rebuilt head, if any were lost, cannot be detected any more.
+      const old = (await pool.query(`SELECT row_to_json(h)::text AS raw FROM ${s}.incident_heads h WHERE incident_id = $1`, [f.incidentId])).rows[0] as { raw: string } | undefined;
+      await pool.query(`INSERT INTO ${s}.quarantine (kind, incident_id, seq, reason, raw, quarantined_at) VALUES ('head', $1, NULL, $2, $3, $4)`, [f.incidentId, f.headRepair, old?.raw ?? 'null', Date.now()]);
+      quarantined.push({ kind: 'head', incidentId: f.incidentId, seq: null, reason: f.headRepair, quarantinedAt: Date.now() });
       // Only while it is still missing or damaged: another node may have appended since the check.
       await pool.query(
         `INSERT INTO ${s}.incident_heads (incident_id, head_seq, chain, hash) VALUES ($1, $2, $3, $4)

@@ -74,6 +74,7 @@ export function applyFindings(d: DatabaseSync, check: StoreCheck, strays: readon
     d.prepare('DELETE FROM ops WHERE incident_id IS ? AND seq IS ?').run(s.incidentId as string, s.seq as number);
     warnings.push(`an op row with a damaged key was quarantined (${reason})`);
   }
+  const heads = new Map((d.prepare('SELECT incident_id, head_seq, chain, hash FROM incident_heads').all() as { incident_id: string }[]).map((h) => [String(h.incident_id), h]));
   for (const f of check.incidents) {
     for (const m of f.quarantine) {
       const row = get.get(f.incidentId, m.seq) as { json: unknown } | undefined;
@@ -82,6 +83,8 @@ export function applyFindings(d: DatabaseSync, check: StoreCheck, strays: readon
     }
     for (const r of f.chainRepairs) d.prepare('UPDATE ops SET chain = ? WHERE incident_id = ? AND seq = ?').run(r.chain, f.incidentId, r.seq);
     if (f.headRepair) {
+      // Kept as a record: ops after the rebuilt head, if any were lost, cannot be detected any more.
+      move('head', f.incidentId, null, f.headRepair, JSON.stringify(heads.get(f.incidentId) ?? null), null);
       d.prepare('INSERT OR REPLACE INTO incident_heads (incident_id, head_seq, chain, hash) VALUES (?, ?, ?, ?)')
         .run(f.incidentId, f.head.seq, f.head.chain, headHash(f.incidentId, f.head.seq, f.head.chain));
     }

@@ -123,7 +123,7 @@ export function migrateV1(d: DatabaseSync, now: number): string[] {
   const dropSnap = d.prepare('DELETE FROM snapshots WHERE incident_id = ? AND seq = ?');
   for (const s of snaps) {
     const chain = chainAt.get(`${s.incident_id}\n${s.seq}`);
-    let text: string | null = null;
+    let text: string | null;
     try {
       text = canonicalJson(JSON.parse(String(s.json)));
     } catch {
