@@ -62,6 +62,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       if (!serving) return;
       metrics.integrityFailures.inc({ when: 'read' });
       logger.error({ finding }, 'stored record failed its integrity check when read');
+      void store.quarantined().then((q) => metrics.quarantined.set(q.length), () => undefined);
     },
   });
   // The lock matters for the embedded file: restore must not swap it under a running server.
