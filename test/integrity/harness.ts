@@ -57,9 +57,9 @@ async function write(server: WarRoomServer): Promise<void> {
 }
 
 /** A data dir written by a real server (closed cleanly, so the WAL is folded in) and what it holds. */
-export async function buildPristine(): Promise<{ dir: string; truth: Truth }> {
+export async function buildPristine(deps: ServerDeps = {}): Promise<{ dir: string; truth: Truth }> {
   const dir = tempDir('warroom-integrity-pristine-');
-  const server = await startServer(dir, { secret: SECRET, limits: LIMITS });
+  const server = await startServer(dir, { secret: SECRET, limits: LIMITS }, deps);
   const truth: Truth = { ops: new Map(), states: new Map() };
   try {
     await write(server);
@@ -114,11 +114,11 @@ function clientState(j: JoinResult): IncidentState | null {
 }
 
 /** Starts a real server on `dir` and judges what a client gets against `truth`. */
-export async function judge(dir: string, truth: Truth, deps: ServerDeps = {}, config: { init?: boolean } = {}): Promise<Verdict> {
+export async function judge(dir: string, truth: Truth, deps: ServerDeps = {}, databaseUrl: string | null = null): Promise<Verdict> {
   const { logger, lines } = memoryLogger();
   let server: WarRoomServer;
   try {
-    server = await startServer(dir, { secret: SECRET, limits: LIMITS, ...config }, { logger, ...deps });
+    server = await startServer(dir, { secret: SECRET, limits: LIMITS }, { logger, ...deps });
   } catch (e) {
     return { outcome: 'refused', message: (e as Error).message, wrong: 0, silentLoss: 0, lost: 0, verifyExit: null, quarantined: 0 };
   }
@@ -153,7 +153,8 @@ export async function judge(dir: string, truth: Truth, deps: ServerDeps = {}, co
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     const missing = Number(/^warroom_store_missing_ops (\d+)$/m.exec(metrics)?.[1] ?? 0);
     const out: string[] = [];
-    const verifyExit = server.store.kind === 'sqlite' ? await runVerify({ dataDir: dir, databaseUrl: null }, (l) => out.push(l)) : null;
+    const schema = (server.store as { schema?: string }).schema;
+    const verifyExit = await runVerify({ dataDir: dir, databaseUrl, ...(schema ? { schema } : {}) }, (l) => out.push(l));
     const reported = (quarantined > 0 || missing > 0 || findings.length > 0) && verifyExit !== 0;
     const silentLoss = lost > 0 && !reported ? lost : 0;
     const outcome: Outcome = quarantined > 0 ? 'quarantined'
