@@ -9,6 +9,7 @@ import type { IncidentState, IncidentSummary } from '../shared/model.ts';
 import type { CommittedOp, Op } from '../shared/ops.ts';
 import type { JoinResult } from '../shared/protocol.ts';
 import { apply } from '../shared/reducer.ts';
+import { summarize } from '../shared/summary.ts';
 import type { Limits } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
@@ -53,11 +54,9 @@ export interface EngineDeps {
 
 export type Summary = Omit<IncidentSummary, 'online'>;
 
-export function summaryOf(id: string, state: IncidentState, head: number): Summary {
-  return {
-    id, title: state.title, severity: state.severity, status: state.status, startedAt: state.startedAt,
-    resolvedAt: state.resolvedAt, headSeq: head, commanderId: state.roles.commander, memberCount: Object.keys(state.members).length,
-  };
+export function summaryOf(_id: string, state: IncidentState, head: number): Summary {
+  const { online: _online, ...row } = summarize(state, 0, head);
+  return row;
 }
 
 const listKey = (s: Summary | null) => (s ? JSON.stringify({ ...s, headSeq: 0 }) : '');
