@@ -159,7 +159,6 @@ export function createIncidentCheck(incidentId: string, opts: CheckOptions) {
   }
 
   function finish(): IncidentFindings {
-    const rowsSeen = expected > 1 || f.quarantine.length > 0;
     if (head) {
       if (expected - 1 < head.seq) gap(head.seq);
       else if (pending) {
@@ -170,7 +169,9 @@ export function createIncidentCheck(incidentId: string, opts: CheckOptions) {
         hold(`the log up to its head (seq ${head.seq}) does not lead to the chain value the head record holds: rows were rewritten`);
       }
       f.head = { seq: head.seq, chain: head.chain };
-    } else if (rowsSeen || opts.earlier.size > 0) {
+    } else if (f.verifiedOps > 0) {
+      // Rows that all fail and were never under a head (written behind the server's back) get no head:
+      // they never held a seq this server gave.
       unresolvable();
       const seq = Math.max(expected - 1, ...opts.earlier.keys());
       f.headRepair = opts.head

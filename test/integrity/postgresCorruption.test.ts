@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalJson, sha256Hex } from '../../server/integrity/canonical.ts';
 import { nextChain } from '../../server/integrity/chain.ts';
 import { createPostgresStore } from '../../server/store/postgres.ts';
+import { STATE_VERSION } from '../../shared/constants.ts';
 import type { CommittedOp } from '../../shared/ops.ts';
 import { replay } from '../../shared/reducer.ts';
 import { DATABASE_URL, dropSchema, postgresAvailable, sql, uniqueName } from '../scaleout/services.ts';
@@ -107,7 +108,7 @@ describe.skipIf(!available)('PostgreSQL: damage is refused or quarantined, never
     const ops: CommittedOp[] = makeOps('pg-old', 1, 6);
     for (const o of ops) await sql(`INSERT INTO ${s}.ops VALUES ($1, $2, $3, $4::jsonb, $5)`, [o.incidentId, o.seq, o.opId, JSON.stringify(o), o.serverTime]);
     const folded = replay(ops.slice(0, 3));
-    await sql(`INSERT INTO ${s}.snapshots VALUES ('pg-old', 3, 1, $1::jsonb)`, [JSON.stringify(folded.ok && folded.state)]);
+    await sql(`INSERT INTO ${s}.snapshots VALUES ('pg-old', 3, $1, $2::jsonb)`, [STATE_VERSION, JSON.stringify(folded.ok && folded.state)]);
     const store = storeOn(schema);
     const report = await store.open();
     try {

@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STATE_VERSION } from '../../shared/constants.ts';
 import type { CommittedOp } from '../../shared/ops.ts';
 import type { OpsPage } from '../../shared/protocol.ts';
 import { replay } from '../../shared/reducer.ts';
@@ -217,7 +218,7 @@ function v1Database(dir: string, ops: CommittedOp[], extra: (db: DatabaseSync) =
   for (const o of ops) ins.run(o.incidentId, o.seq, o.opId, JSON.stringify(o));
   const r = replay(ops.slice(0, 4));
   if (!r.ok || !r.state) throw new Error('fixture does not fold');
-  db.prepare('INSERT INTO snapshots (incident_id, seq, state_version, json) VALUES (?, 4, 1, ?)').run(ops[0]!.incidentId, JSON.stringify(r.state));
+  db.prepare('INSERT INTO snapshots (incident_id, seq, state_version, json) VALUES (?, 4, ?, ?)').run(ops[0]!.incidentId, STATE_VERSION, JSON.stringify(r.state));
   extra(db);
   db.close();
 }
