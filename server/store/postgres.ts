@@ -260,16 +260,18 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
           const groups = groupByIncident(ops);
           const heads = await lockHeads(c, [...groups.keys()].sort());
           const { rows, heads: next } = appendRows(groups, (id) => heads.get(id) ?? null);
+          // One statement for both writes: the ops, then the heads they move.
           await c.query(
-            `INSERT INTO ${s}.ops (incident_id, seq, op_id, json, server_time, hash, chain)
-             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[], $5::bigint[], $6::text[], $7::text[])`,
-            [rows.map((o) => o.incidentId), rows.map((o) => o.seq), rows.map((o) => o.opId), rows.map((o) => o.text), rows.map((o) => o.serverTime), rows.map((o) => o.hash), rows.map((o) => o.chain)],
-          );
-          await c.query(
-            `INSERT INTO ${s}.incident_heads (incident_id, head_seq, chain, hash)
-             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[])
+            `WITH ins AS (
+               INSERT INTO ${s}.ops (incident_id, seq, op_id, json, server_time, hash, chain)
+               SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[], $5::bigint[], $6::text[], $7::text[])
+               RETURNING 1
+             )
+             INSERT INTO ${s}.incident_heads (incident_id, head_seq, chain, hash)
+             SELECT * FROM unnest($8::text[], $9::bigint[], $10::text[], $11::text[]) WHERE (SELECT COUNT(*) FROM ins) = $12
              ON CONFLICT (incident_id) DO UPDATE SET head_seq = EXCLUDED.head_seq, chain = EXCLUDED.chain, hash = EXCLUDED.hash`,
-            [next.map((h) => h.incidentId), next.map((h) => h.seq), next.map((h) => h.chain), next.map((h) => h.hash)],
+            [rows.map((o) => o.incidentId), rows.map((o) => o.seq), rows.map((o) => o.opId), rows.map((o) => o.text), rows.map((o) => o.serverTime), rows.map((o) => o.hash), rows.map((o) => o.chain),
+              next.map((h) => h.incidentId), next.map((h) => h.seq), next.map((h) => h.chain), next.map((h) => h.hash), rows.length],
           );
         });
       } catch (e) {
