@@ -94,14 +94,18 @@ export function createEngine(deps: EngineDeps) {
   }
 
   /**
-   * The store's recorded head can be above the last op it serves (a quarantined head op): that
-   * seq stays taken, so the next op gets head + 1 and no seq is ever given twice.
+   * Catches up, then takes the store's recorded head when it is above the last op served (a
+   * quarantined head op): that seq stays taken, so the next op gets head + 1 and no seq is given
+   * twice. The head is read first: every op at or below it is already readable, so none is skipped.
    */
-  async function reachStoredHead(entry: Entry): Promise<void> {
-    entry.head = Math.max(entry.head, await store.headSeq(entry.id));
+  async function catchUpToStoredHead(entry: Entry): Promise<void> {
+    const stored = await store.headSeq(entry.id);
+    await catchUp(entry);
+    entry.head = Math.max(entry.head, stored);
   }
 
   async function load(id: string): Promise<Entry> {
+    const stored = await store.headSeq(id);
     const fresh = (): Entry => ({ id, state: null, head: 0, lastServerTime: 0, snapshotSeq: 0 });
     const snap = await store.latestSnapshot(id);
     let entry = fresh();
@@ -115,7 +119,7 @@ export function createEngine(deps: EngineDeps) {
       entry = fresh();
       await catchUp(entry);
     }
-    await reachStoredHead(entry);
+    entry.head = Math.max(entry.head, stored);
     return entry;
   }
 
@@ -177,10 +181,7 @@ export function createEngine(deps: EngineDeps) {
     } catch (e) {
       if (e instanceof SeqConflictError && attempt < MAX_COMMIT_ATTEMPTS) {
         logger.info({ incidentId: e.incidentId, seq: e.seq, attempt }, 'seq or opId already in the store; catching up and retrying');
-        for (const w of work.values()) {
-          await catchUp(w.entry);
-          await reachStoredHead(w.entry);
-        }
+        for (const w of work.values()) await catchUpToStoredHead(w.entry);
         return commit(committed.map((c) => c.item), attempt + 1);
       }
       logger.error({ err: e, ops: committed.length }, 'commit failed');

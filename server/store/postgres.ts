@@ -190,18 +190,28 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
       return row ? { incidentId: row.incident_id, seq: Number(row.seq) } : null;
     },
     async readOps(incidentId, afterSeq, limit) {
-      // Rows above the recorded head were never given by the server: never served.
-      const r = await need().query<{ seq: string; op_id: string; json: unknown; hash: unknown; chain: unknown }>(
-        `SELECT seq, op_id, json, hash, chain FROM ${s}.ops WHERE incident_id = $1 AND seq > $2
-           AND seq <= COALESCE((SELECT head_seq FROM ${s}.incident_heads WHERE incident_id = $1), 0) ORDER BY seq LIMIT $3`,
-        [incidentId, afterSeq, limit ?? null],
-      );
       const out: CommittedOp[] = [];
-      for (const x of r.rows) {
-        const seq = Number(x.seq);
-        const check = checkOpRow({ incidentId, seq, opId: x.op_id, text: canonicalJson(x.json), hash: x.hash, chain: x.chain }, false);
-        if (check.ok) out.push(check.op);
-        else await quarantineOnRead('op', incidentId, seq, check.reason);
+      // A row that fails is dropped; read on so a short page still means "no more" to the caller.
+      for (let after = afterSeq, want: number | null = limit ?? null; want === null || want > 0;) {
+        // Rows above the recorded head were never given by the server: never served.
+        const r = await need().query<{ seq: string; op_id: string; json: unknown; hash: unknown; chain: unknown }>(
+          `SELECT seq, op_id, json, hash, chain FROM ${s}.ops WHERE incident_id = $1 AND seq > $2
+             AND seq <= COALESCE((SELECT head_seq FROM ${s}.incident_heads WHERE incident_id = $1), 0) ORDER BY seq LIMIT $3`,
+          [incidentId, after, want],
+        );
+        let dropped = 0;
+        for (const x of r.rows) {
+          const seq = Number(x.seq);
+          const check = checkOpRow({ incidentId, seq, opId: x.op_id, text: canonicalJson(x.json), hash: x.hash, chain: x.chain }, false);
+          if (check.ok) out.push(check.op);
+          else {
+            await quarantineOnRead('op', incidentId, seq, check.reason);
+            dropped++;
+          }
+        }
+        if (dropped === 0 || want === null || r.rows.length < want) break;
+        after = Number(r.rows.at(-1)!.seq);
+        want = dropped;
       }
       return out;
     },

@@ -202,16 +202,26 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
       return r ? { incidentId: r.incident_id, seq: r.seq } : null;
     },
     async readOps(incidentId, afterSeq, limit = 1_000_000) {
-      // Rows above the recorded head were never given by the server: never served.
-      const rows = q(`SELECT incident_id, seq, op_id, json, hash, chain FROM ops WHERE incident_id = ? AND seq > ?
-        AND seq <= COALESCE((SELECT head_seq FROM incident_heads WHERE incident_id = ?), 0) ORDER BY seq LIMIT ?`)
-        .all(incidentId, afterSeq, incidentId, limit) as unknown as OpRow[];
       const out: CommittedOp[] = [];
-      for (const row of rows) {
-        const seq = Number(row.seq);
-        const r = checkOpRow({ incidentId, seq, opId: row.op_id, text: typeof row.json === 'string' ? row.json : null, hash: row.hash, chain: row.chain }, false);
-        if (r.ok) out.push(r.op);
-        else quarantineOnRead('op', incidentId, seq, r.reason, row.json);
+      // A row that fails is dropped; read on so a short page still means "no more" to the caller.
+      for (let after = afterSeq, want = limit; want > 0;) {
+        // Rows above the recorded head were never given by the server: never served.
+        const rows = q(`SELECT incident_id, seq, op_id, json, hash, chain FROM ops WHERE incident_id = ? AND seq > ?
+          AND seq <= COALESCE((SELECT head_seq FROM incident_heads WHERE incident_id = ?), 0) ORDER BY seq LIMIT ?`)
+          .all(incidentId, after, incidentId, want) as unknown as OpRow[];
+        let dropped = 0;
+        for (const row of rows) {
+          const seq = Number(row.seq);
+          const r = checkOpRow({ incidentId, seq, opId: row.op_id, text: typeof row.json === 'string' ? row.json : null, hash: row.hash, chain: row.chain }, false);
+          if (r.ok) out.push(r.op);
+          else {
+            quarantineOnRead('op', incidentId, seq, r.reason, row.json);
+            dropped++;
+          }
+        }
+        if (dropped === 0 || rows.length < want) break;
+        after = Number(rows.at(-1)!.seq);
+        want = dropped;
       }
       return out;
     },

@@ -12,6 +12,7 @@ import type { OpsPage } from '../../shared/protocol.ts';
 import { replay } from '../../shared/reducer.ts';
 import { INIT_MARKER } from '../../server/dataDir.ts';
 import { runVerify } from '../../server/integrity/verifyCommand.ts';
+import { createSqliteStore } from '../../server/store/sqlite.ts';
 import { makeOps } from '../scaleout/storeContract.ts';
 import { call, connect, memoryLogger, op, removeDir, startServer, tempDir } from '../server/helpers.ts';
 import { buildPristine, copyDataDir, dbOf, judge, LIMITS, SECRET, type Truth } from './harness.ts';
@@ -98,6 +99,22 @@ describe('damage found while serving', () => {
       expect(lines.some((l) => l.msg === 'stored record failed its integrity check when read')).toBe(true);
     } finally {
       await s.close();
+    }
+  });
+
+  it('a page that loses a row on read is filled from the rows after it, so a short page still means the end', async () => {
+    const dir = fresh();
+    const store = createSqliteStore({ file: dbOf(dir) });
+    await store.open();
+    try {
+      await store.append(makeOps('pg-fill', 1, 10));
+      const db = new DatabaseSync(dbOf(dir));
+      db.exec("UPDATE ops SET json = replace(json, 'note 3', 'note 33') WHERE seq = 3");
+      db.close();
+      expect((await store.readOps('pg-fill', 0, 5)).map((o) => o.seq)).toEqual([1, 2, 4, 5, 6]);
+      expect((await store.readOps('pg-fill', 6, 5)).map((o) => o.seq)).toEqual([7, 8, 9, 10]);
+    } finally {
+      await store.close();
     }
   });
 
