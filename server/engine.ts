@@ -164,6 +164,11 @@ export function createEngine(deps: EngineDeps) {
         w = { entry, state: entry.state, head: entry.head, time: entry.lastServerTime, before };
         work.set(op.incidentId, w);
       }
+      // Seqs taken but no state: every op of it is quarantined. Not a new incident to create over.
+      if (!w.state && w.head > 0) {
+        item.resolve(refuse('INCIDENT_HELD_BACK', op.incidentId));
+        continue;
+      }
       const time = Date.now();
       const c = { ...op, seq: w.head + 1, serverTime: time } as CommittedOp;
       const r = apply(w.state, c);
@@ -260,7 +265,7 @@ export function createEngine(deps: EngineDeps) {
         const state = entry.state;
         if (!state) {
           cache.delete(incidentId);
-          return refuse('INCIDENT_NOT_FOUND', incidentId);
+          return refuse(entry.head > 0 ? 'INCIDENT_HELD_BACK' : 'INCIDENT_NOT_FOUND', incidentId);
         }
         const head = entry.head;
         let result: Omit<JoinResult, 'access'>;

@@ -80,6 +80,26 @@ describe('seqs are never reused', () => {
   });
 });
 
+describe('an incident held back', () => {
+  it('answers join and create with INCIDENT_HELD_BACK, never with an empty incident to create over', async () => {
+    const dir = fresh(copyDataDir(pristine.dir));
+    const db = new DatabaseSync(dbOf(dir));
+    db.exec("DELETE FROM ops WHERE incident_id = 'inc-b' AND seq = 1");
+    db.close();
+    const s = await startServer(dir, { secret: SECRET, limits: LIMITS });
+    try {
+      const lead = await connect(s.url, { token: s.createToken('lead'), clientId: 'lia' });
+      expect(await call(lead, 'incident:join', { incidentId: 'inc-b', sinceSeq: 0 })).toMatchObject({ ok: false, code: 'INCIDENT_HELD_BACK' });
+      expect(await call(lead, 'incident:create', op('incident.create', 'inc-b', 'lia', { title: 'Again', severity: 'SEV3' }))).toMatchObject({ ok: false, code: 'INCIDENT_HELD_BACK' });
+      expect(await call(lead, 'incident:join', { incidentId: 'inc-a', sinceSeq: 0 })).toMatchObject({ ok: true, headSeq: 25 });
+      lead.close();
+      expect(await s.store.headSeq('inc-b')).toBe(5);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('damage found while serving', () => {
   it('a row edited under a running server is quarantined when read, never served, and counted', async () => {
     const dir = fresh(copyDataDir(pristine.dir));
