@@ -119,6 +119,12 @@ export function createEngine(deps: EngineDeps) {
       entry = fresh();
       await catchUp(entry);
     }
+    // A snapshot discarded by the store's check (or none) costs a long fold on every start: save a new one.
+    if (entry.state && entry.head - entry.snapshotSeq >= limits.snapshotEveryOps) {
+      const { head, state } = entry;
+      entry.snapshotSeq = head;
+      store.saveSnapshot({ incidentId: id, seq: head, state }).catch((err: unknown) => logger.warn({ err, incidentId: id }, 'snapshot not saved'));
+    }
     entry.head = Math.max(entry.head, stored);
     return entry;
   }

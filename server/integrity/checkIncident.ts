@@ -38,7 +38,10 @@ export interface IncidentFindings {
   holdAll: string | null;
   /** Seq 1 (the create op) is not served. */
   noCreate: boolean;
-  /** Chain values at the seqs asked for (the snapshots'), only where the chain is proven from the start. */
+  /**
+   * The log's chain at the seqs asked for (the snapshots'). After a loss it continues from the
+   * stored values, so a snapshot saved before or after the loss still agrees with its own log.
+   */
   chainAt: Map<number, string>;
   /** Lowest seq that clients cannot get (quarantined or missing), or null. */
   firstUnserved: number | null;
@@ -65,8 +68,6 @@ export function createIncidentCheck(incidentId: string, opts: CheckOptions) {
   const head = headIsValid(incidentId, opts.head) ? opts.head : null;
   let chain = genesisChain(incidentId);
   let linked = true;
-  /** Every link so far is proven from the genesis (none adopted after a loss). */
-  let proven = true;
   let expected = 1;
   let createServed = false;
   let pending: { seq: number; stored: unknown; computed: string } | null = null;
@@ -109,7 +110,6 @@ export function createIncidentCheck(incidentId: string, opts: CheckOptions) {
       linked = true;
     } else {
       linked = false;
-      proven = false;
     }
     expected = upTo + 1;
   };
@@ -129,10 +129,9 @@ export function createIncidentCheck(incidentId: string, opts: CheckOptions) {
       if (ok) chain = r.chain as string;
       else {
         linked = false;
-        proven = false;
       }
       f.quarantine.push({ seq: r.seq, reason: check.reason, chain: ok ? chain : null });
-      if (ok && proven && opts.chainWanted.has(r.seq)) f.chainAt.set(r.seq, chain);
+      if (ok && opts.chainWanted.has(r.seq)) f.chainAt.set(r.seq, chain);
       unserved(r.seq);
       expected = r.seq + 1;
       return;
@@ -154,7 +153,7 @@ export function createIncidentCheck(incidentId: string, opts: CheckOptions) {
     }
     if (r.seq === 1) createServed = true;
     f.verifiedOps++;
-    if (proven && opts.chainWanted.has(r.seq)) f.chainAt.set(r.seq, chain);
+    if (opts.chainWanted.has(r.seq)) f.chainAt.set(r.seq, chain);
     expected = r.seq + 1;
   }
 

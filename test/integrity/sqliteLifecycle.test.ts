@@ -156,6 +156,12 @@ describe('damage found while serving', () => {
     } finally {
       await s.close();
     }
+    // The loss is reported again on every start, and nothing else changes: no snapshot is dropped and re-made.
+    const again = memoryLogger();
+    const s2 = await startServer(dir, { secret: SECRET, limits: LIMITS }, { logger: again.logger });
+    await s2.close();
+    const findings = again.lines.filter((l) => l.msg === 'store check').map((l) => String(l.finding));
+    expect(findings).toEqual([expect.stringContaining('seq 9..10 missing from the log')]);
   });
 });
 
