@@ -23,6 +23,8 @@ import { migrateV1, SCHEMA_V2, SQLITE_SCHEMA_VERSION, storedSchemaVersion } from
 import { SeqConflictError, type QuarantinedRecord, type Snapshot, type Store } from './store.ts';
 
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
+const FILE_CHECK_RETRIES = 2;
+const FILE_CHECK_RETRY_MS = 100;
 const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
 
 interface QRow { kind: string; incident_id: string | null; seq: number | null; reason: string; quarantined_at: number }
@@ -133,7 +135,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
     kind: 'sqlite',
     file,
     async open() {
-      const problem = mainFileProblem(file) ?? walProblem(file);
+      let problem = mainFileProblem(file) ?? walProblem(file);
+      // Another server on the same file may be mid-checkpoint or mid-write: a damage that goes away was not one.
+      for (let retry = 0; problem && retry < FILE_CHECK_RETRIES; retry++) {
+        await new Promise((r) => setTimeout(r, FILE_CHECK_RETRY_MS));
+        problem = mainFileProblem(file) ?? walProblem(file);
+      }
       if (problem) throw new Error(problem);
       mkdirSync(dirname(file), { recursive: true });
       let d: DatabaseSync;
