@@ -5,12 +5,14 @@
  * at its first bad frame, dropping every commit after it; both would hide a loss.
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { endianness } from 'node:os';
 
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 const WAL_MAGIC_LE = 0x377f0682;
 const WAL_MAGIC_BE = 0x377f0683;
 const WAL_HEADER_BYTES = 32;
 const FRAME_HEADER_BYTES = 24;
+const SHM_HEADER_BYTES = 136;
 
 function readAt(file: string, offset: number, length: number): Buffer {
   const fd = openSync(file, 'r');
@@ -79,6 +81,7 @@ export function walProblem(file: string): string | null {
   const salt2 = buf.readUInt32BE(20);
   const frameBytes = FRAME_HEADER_BYTES + pageSize;
   let broken: number | null = null;
+  let valid = 0;
   for (let off = WAL_HEADER_BYTES, frame = 1; off + frameBytes <= size; off += frameBytes, frame++) {
     const current = buf.readUInt32BE(off + 8) === salt1 && buf.readUInt32BE(off + 12) === salt2;
     if (!current) {
@@ -93,6 +96,29 @@ export function walProblem(file: string): string | null {
     sum = walChecksum(buf.subarray(off, off + 8), be, sum);
     sum = walChecksum(buf.subarray(off + FRAME_HEADER_BYTES, off + frameBytes), be, sum);
     if (sum[0] !== buf.readUInt32BE(off + 16) || sum[1] !== buf.readUInt32BE(off + 20)) broken = frame;
+    else valid = frame;
+  }
+  return indexProblem(file, buf.subarray(16, 24), valid, aside);
+}
+
+/**
+ * The -shm WAL index a crashed server leaves behind records how many frames were committed. A WAL
+ * cut at a frame boundary looks whole on its own; when the index still describes this WAL (same
+ * salts) and counts more frames than it holds, commits were lost.
+ */
+function indexProblem(file: string, walSalts: Buffer, validFrames: number, aside: string): string | null {
+  const shm = `${file}-shm`;
+  if (!existsSync(shm) || statSync(shm).size < SHM_HEADER_BYTES) return null;
+  const head = readAt(shm, 0, SHM_HEADER_BYTES);
+  const le = endianness() === 'LE';
+  const u32 = (at: number) => (le ? head.readUInt32LE(at) : head.readUInt32BE(at));
+  // Two copies of the header; SQLite trusts it only when they agree and it is initialized.
+  if (!head.subarray(0, 48).equals(head.subarray(48, 96)) || head[12] !== 1) return null;
+  // aSalt is copied from the WAL header as raw bytes.
+  if (!head.subarray(32, 40).equals(walSalts)) return null;
+  const mxFrame = u32(16);
+  if (mxFrame > validFrames) {
+    return `${file}-wal holds ${validFrames} whole frame(s) but its index (${shm}) says ${mxFrame} were committed: the log was cut and commits would be silently dropped. ${aside}`;
   }
   return null;
 }

@@ -176,7 +176,7 @@ describe('a crashed server\'s write-ahead log', () => {
     lead.close();
     // The state on disk at a kill -9: every acked op is in the WAL, not yet in the main file.
     const dir = fresh();
-    for (const f of ['warroom.db', 'warroom.db-wal', INIT_MARKER]) copyFileSync(join(live, f), join(dir, f));
+    for (const f of ['warroom.db', 'warroom.db-wal', 'warroom.db-shm', INIT_MARKER]) copyFileSync(join(live, f), join(dir, f));
     const truth: Truth = { ops: new Map([['inc-w', await s.store.readOps('inc-w', 0)]]), states: new Map() };
     const { stateHash } = await import('../../shared/hash.ts');
     truth.states.set('inc-w', stateHash(s.incidentState('inc-w')));
@@ -189,6 +189,16 @@ describe('a crashed server\'s write-ahead log', () => {
     const { dir, truth } = await crashCopy();
     const v = await judge(dir, truth);
     expect(v).toMatchObject({ outcome: 'unaffected', lost: 0, wrong: 0 });
+  });
+
+  it('a WAL cut at a frame boundary is refused: its index still counts the frames cut off', async () => {
+    const { dir, truth } = await crashCopy();
+    const wal = join(dir, 'warroom.db-wal');
+    const pageSize = readFileSync(wal).readUInt32BE(8);
+    truncateSync(wal, 32 + 2 * (24 + pageSize));
+    const v = await judge(dir, truth);
+    expect(v.outcome).toBe('refused');
+    expect(v.message).toMatch(/holds 2 whole frame\(s\) but its index .* says \d+ were committed: the log was cut/);
   });
 
   it('a WAL damaged in the middle is refused: SQLite would drop every commit after the damage', async () => {
