@@ -40,7 +40,7 @@ export interface Verdict {
 }
 
 async function write(server: WarRoomServer): Promise<void> {
-  const lead = await connect(server.url, { token: server.createToken('lead'), clientId: 'lia' });
+  const lead = await connect(server.url, { token: server.createSession('lia', 'lead'), clientId: 'lia' });
   try {
     for (const [incidentId, count] of Object.entries(INCIDENTS)) {
       const created = await call(lead, 'incident:create', op('incident.create', incidentId, 'lia', { title: `Outage ${incidentId}`, severity: 'SEV2' }));
@@ -124,7 +124,7 @@ export async function judge(dir: string, truth: Truth, deps: ServerDeps = {}, da
   }
   try {
     const findings = lines.filter((l) => l.msg === 'store check').map((l) => String(l.finding));
-    const client = await connect(server.url, { token: server.createToken('viewer'), clientId: 'judge' });
+    const client = await connect(server.url, { token: server.createSession('judge', 'viewer'), clientId: 'judge' });
     let wrong = 0;
     let lost = 0;
     try {

@@ -4,6 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalJson, sha256Hex } from '../../server/integrity/canonical.ts';
 import { nextChain } from '../../server/integrity/chain.ts';
+import { createPostgresAccess } from '../../server/access/postgres.ts';
 import { createPostgresStore } from '../../server/store/postgres.ts';
 import { STATE_VERSION } from '../../shared/constants.ts';
 import type { CommittedOp } from '../../shared/ops.ts';
@@ -28,11 +29,13 @@ afterAll(async () => {
 });
 
 const storeOn = (schema: string) => createPostgresStore({ connectionString: DATABASE_URL, schema, maxConnections: 3 });
+/** A PostgreSQL node: its store and its access registry (tokens, bindings) in the same schema. */
+const nodeOn = (schema: string) => ({ store: storeOn(schema), access: createPostgresAccess({ connectionString: DATABASE_URL, schema }) });
 
 async function fixture() {
   const schema = uniqueName('wr_integrity');
   schemas.push(schema);
-  const built = await buildPristine({ store: storeOn(schema) });
+  const built = await buildPristine(nodeOn(schema));
   dirs.push(built.dir);
   return { schema, s: `"${schema}"`, ...built };
 }
@@ -71,7 +74,7 @@ describe.skipIf(!available)('PostgreSQL: damage is refused or quarantined, never
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const f = await fixture();
     await c.damage(f.s);
-    const verdict = await judge(f.dir, f.truth, { store: storeOn(f.schema) }, DATABASE_URL);
+    const verdict = await judge(f.dir, f.truth, nodeOn(f.schema), DATABASE_URL);
     results.push({ name: c.name, verdict });
     expect(verdict.wrong, verdict.message).toBe(0);
     expect(verdict.silentLoss).toBe(0);
@@ -83,9 +86,9 @@ describe.skipIf(!available)('PostgreSQL: damage is refused or quarantined, never
   it('a quarantined head op keeps its seq taken: the next op gets head + 1', async () => {
     const f = await fixture();
     await sql(`UPDATE ${f.s}.ops SET json = jsonb_set(json, '{payload,text}', '"edited"') WHERE incident_id = 'inc-a' AND seq = 25`);
-    const server = await startServer(f.dir, { secret: SECRET, limits: LIMITS }, { store: storeOn(f.schema) });
+    const server = await startServer(f.dir, { secret: SECRET, limits: LIMITS }, nodeOn(f.schema));
     try {
-      const lead = await connect(server.url, { token: server.createToken('lead'), clientId: 'lia' });
+      const lead = await connect(server.url, { token: server.createSession('lia', 'lead'), clientId: 'lia' });
       await call(lead, 'incident:join', { incidentId: 'inc-a', sinceSeq: 0 });
       expect(await call(lead, 'op:submit', op('timeline.add', 'inc-a', 'lia', { entryId: 'next', kind: 'note', text: 'next' }))).toMatchObject({ ok: true, seq: 26 });
       lead.close();

@@ -54,12 +54,12 @@ describe('seqs are never reused', () => {
     try {
       expect((await s1.store.quarantined()).map((q) => [q.kind, q.seq])).toEqual([['op', 25]]);
       expect(await s1.store.headSeq('inc-a')).toBe(25);
-      const lead = await connect(s1.url, { token: s1.createToken('lead'), clientId: 'lia' });
+      const lead = await connect(s1.url, { token: s1.createSession('lia', 'lead'), clientId: 'lia' });
       const joined = await call<{ ok: true; headSeq: number; snapshot?: { seq: number } }>(lead, 'incident:join', { incidentId: 'inc-a', sinceSeq: 0 });
       expect(joined).toMatchObject({ ok: true, headSeq: 25, snapshot: { seq: 25 } });
       expect(await call(lead, 'op:submit', op('timeline.add', 'inc-a', 'lia', { entryId: 'after', kind: 'note', text: 'after the damage' }))).toMatchObject({ ok: true, seq: 26 });
       lead.close();
-      const seqs = await served(s1.url, s1.createToken('viewer'), 'inc-a');
+      const seqs = await served(s1.url, s1.createSession('reader', 'viewer'), 'inc-a');
       expect(seqs).toEqual([...Array.from({ length: 24 }, (_, i) => i + 1), 26]);
     } finally {
       await s1.close();
@@ -67,7 +67,7 @@ describe('seqs are never reused', () => {
     const s2 = await startServer(dir, { secret: SECRET, limits: LIMITS });
     try {
       expect(await s2.store.headSeq('inc-a')).toBe(26);
-      const lead = await connect(s2.url, { token: s2.createToken('lead'), clientId: 'lia' });
+      const lead = await connect(s2.url, { token: s2.createSession('lia', 'lead'), clientId: 'lia' });
       await call(lead, 'incident:join', { incidentId: 'inc-a', sinceSeq: 0 });
       expect(await call(lead, 'op:submit', op('timeline.add', 'inc-a', 'lia', { entryId: 'again', kind: 'note', text: 'and again' }))).toMatchObject({ ok: true, seq: 27 });
       lead.close();
@@ -88,7 +88,7 @@ describe('an incident held back', () => {
     db.close();
     const s = await startServer(dir, { secret: SECRET, limits: LIMITS });
     try {
-      const lead = await connect(s.url, { token: s.createToken('lead'), clientId: 'lia' });
+      const lead = await connect(s.url, { token: s.createSession('lia', 'lead'), clientId: 'lia' });
       expect(await call(lead, 'incident:join', { incidentId: 'inc-b', sinceSeq: 0 })).toMatchObject({ ok: false, code: 'INCIDENT_HELD_BACK' });
       expect(await call(lead, 'incident:create', op('incident.create', 'inc-b', 'lia', { title: 'Again', severity: 'SEV3' }))).toMatchObject({ ok: false, code: 'INCIDENT_HELD_BACK' });
       expect(await call(lead, 'incident:join', { incidentId: 'inc-a', sinceSeq: 0 })).toMatchObject({ ok: true, headSeq: 25 });
@@ -109,7 +109,7 @@ describe('damage found while serving', () => {
       const db = new DatabaseSync(dbOf(dir));
       db.exec("UPDATE ops SET json = json_set(json, '$.actorId', 'mallory') WHERE incident_id = 'inc-a' AND seq = 5");
       db.close();
-      const seqs = await served(s.url, s.createToken('viewer'), 'inc-a');
+      const seqs = await served(s.url, s.createSession('reader', 'viewer'), 'inc-a');
       expect(seqs).not.toContain(5);
       expect(seqs).toHaveLength(24);
       expect((await s.store.quarantined()).map((q) => [q.kind, q.incidentId, q.seq])).toEqual([['op', 'inc-a', 5]]);
@@ -169,7 +169,7 @@ describe('a crashed server\'s write-ahead log', () => {
   async function crashCopy(): Promise<{ dir: string; truth: Truth }> {
     const live = fresh();
     const s = await startServer(live, { secret: SECRET, limits: LIMITS });
-    const lead = await connect(s.url, { token: s.createToken('lead'), clientId: 'lia' });
+    const lead = await connect(s.url, { token: s.createSession('lia', 'lead'), clientId: 'lia' });
     await call(lead, 'incident:create', op('incident.create', 'inc-w', 'lia', { title: 'WAL', severity: 'SEV3' }));
     await call(lead, 'incident:join', { incidentId: 'inc-w', sinceSeq: 0 });
     for (let n = 2; n <= 12; n++) await call(lead, 'op:submit', op('timeline.add', 'inc-w', 'lia', { entryId: `w${n}`, kind: 'note', text: `wal note ${n}` }));
