@@ -12,7 +12,7 @@ import { replay } from '../../shared/reducer.ts';
 import { DATABASE_URL, dropSchema, postgresAvailable, sql, uniqueName } from '../scaleout/services.ts';
 import { makeOps } from '../scaleout/storeContract.ts';
 import { call, connect, op, removeDir, startServer, tempDir } from '../server/helpers.ts';
-import { buildPristine, judge, LIMITS, SECRET, type Outcome, type Verdict } from './harness.ts';
+import { buildPristine, judge, LIMITS, SECRET, type Outcome, type Truth, type Verdict } from './harness.ts';
 
 const available = await postgresAvailable();
 const schemas: string[] = [];
@@ -32,12 +32,25 @@ const storeOn = (schema: string) => createPostgresStore({ connectionString: DATA
 /** A PostgreSQL node: its store and its access registry (tokens, bindings) in the same schema. */
 const nodeOn = (schema: string) => ({ store: storeOn(schema), access: createPostgresAccess({ connectionString: DATABASE_URL, schema }) });
 
+let pristine: { schema: string; truth: Truth } | null = null;
+const TABLES = ['ops', 'snapshots', 'incident_heads', 'quarantine', 'meta'];
+
+/** A fresh schema holding a copy of the pristine one (written once by a real server). */
 async function fixture() {
+  if (!pristine) {
+    const schema = uniqueName('wr_integrity_pristine');
+    schemas.push(schema);
+    const built = await buildPristine(nodeOn(schema));
+    dirs.push(built.dir);
+    pristine = { schema, truth: built.truth };
+  }
   const schema = uniqueName('wr_integrity');
   schemas.push(schema);
-  const built = await buildPristine(nodeOn(schema));
-  dirs.push(built.dir);
-  return { schema, s: `"${schema}"`, ...built };
+  const s = `"${schema}"`;
+  await sql(`CREATE SCHEMA ${s}; ${TABLES.map((t) => `CREATE TABLE ${s}.${t} (LIKE "${pristine!.schema}".${t} INCLUDING ALL); INSERT INTO ${s}.${t} SELECT * FROM "${pristine!.schema}".${t};`).join(' ')}`);
+  const dir = tempDir();
+  dirs.push(dir);
+  return { schema, s, dir, truth: pristine.truth };
 }
 
 async function forgeRow(s: string, seq: number, recomputeChain: boolean): Promise<void> {
