@@ -22,6 +22,7 @@ import { seedDemo } from './demo.ts';
 import { createEngine } from './engine.ts';
 import { attachConnections } from './handlers/connection.ts';
 import { incidentRoom, lobbyRoom, type Ctx, type IO, type WarSocket } from './handlers/context.ts';
+import { startHeadHeartbeat } from './handlers/head.ts';
 import { createHttpHandler } from './http.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -129,6 +130,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     };
     await engine.start();
     attachConnections(io, ctx, { secret, limits, maxPayloadBytes });
+    cleanup.push(startHeadHeartbeat(ctx).stop);
     if (deps.fanout) {
       const detach = await deps.fanout(io);
       cleanup.push(detach);

@@ -75,6 +75,18 @@ export interface WhoAmI {
   serverProtocol: number;
 }
 
+/**
+ * 'incident:head': every HEAD_HEARTBEAT_MS each node tells the sockets it holds in an incident's room
+ * the newest seq the store has for it. A client whose own head is lower missed a broadcast and
+ * catches up (joins again with its head). `storeAvailable: false` means the node could not read its
+ * store just now (headSeq is then the last one it knew): writes will be refused as STORE_UNAVAILABLE.
+ */
+export interface HeadNotice {
+  incidentId: string;
+  headSeq: number;
+  storeAvailable: boolean;
+}
+
 export interface ClientToServerEvents {
   'session:whoami': (ack: (res: Ack<WhoAmI>) => void) => void;
   'incident:list': (ack: (res: Ack<{ incidents: IncidentSummary[] }>) => void) => void;
@@ -95,6 +107,8 @@ export interface ServerToClientEvents {
   'presence:state': (state: PresenceState) => void;
   /** A change to the incident list (creation, status, severity…). */
   'incident:summary': (summary: IncidentSummary) => void;
+  /** The incident's head seq, sent periodically to each joined socket (see HeadNotice). */
+  'incident:head': (notice: HeadNotice) => void;
 }
 
 export interface InterServerEvents {

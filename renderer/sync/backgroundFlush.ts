@@ -1,8 +1,8 @@
 /**
  * Sends edits queued in incidents that are not open (made offline, then the user moved on), so
  * they reach the server without reopening each incident. Same rules as the engine: join with the
- * stored head, resend in order with the same opIds, fold what comes back, drop refusals with the
- * server's sentence. Stops as soon as the user opens that incident (the engine takes over).
+ * stored head, resend in order with the same opIds, fold what comes back, move refusals to the
+ * unsent tray with the server's sentence. Stops as soon as the user opens that incident (the engine takes over).
  */
 import { apply } from '../../shared/reducer.ts';
 import type { IncidentState } from '../../shared/model.ts';
@@ -10,7 +10,7 @@ import type { CommittedOp } from '../../shared/ops.ts';
 import type { StoreCtx } from '../store/context.ts';
 import type { WarRoomState } from '../store/types.ts';
 import { parseJoinResult } from './inbound.ts';
-import { TRANSIENT } from './refusals.ts';
+import { transient } from './refusals.ts';
 
 function foldInto(state: IncidentState | null, head: number, ops: readonly CommittedOp[]) {
   let s = state;
@@ -66,7 +66,9 @@ export async function flushOtherIncidents(get: () => WarRoomState, ctx: StoreCtx
       if (busy()) break;
       const res = await transport.request('op:submit', op);
       if (res.ok) continue;
-      if (TRANSIENT.has(res.code)) break;
+      if (transient(res.code)) break;
+      // What the person wrote goes to the unsent tray (on disk) before it leaves the outbox.
+      if (op.type !== 'help.escalate') await get().keepUnsent([op], res);
       outbox = outbox.filter((o) => o.opId !== op.opId);
       if (op.type !== 'help.escalate') {
         get().pushNotice({ kind: 'refused', code: res.code, opType: op.type, message: `${state?.title ?? id}: ${res.message}` });

@@ -18,9 +18,10 @@ import { computeView } from '../store/view.ts';
 import { flushOtherIncidents } from './backgroundFlush.ts';
 import { refreshIncidentList } from './incidentList.ts';
 import { parseJoinResult, type ParsedJoin } from './inbound.ts';
-import { TRANSIENT } from './refusals.ts';
+import { retryDelayMs, transient } from './refusals.ts';
 import { notifyForOps } from './notify.ts';
-import { CATCH_UP_AFTER_ACK_MS, MARK_SEEN_DEBOUNCE_MS, MAX_SUBMIT_ATTEMPTS, SUBMIT_RETRY_DELAY_MS } from '../../shared/constants.ts';
+import { watchHeads } from './headWatch.ts';
+import { CATCH_UP_AFTER_ACK_MS, MARK_SEEN_DEBOUNCE_MS } from '../../shared/constants.ts';
 import type { TransportStatus } from './transport.ts';
 import { singleFlight } from './singleFlight.ts';
 
@@ -43,6 +44,9 @@ function listChanged(prev: IncidentState | null, next: IncidentState): boolean {
     || prev.roles.commander !== next.roles.commander
     || (prev.members !== next.members && Object.keys(prev.members).length !== Object.keys(next.members).length);
 }
+
+/** The attempts key of a join refused transiently (opIds are UUIDs, so it cannot collide). */
+const JOIN_KEY = 'join';
 
 export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): SyncEngine {
   const { transport } = ctx;
@@ -68,6 +72,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
   let background: Promise<number> | null = null;
   let awayBase: LastSeen | undefined;
   const acked = new Map<string, number>();
+  /** Transient refusals per opId (and JOIN_KEY for joins) on this connection: the backoff's attempt number. */
   const attempts = new Map<string, number>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let seenTimer: ReturnType<typeof setTimeout> | null = null;
@@ -80,6 +85,25 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     timers.add(t);
   };
   const connected = () => transport.status.kind === 'connected';
+
+  /**
+   * A transient refusal: remember why (the indicator says "Saving… (server unavailable)") and run
+   * `again` after a capped, jittered backoff. Never given up: a responder's words are not dropped
+   * because the server had a bad moment.
+   */
+  function retryLater(key: string, res: Refusal, myEpoch: number, again: () => void) {
+    const n = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, n);
+    get().setServerTrouble({ code: res.code, message: res.message, source: 'submit' });
+    later(retryDelayMs(n), () => {
+      if (myEpoch === epoch) again();
+    });
+  }
+
+  function tookIt(key: string) {
+    attempts.delete(key);
+    if (get().serverTrouble?.source === 'submit') get().setServerTrouble(null);
+  }
   const key = () => incidentKey(get().prefs.serverUrl ?? '', get().incidentId ?? '');
 
   function noteRtt() {
@@ -215,12 +239,19 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       const res = await transport.request('incident:create', first);
       if (myEpoch !== epoch) return;
       if (!res.ok) {
-        if (TRANSIENT.has(res.code)) return;
+        if (transient(res.code)) {
+          if (res.code !== 'SERVER_UNREACHABLE') retryLater(first.opId, res, myEpoch, () => void join());
+          return;
+        }
+        // Nothing of an incident that was never created can be sent: all of it goes to the tray.
+        await get().keepUnsent(get().outbox, res);
+        if (myEpoch !== epoch) return;
         get().pushNotice({ kind: 'refused', code: res.code, opType: 'incident.create', message: res.message });
         set({ outbox: [], view: null });
         get().closeIncident();
         return;
       }
+      tookIt(first.opId);
       acked.set(first.opId, res.seq);
     }
     const res = await transport.request('incident:join', { incidentId, sinceSeq: get().headSeq });
@@ -229,9 +260,12 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     if (!res.ok) {
       if (res.code === 'INCIDENT_NOT_FOUND') set({ syncPhase: 'not-found' });
       else if (res.code === 'FORBIDDEN_INCIDENT' || res.code === 'AUTH_INVALID') set({ syncPhase: 'forbidden' });
-      if (!TRANSIENT.has(res.code)) get().pushNotice({ kind: 'error', code: res.code, opType: null, message: res.message });
+      if (!transient(res.code)) get().pushNotice({ kind: 'error', code: res.code, opType: null, message: res.message });
+      // A store outage refuses joins too: try again, or the incident would wait for the next reconnect.
+      else if (res.code !== 'SERVER_UNREACHABLE') retryLater(JOIN_KEY, res, myEpoch, () => void join());
       return;
     }
+    tookIt(JOIN_KEY);
     const parsed = parseJoinResult(res, incidentId);
     if (!parsed.ok) {
       get().pushNotice({ kind: 'error', code: 'INVALID_OP', opType: null, message: parsed.message });
@@ -241,10 +275,14 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
   }
 
 
-  function refused(op: Op, res: Refusal) {
-    dropFromOutbox(new Set([op.opId]));
+  /** Refused for good: into the unsent tray (on disk first), then out of the outbox. */
+  async function refused(op: Op, res: Refusal) {
     // Escalations race between clients by design; a refusal only means someone got there first.
-    if (op.type !== 'help.escalate') get().pushNotice({ kind: 'refused', code: res.code, opType: op.type, message: res.message });
+    if (op.type !== 'help.escalate') {
+      await get().keepUnsent([op], res);
+      get().pushNotice({ kind: 'refused', code: res.code, opType: op.type, message: res.message });
+    }
+    dropFromOutbox(new Set([op.opId]));
   }
 
   async function doFlush(myEpoch: number) {
@@ -256,6 +294,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       noteRtt();
       if (myEpoch !== epoch) return;
       if (res.ok) {
+        tookIt(op.opId);
         if (res.seq <= get().headSeq) dropFromOutbox(new Set([op.opId]));
         else {
           acked.set(op.opId, res.seq);
@@ -265,8 +304,8 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
         }
         continue;
       }
-      if (!TRANSIENT.has(res.code)) {
-        refused(op, res);
+      if (!transient(res.code)) {
+        await refused(op, res);
         continue;
       }
       if (res.code === 'SERVER_UNREACHABLE') return;
@@ -274,15 +313,8 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
         void join();
         return;
       }
-      const n = (attempts.get(op.opId) ?? 0) + 1;
-      attempts.set(op.opId, n);
-      if (res.code === 'INTERNAL' && n >= MAX_SUBMIT_ATTEMPTS) {
-        refused(op, res);
-        continue;
-      }
-      later(SUBMIT_RETRY_DELAY_MS, () => {
-        if (myEpoch === epoch) void flush();
-      });
+      // The op keeps its place at the head of the outbox (ops leave in order) and goes again later.
+      retryLater(op.opId, res, myEpoch, () => void flush());
       return;
     }
   }
@@ -304,6 +336,8 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     } else if (status.kind !== 'connected' && was === 'connected') {
       epoch++;
       connEpoch++;
+      // The indicator now tells of the connection itself; the next server's answers say the rest.
+      get().setServerTrouble(null);
       if (get().syncPhase === 'live' || get().syncPhase === 'joining') set({ syncPhase: 'local' });
       set({ presence: {} });
     }
@@ -340,6 +374,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     transport.onSummary((summary) => {
       set({ incidents: { ...get().incidents, [summary.id]: summary } });
     }),
+    watchHeads(api, transport, later, () => void join()),
   ];
 
   return {
