@@ -93,7 +93,15 @@ export function UnsentTray() {
   if (mine.length === 0) return null;
   const heading = `${mine.length} change${mine.length === 1 ? ' was' : 's were'} not saved`;
   return (
+    // Enter on a button here is ours: page-wide single-key shortcuts (Enter edits a timeline entry)
+    // call preventDefault on it, which would cancel the button's own activation.
     <section aria-label="Unsent changes" data-testid="unsent-tray" className="unsent-tray"
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && e.target instanceof HTMLButtonElement && !e.target.disabled) {
+          e.preventDefault();
+          e.target.click();
+        }
+      }}
       style={{ border: '1px solid var(--warn, #c90)', borderRadius: 6, padding: '8px 12px', margin: '8px 0' }}>
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 8 }}>
         <h2 style={{ fontSize: 14, margin: 0 }}>{heading}: the server refused {mine.length === 1 ? 'it' : 'them'}. What you wrote is kept here.</h2>
