@@ -9,6 +9,30 @@ import {
 import { z } from 'zod';
 
 const text = z.string().max(MAX_TEXT_CHARS);
+
+/**
+ * A keyed collection whose keys may be any id, `__proto__` included: zod's own z.record assigns
+ * keys and silently drops that one, which would lose a record on import.
+ */
+function keyed<T extends z.ZodType>(value: T) {
+  return z.custom<Record<string, z.infer<T>>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { message: 'must be an object' })
+    .transform((v, ctx) => {
+      const out: Record<string, z.infer<T>> = {};
+      for (const [key, item] of Object.entries(v as Record<string, unknown>)) {
+        const r = value.safeParse(item);
+        if (!r.success) {
+          ctx.addIssue({ code: 'custom', path: [key], message: r.error.issues[0]?.message ?? 'invalid' });
+          return z.NEVER;
+        }
+        if ((r.data as { id?: unknown }).id !== key) {
+          ctx.addIssue({ code: 'custom', path: [key], message: 'is stored under another id' });
+          return z.NEVER;
+        }
+        Object.defineProperty(out, key, { value: r.data, enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    });
+}
 const time = timeSchema;
 const maybeTime = timeSchema.nullable();
 const maybeId = idSchema.nullable();
@@ -62,7 +86,7 @@ export const incidentStateSchema = z.object({
   statusHistory: z.array(z.object({ status: z.enum(STATUSES), at: time, by: idSchema, seq })),
   roles, roleHistory: z.array(z.object({ role: z.enum(ROLES), memberId: idSchema, from: time, to: maybeTime })), archivedAt: maybeTime,
   cadenceMin: z.number().int().min(1).nullable(), lastUpdateAt: maybeTime,
-  timeline: z.array(entry), tasks: z.record(z.string(), task), members: z.record(z.string(), member), help: z.record(z.string(), help),
+  timeline: z.array(entry), tasks: keyed(task), members: keyed(member), help: keyed(help),
   postmortem: z.object({
     summary: text, trigger: text, rootCause: text, contributingFactors: lines, detection: text, whatWentWell: lines,
     whatWentWrong: lines, whereWeGotLucky: lines, lessons: lines, customersAffected: count, requestsFailed: count, ordersLost: count,
