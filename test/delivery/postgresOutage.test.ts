@@ -25,7 +25,7 @@ describe.skipIf(!privatePostgresAvailable())('a PostgreSQL outage while two clie
     cleanups.push(() => server.close());
     const reader = createPostgresStore({ connectionString: pg.url, schema: 'warroom', onError: () => undefined });
     const r = await runOutage({
-      name: 'private PostgreSQL stopped and started', server, reader, notesEach: 10, outageMs: 5_000,
+      name: 'private PostgreSQL stopped and started', server, reader, notesEach: 10, outageMs: 10_000,
       down: async () => pg.stop(),
       up: async () => {
         pg.start();
