@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SeqConflictError } from './store/store.ts';
 import { isStoreUnavailable, storeRefusal } from './storeFailure.ts';
 
 const err = (message: string, fields: Record<string, unknown> = {}) => Object.assign(new Error(message), fields);
@@ -29,6 +30,10 @@ describe('store failures: outage or bug', () => {
   ])('%s', (_what, e, unavailable) => {
     expect(isStoreUnavailable(e)).toBe(unavailable);
     expect(storeRefusal(e).code).toBe(unavailable ? 'STORE_UNAVAILABLE' : 'INTERNAL');
+  });
+
+  it('a seq conflict that outlasted every retry is SEQ_CONFLICT', () => {
+    expect(storeRefusal(new SeqConflictError('x', 7)).code).toBe('SEQ_CONFLICT');
   });
 
   it('does not loop on a cause cycle', () => {

@@ -4,6 +4,7 @@
  * STORE_UNAVAILABLE, which clients retry without losing the change; the second stays INTERNAL.
  */
 import { refuse, type Refusal } from '../shared/errors.ts';
+import { SeqConflictError } from './store/store.ts';
 
 /** Socket-level failures Node reports in `code`. */
 const NETWORK_CODES = new Set([
@@ -51,7 +52,11 @@ export function isStoreUnavailable(err: unknown, depth = 0): boolean {
   return isStoreUnavailable(fieldOf(err, 'cause'), depth + 1);
 }
 
-/** The refusal for a failure of the store path: STORE_UNAVAILABLE when it is an outage, else INTERNAL. */
+/**
+ * The refusal for a failure of the store path: STORE_UNAVAILABLE for an outage, SEQ_CONFLICT when
+ * other nodes kept taking the incident's next seq through every retry, else INTERNAL.
+ */
 export function storeRefusal(err: unknown): Refusal {
+  if (err instanceof SeqConflictError) return refuse('SEQ_CONFLICT');
   return refuse(isStoreUnavailable(err) ? 'STORE_UNAVAILABLE' : 'INTERNAL');
 }

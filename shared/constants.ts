@@ -89,5 +89,7 @@ export const HEAD_HEARTBEAT_MS = 2_000;
  * on every beat.
  */
 export const HEAD_CATCH_UP_GRACE_MS = 500;
+/** After this many transient refusals in a row of one change, the tray offers to set it aside (the rest wait behind it). */
+export const STUCK_AFTER_ATTEMPTS = 5;
 /** Refused changes kept in the unsent tray at most (oldest drop off first; each one is shown until then). */
 export const MAX_UNSENT_ITEMS = 200;

@@ -11,6 +11,7 @@ import { own } from '../../shared/model.ts';
 import type { Op } from '../../shared/ops.ts';
 import { MemoryUnsentStorage, mainTextOf, parseUnsent, type UnsentItem, type UnsentStorage } from '../persistence/unsent.ts';
 import type { StoreCtx } from './context.ts';
+import { computeView } from './view.ts';
 import { LOCAL_SERVER } from './saver.ts';
 import type { DeliverySlice, OpDraft, SubmitResult, WarRoomState } from './types.ts';
 
@@ -77,8 +78,22 @@ export const createDeliverySlice = (ctx: StoreCtx): StateCreator<WarRoomState, [
     },
     setServerTrouble(trouble) {
       const was = get().serverTrouble;
-      if (was === trouble || (was && trouble && was.code === trouble.code && was.source === trouble.source)) return;
+      if (was === trouble || (was && trouble && was.code === trouble.code && was.source === trouble.source
+        && was.opId === trouble.opId && was.attempts === trouble.attempts)) return;
       set({ serverTrouble: trouble });
+    },
+    async setAside(opId) {
+      const op = get().outbox.find((o) => o.opId === opId);
+      if (!op) return;
+      const t = get().serverTrouble;
+      const why: Refusal = t?.opId === opId ? { ok: false, code: t.code, message: t.message } : refuse('INTERNAL');
+      await get().keepUnsent([op], why);
+      const s = get();
+      const outbox = s.outbox.filter((o) => o.opId !== opId);
+      if (outbox.length === s.outbox.length) return;
+      set({ outbox, view: computeView(s.committed, s.headSeq, outbox), serverTrouble: null });
+      void ctx.saver.saveNow();
+      ctx.engine.kick();
     },
   };
 };

@@ -136,6 +136,9 @@ export interface ServerTrouble {
   code: ErrorCode;
   message: string;
   source: 'submit' | 'head';
+  /** The op at the head of the outbox being refused, and how many times in a row (submit only). */
+  opId?: string;
+  attempts?: number;
 }
 
 export interface DeliverySlice {
@@ -152,6 +155,11 @@ export interface DeliverySlice {
   /** Sends the change again as a new op (with its main text replaced by `editedText`); leaves the tray when queued. */
   retryUnsent(id: string, editedText?: string): SubmitResult;
   setServerTrouble(trouble: ServerTrouble | null): void;
+  /**
+   * Takes a change the server keeps failing on out of the outbox into the unsent tray (with the
+   * server's last sentence), so the changes queued behind it can go. The person's choice, never automatic.
+   */
+  setAside(opId: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------- op convenience actions

@@ -4,7 +4,7 @@
  * one moves it to the unsent tray on disk, and a head heartbeat above ours brings a missed op.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SUBMIT_RETRY_DELAY_MS, SUBMIT_RETRY_MAX_DELAY_MS } from '../../shared/constants.ts';
+import { STUCK_AFTER_ATTEMPTS, SUBMIT_RETRY_DELAY_MS, SUBMIT_RETRY_MAX_DELAY_MS } from '../../shared/constants.ts';
 import { ERROR_MESSAGES, refuse, type ErrorCode } from '../../shared/errors.ts';
 import { MemoryPersistence } from '../persistence/memoryPersistence.ts';
 import { parseUnsent } from '../persistence/unsent.ts';
@@ -95,6 +95,24 @@ describe('transient refusals', () => {
     const tries = server.received.filter((o) => o.type === 'timeline.add').length;
     expect(tries).toBeGreaterThan(5);
     expect(tries).toBeLessThan(40);
+  });
+
+  it('lets the person set aside a change the server keeps failing on, so the ones behind it go', async () => {
+    const { server, a, incidentId } = await withIncident();
+    server.veto = (op) => (op.type === 'timeline.add' && op.payload.text === 'poison' ? refuse('INTERNAL') : null);
+    a.store.getState().addEntry('note', 'poison');
+    a.store.getState().addEntry('note', 'behind it');
+    for (let i = 0; i < 200 && (a.store.getState().serverTrouble?.attempts ?? 0) < STUCK_AFTER_ATTEMPTS; i++) await run(500);
+    const t = a.store.getState().serverTrouble!;
+    expect(t).toMatchObject({ code: 'INTERNAL', source: 'submit', opId: a.store.getState().outbox[0]!.opId });
+    expect(textsOn(server, incidentId)).not.toContain('behind it');
+    await a.store.getState().setAside(t.opId!);
+    await run(3_000);
+    const s = a.store.getState();
+    expect(s.unsent.map((i) => [i.code, (i.op.payload as { text: string }).text])).toEqual([['INTERNAL', 'poison']]);
+    expect(s.outbox).toEqual([]);
+    expect(textsOn(server, incidentId)).toContain('behind it');
+    expect(textsOn(server, incidentId)).not.toContain('poison');
   });
 
   it('retries a join the store refused, instead of waiting for the next reconnect', async () => {

@@ -94,7 +94,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
   function retryLater(key: string, res: Refusal, myEpoch: number, again: () => void) {
     const n = (attempts.get(key) ?? 0) + 1;
     attempts.set(key, n);
-    get().setServerTrouble({ code: res.code, message: res.message, source: 'submit' });
+    get().setServerTrouble({ code: res.code, message: res.message, source: 'submit', ...(key === JOIN_KEY ? {} : { opId: key, attempts: n }) });
     later(retryDelayMs(n), () => {
       if (myEpoch === epoch) again();
     });
@@ -158,6 +158,8 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       }
       // One store update (and one view recompute) per batch, however many ops it holds.
       set({ committed, headSeq: head, outbox, view: computeView(committed, head, outbox) });
+      // A change set aside to the tray that the server had taken after all: it is not unsent.
+      if (get().unsent.length > 0) for (const o of run) if (get().unsent.some((i) => i.id === o.opId)) get().dismissUnsent(o.opId);
       if (committed && listChanged(s.committed, committed)) {
         set({ incidents: { ...get().incidents, [committed.id]: { ...summarizeState(committed), online: own(get().incidents, committed.id)?.online ?? 0 } } });
       }
@@ -380,6 +382,8 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
   return {
     incidentChanged() {
       epoch++;
+      // A heartbeat's word was about the incident that was open.
+      if (get().serverTrouble?.source === 'head') get().setServerTrouble(null);
       acked.clear();
       attempts.clear();
       joinedOnce = false;

@@ -57,4 +57,28 @@ describe('UnsentTray', () => {
     expect(screen.queryByTestId('unsent-tray')).toBeNull();
     expect(store.getState().unsent).toEqual([]);
   });
+
+  it('offers to set aside a change the server keeps failing on, and does it', async () => {
+    const server = new FakeServer();
+    c = makeClient(server, { name: 'Ana' });
+    const store = c.store;
+    store.getState().connect({ serverUrl: 'http://127.0.0.1:1', token: 'token-token-token' });
+    await settle(store);
+    store.getState().declareIncident({ title: 'Checkout 500s', severity: 'SEV1' });
+    await settle(store);
+    server.veto = (op) => (op.type === 'timeline.add' ? refuse('INTERNAL') : null);
+    store.getState().addEntry('note', 'stuck note');
+    await settle(store);
+    const opId = store.getState().outbox[0]!.opId;
+    render(<WarRoomProvider store={store}><UnsentTray /></WarRoomProvider>);
+    expect(screen.queryByTestId('unsent-stuck')).toBeNull();
+    act(() => store.getState().setServerTrouble({ code: 'INTERNAL', message: 'It failed.', source: 'submit', opId, attempts: 7 }));
+    expect(screen.getByTestId('unsent-stuck').textContent).toContain('has failed 7 times');
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Stop sending it and keep it here' }));
+      await settle(store);
+    });
+    expect(store.getState().outbox).toEqual([]);
+    expect(screen.getByTestId('unsent-text').textContent).toBe('stuck note');
+  });
 });

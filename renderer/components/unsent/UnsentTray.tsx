@@ -5,7 +5,8 @@
  * around it; every control is a native button or field with a label, so it works from the keyboard.
  */
 import { useId, useState } from 'react';
-import type { OpType } from '../../../shared/ops.ts';
+import { STUCK_AFTER_ATTEMPTS } from '../../../shared/constants.ts';
+import type { Op, OpType } from '../../../shared/ops.ts';
 import { useWarRoom, useWarRoomStore } from '../../hooks/useWarRoom.ts';
 import { mainTextOf, type UnsentItem } from '../../persistence/unsent.ts';
 import { LOCAL_SERVER } from '../../store/saver.ts';
@@ -82,16 +83,44 @@ function UnsentRow({ item, canRetry, why }: { item: UnsentItem; canRetry: boolea
   );
 }
 
+/**
+ * The change at the head of the outbox that the server keeps failing on (not an outage: a bug or
+ * a hot incident). It holds back everything queued after it; the person may set it aside.
+ */
+function StuckChange({ op, attempts, message }: { op: Op; attempts: number; message: string }) {
+  const store = useWarRoomStore();
+  const main = mainTextOf(op);
+  return (
+    <div data-testid="unsent-stuck" role="group" aria-label="A change the server keeps failing on">
+      <p style={{ margin: '4px 0' }}>
+        <strong>{describeChange(op.type)}</strong> has failed {attempts} times: {message} It is still being sent again;
+        the changes after it wait behind it.
+      </p>
+      {main ? <pre style={{ whiteSpace: 'pre-wrap', margin: '4px 0' }}>{main.text}</pre> : null}
+      <button type="button" data-testid="unsent-set-aside" onClick={() => void store.getState().setAside(op.opId)}>
+        Stop sending it and keep it here
+      </button>
+    </div>
+  );
+}
+
 export function UnsentTray() {
   const serverUrl = useWarRoom((s) => s.prefs.serverUrl ?? LOCAL_SERVER);
   const items = useWarRoom((s) => s.unsent);
   const incidentId = useWarRoom((s) => s.incidentId);
   const canEdit = useWarRoom((s) => s.access !== 'viewer');
+  const stuck = useWarRoom((s) => {
+    const t = s.serverTrouble;
+    if (!t || t.source !== 'submit' || (t.code !== 'INTERNAL' && t.code !== 'SEQ_CONFLICT') || (t.attempts ?? 0) < STUCK_AFTER_ATTEMPTS) return null;
+    return s.outbox[0]?.opId === t.opId ? t : null;
+  });
+  const stuckOp = useWarRoom((s) => (stuck ? s.outbox[0] ?? null : null));
   const [open, setOpen] = useState(true);
   const listId = useId();
   const mine = items.filter((i) => i.serverUrl === serverUrl);
-  if (mine.length === 0) return null;
-  const heading = `${mine.length} change${mine.length === 1 ? ' was' : 's were'} not saved`;
+  if (mine.length === 0 && !stuckOp) return null;
+  const heading = mine.length === 0 ? 'A change is not saved yet'
+    : `${mine.length} change${mine.length === 1 ? ' was' : 's were'} not saved: the server refused ${mine.length === 1 ? 'it' : 'them'}. What you wrote is kept here`;
   return (
     // Enter on a button here is ours: page-wide single-key shortcuts (Enter edits a timeline entry)
     // call preventDefault on it, which would cancel the button's own activation.
@@ -104,10 +133,13 @@ export function UnsentTray() {
       }}
       style={{ border: '1px solid var(--warn, #c90)', borderRadius: 6, padding: '8px 12px', margin: '8px 0' }}>
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 8 }}>
-        <h2 style={{ fontSize: 14, margin: 0 }}>{heading}: the server refused {mine.length === 1 ? 'it' : 'them'}. What you wrote is kept here.</h2>
-        <button type="button" aria-expanded={open} aria-controls={listId} onClick={() => setOpen(!open)}>{open ? 'Hide' : 'Show'}</button>
+        <h2 style={{ fontSize: 14, margin: 0 }}>{heading}.</h2>
+        {mine.length > 0 && (
+          <button type="button" aria-expanded={open} aria-controls={listId} onClick={() => setOpen(!open)}>{open ? 'Hide' : 'Show'}</button>
+        )}
       </div>
-      {open && (
+      {stuck && stuckOp ? <StuckChange op={stuckOp} attempts={stuck.attempts ?? 0} message={stuck.message} /> : null}
+      {open && mine.length > 0 && (
         <ul id={listId} style={{ listStyle: 'none', margin: 0, padding: 0 }}>
           {mine.map((item) => {
             const here = item.incidentId === incidentId;
