@@ -89,6 +89,12 @@ export const HEAD_HEARTBEAT_MS = 2_000;
  * on every beat.
  */
 export const HEAD_CATCH_UP_GRACE_MS = 500;
+/**
+ * When a heartbeat says the store answers again, a client that was told STORE_UNAVAILABLE resends
+ * after a random wait of at most this (ms) instead of sitting out its backoff (up to
+ * SUBMIT_RETRY_MAX_DELAY_MS); the spread keeps a room from resending all in the same millisecond.
+ */
+export const STORE_BACK_RESEND_SPREAD_MS = 1_000;
 /** After this many transient refusals in a row of one change, the tray offers to set it aside (the rest wait behind it). */
 export const STUCK_AFTER_ATTEMPTS = 5;
 /** Refused changes kept in the unsent tray at most (oldest drop off first; each one is shown until then). */

@@ -19,6 +19,7 @@ beforeEach(() => {
 afterEach(() => {
   for (const c of clients) c.store.dispose();
   clients = [];
+  vi.restoreAllMocks();
   vi.useRealTimers();
 });
 
@@ -113,6 +114,22 @@ describe('transient refusals', () => {
     expect(s.outbox).toEqual([]);
     expect(textsOn(server, incidentId)).toContain('behind it');
     expect(textsOn(server, incidentId)).not.toContain('poison');
+  });
+
+  it('resends as soon as a heartbeat says the store is back, not after the rest of a long backoff', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { server, a, incidentId } = await withIncident();
+    let down = true;
+    server.veto = (op) => (down && op.type === 'timeline.add' ? refuse('STORE_UNAVAILABLE') : null);
+    a.store.getState().addEntry('note', 'typed during a long outage');
+    for (let i = 0; i < 400 && (a.store.getState().serverTrouble?.attempts ?? 0) < 6; i++) await run(100);
+    // Just refused: with no jitter the next resend is SUBMIT_RETRY_MAX_DELAY_MS away.
+    expect(retryDelayMs(6)).toBe(SUBMIT_RETRY_MAX_DELAY_MS);
+    down = false;
+    server.beatHeads(true);
+    await run(1_000);
+    expect(a.store.getState().outbox).toEqual([]);
+    expect(textsOn(server, incidentId)).toContain('typed during a long outage');
   });
 
   it('retries a join the store refused, instead of waiting for the next reconnect', async () => {

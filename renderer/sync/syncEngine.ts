@@ -376,7 +376,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     transport.onSummary((summary) => {
       set({ incidents: { ...get().incidents, [summary.id]: summary } });
     }),
-    watchHeads(api, transport, later, () => void join()),
+    watchHeads(api, transport, later, () => void join(), () => void (get().syncPhase === 'live' ? flush() : join())),
   ];
 
   return {

@@ -63,7 +63,9 @@ function UnsentRow({ item, canRetry, why }: { item: UnsentItem; canRetry: boolea
           <button type="button" onClick={() => setEditing(false)}>Cancel edit</button>
         </div>
       ) : (
-        <pre data-testid="unsent-text" style={{ whiteSpace: 'pre-wrap', margin: '4px 0', userSelect: 'text' }}>{text}</pre>
+        // Long text scrolls inside its box (focusable, so the keyboard scrolls it too) rather than pushing the timeline away.
+        <pre data-testid="unsent-text" tabIndex={0} aria-label="What you wrote"
+          style={{ whiteSpace: 'pre-wrap', margin: '4px 0', userSelect: 'text', maxHeight: '8em', overflow: 'auto' }}>{text}</pre>
       )}
       {!editing && (
         <div role="group" aria-label={`Actions for the unsent ${describeChange(item.op.type)}`}>
@@ -96,7 +98,7 @@ function StuckChange({ op, attempts, message }: { op: Op; attempts: number; mess
         <strong>{describeChange(op.type)}</strong> has failed {attempts} times: {message} It is still being sent again;
         the changes after it wait behind it.
       </p>
-      {main ? <pre style={{ whiteSpace: 'pre-wrap', margin: '4px 0' }}>{main.text}</pre> : null}
+      {main ? <pre style={{ whiteSpace: 'pre-wrap', margin: '4px 0', maxHeight: '8em', overflow: 'auto' }}>{main.text}</pre> : null}
       <button type="button" data-testid="unsent-set-aside" onClick={() => void store.getState().setAside(op.opId)}>
         Stop sending it and keep it here
       </button>
@@ -140,7 +142,7 @@ export function UnsentTray() {
       </div>
       {stuck && stuckOp ? <StuckChange op={stuckOp} attempts={stuck.attempts ?? 0} message={stuck.message} /> : null}
       {open && mine.length > 0 && (
-        <ul id={listId} style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+        <ul id={listId} style={{ listStyle: 'none', margin: 0, padding: 0, maxHeight: '40vh', overflowY: 'auto' }}>
           {mine.map((item) => {
             const here = item.incidentId === incidentId;
             const why = !here ? 'Open its incident to send it again.' : !canEdit ? 'Your invite is read-only here.' : null;
