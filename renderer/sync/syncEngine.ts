@@ -102,7 +102,9 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
 
   function tookIt(key: string) {
     attempts.delete(key);
-    if (get().serverTrouble?.source === 'submit') get().setServerTrouble(null);
+    // The server just stored something: whatever it said before, its store works now.
+    const t = get().serverTrouble;
+    if (t && (t.source === 'submit' || t.code === 'STORE_UNAVAILABLE')) get().setServerTrouble(null);
   }
   const key = () => incidentKey(get().prefs.serverUrl ?? '', get().incidentId ?? '');
 
