@@ -99,3 +99,13 @@ export const STORE_BACK_RESEND_SPREAD_MS = 1_000;
 export const STUCK_AFTER_ATTEMPTS = 5;
 /** Refused changes kept in the unsent tray at most (oldest drop off first; each one is shown until then). */
 export const MAX_UNSENT_ITEMS = 200;
+
+// Identity and tokens (issue 9).
+/** Default lifetime of an invite (ms) when `--expires` / WARROOM_INVITE_EXPIRES is not given: 7 days. */
+export const INVITE_DEFAULT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** Lifetime of a personal session token redeemed from an invite (ms): 30 days. */
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** How often each node reads new revocations and expiries to end live sockets (ms); the promise is 5 s. */
+export const REVOCATION_POLL_MS = 1_000;
+/** Shortest WARROOM_SECRET accepted (characters). */
+export const MIN_SECRET_CHARS = 32;
