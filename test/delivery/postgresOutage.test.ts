@@ -3,6 +3,7 @@
  * shutdown while two clients type, then started again. Every note is stored exactly once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createPostgresAccess } from '../../server/access/postgres.ts';
 import { createPostgresStore } from '../../server/store/postgres.ts';
 import { removeDir, startServer, tempDir } from '../server/helpers.ts';
 import { runOutage } from './outageScenario.ts';
@@ -21,7 +22,9 @@ describe.skipIf(!privatePostgresAvailable())('a PostgreSQL outage while two clie
     cleanups.push(() => removeDir(dir));
     const poolErrors: string[] = [];
     const store = createPostgresStore({ connectionString: pg.url, schema: 'warroom', onError: (e) => poolErrors.push(e.message) });
-    const server = await startServer(dir, {}, { store });
+    const server = await startServer(dir, { secret: 'one-secret-for-every-node-of-this-cluster' }, {
+      store, access: createPostgresAccess({ connectionString: pg.url, schema: 'warroom' }),
+    });
     cleanups.push(() => server.close());
     const reader = createPostgresStore({ connectionString: pg.url, schema: 'warroom', onError: () => undefined });
     const r = await runOutage({
