@@ -132,6 +132,24 @@ describe('transient refusals', () => {
     expect(textsOn(server, incidentId)).toContain('typed during a long outage');
   });
 
+  it('sends edits of a closed incident once the store is back, without a reconnect', async () => {
+    const { server, a, incidentId } = await withIncident();
+    a.transport.dropNetwork();
+    const r = a.store.getState().addEntry('note', 'typed offline, incident closed');
+    if (!r.ok) throw new Error(r.message);
+    await r.kept;
+    a.store.getState().closeIncident();
+    await run(100);
+    let refusals = 0;
+    server.veto = (op) => (op.type === 'timeline.add' && refusals++ < 3 ? refuse('STORE_UNAVAILABLE') : null);
+    a.transport.goOnline();
+    await run(60_000);
+    expect(refusals).toBeGreaterThan(3);
+    expect(textsOn(server, incidentId).filter((t) => t === 'typed offline, incident closed')).toHaveLength(1);
+    const stored = (await a.persistence.loadIncident(a.store.getState().prefs.serverUrl!, incidentId))!;
+    expect(stored.outbox).toEqual([]);
+  });
+
   it('retries a join the store refused, instead of waiting for the next reconnect', async () => {
     const { server, a, incidentId } = await withIncident();
     a.store.getState().closeIncident();

@@ -334,6 +334,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       connEpoch++;
       acked.clear();
       attempts.clear();
+      backgroundAttempts = 0;
       void refreshIncidents();
       void join();
       void flushOthers();
@@ -347,11 +348,21 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     }
   }
 
+  /** Background passes refused transiently on this connection in a row (the backoff's attempt number). */
+  let backgroundAttempts = 0;
   function flushOthers(): Promise<number> {
     if (background) return background;
     const mine = connEpoch;
-    background = flushOtherIncidents(get, ctx, () => mine === connEpoch && connected()).finally(() => {
+    let refused = false;
+    background = flushOtherIncidents(get, ctx, () => mine === connEpoch && connected(), () => {
+      refused = true;
+    }).finally(() => {
       background = null;
+      // Edits of closed incidents are words too: a store outage delays them, never strands them.
+      if (!refused) backgroundAttempts = 0;
+      else later(retryDelayMs(++backgroundAttempts), () => {
+        if (mine === connEpoch && connected()) void flushOthers();
+      });
     });
     return background;
   }
