@@ -9,6 +9,7 @@
  */
 import { HEAD_HEARTBEAT_MS } from '../../shared/constants.ts';
 import type { HeadNotice } from '../../shared/protocol.ts';
+import { isStoreUnavailable } from '../storeFailure.ts';
 import { incidentRoom, type Ctx } from './context.ts';
 
 const ROOM_PREFIX = incidentRoom('');
@@ -24,10 +25,15 @@ export function startHeadHeartbeat(ctx: Pick<Ctx, 'io' | 'store' | 'engine' | 'l
   let running: Promise<void> | null = null;
   let wasDown = false;
 
-  async function headOf(incidentId: string): Promise<HeadNotice> {
+  /** The notice for one incident; null when the query failed for a reason that is not an outage (logged). */
+  async function headOf(incidentId: string): Promise<HeadNotice | null> {
     try {
       return { incidentId, headSeq: await ctx.store.headSeq(incidentId), storeAvailable: true };
     } catch (err) {
+      if (!isStoreUnavailable(err)) {
+        ctx.logger.error({ err, incidentId }, 'head heartbeat: reading the head failed');
+        return null;
+      }
       if (!wasDown) ctx.logger.warn({ err, incidentId }, 'head heartbeat: the store did not answer; telling clients it is unavailable');
       wasDown = true;
       return { incidentId, headSeq: ctx.engine.summary(incidentId)?.headSeq ?? 0, storeAvailable: false };
@@ -40,8 +46,9 @@ export function startHeadHeartbeat(ctx: Pick<Ctx, 'io' | 'store' | 'engine' | 'l
     let down = false;
     for (const [room] of rooms) {
       const notice = await headOf(room.slice(ROOM_PREFIX.length));
-      down ||= !notice.storeAvailable;
       if (stopped) return;
+      if (!notice) continue;
+      down ||= !notice.storeAvailable;
       ctx.io.local.to(room).emit('incident:head', notice);
     }
     if (rooms.length > 0 && !down && wasDown) {
