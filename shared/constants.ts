@@ -109,3 +109,7 @@ export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 export const REVOCATION_POLL_MS = 1_000;
 /** Shortest WARROOM_SECRET accepted (characters). */
 export const MIN_SECRET_CHARS = 32;
+
+// --- Postmortem export (issue 14) ---
+/** An entry logged more than this long after the time it says it happened is marked backdated in exports, in ms. */
+export const EXPORT_BACKDATED_AFTER_MS = 15 * 60_000;
