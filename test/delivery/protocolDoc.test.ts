@@ -17,8 +17,9 @@ function classRow(cls: 'transient' | 'permanent'): string[] {
 describe('PROTOCOL.md refusal classes', () => {
   it('list every code in the class shared/errors.ts gives it', () => {
     const of = (cls: string) => Object.entries(ERROR_CLASSES).filter(([, c]) => c === cls).map(([code]) => code).sort();
-    expect(classRow('transient')).toEqual(of('transient'));
-    expect(classRow('permanent')).toEqual(of('permanent'));
+    // A new code in shared/errors.ts goes into the "Refusal classes" table of docs/PROTOCOL.md too.
+    expect(classRow('transient'), 'transient row of PROTOCOL.md §3 Refusal classes').toEqual(of('transient'));
+    expect(classRow('permanent'), 'permanent row of PROTOCOL.md §3 Refusal classes').toEqual(of('permanent'));
     expect([...DOC_TRANSIENT].sort()).toEqual(of('transient'));
   });
 
