@@ -18,7 +18,8 @@ import { computeView } from '../store/view.ts';
 import { flushOtherIncidents } from './backgroundFlush.ts';
 import { refreshIncidentList } from './incidentList.ts';
 import { parseJoinResult, type ParsedJoin } from './inbound.ts';
-import { retryDelayMs, transient } from './refusals.ts';
+import { transient } from './refusals.ts';
+import { BACKGROUND_KEY, createRetries, JOIN_KEY } from './retries.ts';
 import { notifyForOps } from './notify.ts';
 import { watchHeads } from './headWatch.ts';
 import { CATCH_UP_AFTER_ACK_MS, MARK_SEEN_DEBOUNCE_MS } from '../../shared/constants.ts';
@@ -45,9 +46,6 @@ function listChanged(prev: IncidentState | null, next: IncidentState): boolean {
     || (prev.members !== next.members && Object.keys(prev.members).length !== Object.keys(next.members).length);
 }
 
-/** The attempts key of a join refused transiently (opIds are UUIDs, so it cannot collide). */
-const JOIN_KEY = 'join';
-
 export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): SyncEngine {
   const { transport } = ctx;
   const get = api.getState;
@@ -72,8 +70,6 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
   let background: Promise<number> | null = null;
   let awayBase: LastSeen | undefined;
   const acked = new Map<string, number>();
-  /** Transient refusals per opId (and JOIN_KEY for joins) on this connection: the backoff's attempt number. */
-  const attempts = new Map<string, number>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let seenTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -85,27 +81,9 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     timers.add(t);
   };
   const connected = () => transport.status.kind === 'connected';
-
-  /**
-   * A transient refusal: remember why (the indicator says "Saving… (server unavailable)") and run
-   * `again` after a capped, jittered backoff. Never given up: a responder's words are not dropped
-   * because the server had a bad moment.
-   */
-  function retryLater(key: string, res: Refusal, myEpoch: number, again: () => void) {
-    const n = (attempts.get(key) ?? 0) + 1;
-    attempts.set(key, n);
-    get().setServerTrouble({ code: res.code, message: res.message, source: 'submit', ...(key === JOIN_KEY ? {} : { opId: key, attempts: n }) });
-    later(retryDelayMs(n), () => {
-      if (myEpoch === epoch) again();
-    });
-  }
-
-  function tookIt(key: string) {
-    attempts.delete(key);
-    // The server just stored something: whatever it said before, its store works now.
-    const t = get().serverTrouble;
-    if (t && (t.source === 'submit' || t.code === 'STORE_UNAVAILABLE')) get().setServerTrouble(null);
-  }
+  const retries = createRetries(get, later);
+  const retryLater = (key: string, res: Refusal, myEpoch: number, again: () => void) =>
+    retries.schedule(key, res, () => myEpoch === epoch, again);
   const key = () => incidentKey(get().prefs.serverUrl ?? '', get().incidentId ?? '');
 
   function noteRtt() {
@@ -155,7 +133,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
         if (outbox.length === s.outbox.length) outbox = s.outbox;
         for (const id of ids) {
           acked.delete(id);
-          attempts.delete(id);
+          retries.forget(id);
         }
       }
       // One store update (and one view recompute) per batch, however many ops it holds.
@@ -255,7 +233,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
         get().closeIncident();
         return;
       }
-      tookIt(first.opId);
+      retries.took(first.opId);
       acked.set(first.opId, res.seq);
     }
     const res = await transport.request('incident:join', { incidentId, sinceSeq: get().headSeq });
@@ -269,7 +247,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       else if (res.code !== 'SERVER_UNREACHABLE') retryLater(JOIN_KEY, res, myEpoch, () => void join());
       return;
     }
-    tookIt(JOIN_KEY);
+    retries.took(JOIN_KEY);
     const parsed = parseJoinResult(res, incidentId);
     if (!parsed.ok) {
       get().pushNotice({ kind: 'error', code: 'INVALID_OP', opType: null, message: parsed.message });
@@ -298,7 +276,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       noteRtt();
       if (myEpoch !== epoch) return;
       if (res.ok) {
-        tookIt(op.opId);
+        retries.took(op.opId);
         if (res.seq <= get().headSeq) dropFromOutbox(new Set([op.opId]));
         else {
           acked.set(op.opId, res.seq);
@@ -333,8 +311,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       epoch++;
       connEpoch++;
       acked.clear();
-      attempts.clear();
-      backgroundAttempts = 0;
+      retries.forget();
       void refreshIncidents();
       void join();
       void flushOthers();
@@ -348,21 +325,17 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     }
   }
 
-  /** Background passes refused transiently on this connection in a row (the backoff's attempt number). */
-  let backgroundAttempts = 0;
   function flushOthers(): Promise<number> {
     if (background) return background;
     const mine = connEpoch;
-    let refused = false;
-    background = flushOtherIncidents(get, ctx, () => mine === connEpoch && connected(), () => {
-      refused = true;
+    let refusal: Refusal | null = null;
+    background = flushOtherIncidents(get, ctx, () => mine === connEpoch && connected(), (res) => {
+      refusal = res;
     }).finally(() => {
       background = null;
       // Edits of closed incidents are words too: a store outage delays them, never strands them.
-      if (!refused) backgroundAttempts = 0;
-      else later(retryDelayMs(++backgroundAttempts), () => {
-        if (mine === connEpoch && connected()) void flushOthers();
-      });
+      if (!refusal) retries.forget(BACKGROUND_KEY);
+      else retries.schedule(BACKGROUND_KEY, refusal, () => mine === connEpoch && connected(), () => void flushOthers());
     });
     return background;
   }
@@ -398,7 +371,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       // A heartbeat's word was about the incident that was open.
       if (get().serverTrouble?.source === 'head') get().setServerTrouble(null);
       acked.clear();
-      attempts.clear();
+      retries.forget();
       joinedOnce = false;
       const s = get();
       awayBase = s.incidentId ? s.prefs.lastSeen[key()] : undefined;
