@@ -115,6 +115,25 @@ export interface HeadNotice {
   storeAvailable: boolean;
 }
 
+/** What the server asks people to do about an incident (written by its duties, see docs/PROTOCOL.md). */
+export type NoticeKind = 'update-overdue' | 'postmortem-due';
+
+/**
+ * `incident:notice`: sent to the incident's room and to the lobby; the renderer shows it as a
+ * notification when its own clientId is in memberIds (null: everyone in the incident).
+ */
+export interface IncidentNotice {
+  incidentId: string;
+  kind: NoticeKind;
+  memberIds: string[] | null;
+  title: string;
+  body: string;
+  /** The committed op behind it (the reminder, or the resolve). */
+  seq: number;
+  /** True when the server was down when it was due and sent it on start. */
+  late: boolean;
+}
+
 export interface ClientToServerEvents {
   'session:whoami': (ack: (res: Ack<WhoAmI>) => void) => void;
   'incident:list': (ack: (res: Ack<{ incidents: IncidentSummary[] }>) => void) => void;
@@ -137,6 +156,8 @@ export interface ServerToClientEvents {
   'incident:summary': (summary: IncidentSummary) => void;
   /** The incident's head seq, sent periodically to each joined socket (see HeadNotice). */
   'incident:head': (notice: HeadNotice) => void;
+  /** A duty's notice: stakeholder update overdue (commander and comms), postmortem due after a resolve. */
+  'incident:notice': (notice: IncidentNotice) => void;
   /** Right after a handshake that redeemed an invite. */
   'session:token': (grant: SessionTokenGrant) => void;
   'session:ended': (ended: SessionEnded) => void;

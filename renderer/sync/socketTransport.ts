@@ -9,8 +9,8 @@ import { ACK_TIMEOUT_MS, PROTOCOL_VERSION } from '../../shared/constants.ts';
 import { ERROR_MESSAGES, refuse, type ErrorCode, type Refusal } from '../../shared/errors.ts';
 import type { IncidentSummary } from '../../shared/model.ts';
 import { parseCommittedOp, type CommittedOp } from '../../shared/ops.ts';
-import type { ClientToServerEvents, HandshakeAuth, HeadNotice, PresenceState, ServerToClientEvents } from '../../shared/protocol.ts';
-import { parseHead, parsePresence, parseSummary } from './inbound.ts';
+import type { ClientToServerEvents, HandshakeAuth, HeadNotice, IncidentNotice, PresenceState, ServerToClientEvents } from '../../shared/protocol.ts';
+import { parseHead, parseNotice, parsePresence, parseSummary } from './inbound.ts';
 import {
   Listeners, type RequestArgs, type RequestEvent, type RequestResult, type Transport, type TransportAuth, type TransportStatus,
 } from './transport.ts';
@@ -61,6 +61,7 @@ export class SocketTransport implements Transport {
   private readonly ops = new Listeners<CommittedOp>();
   private readonly presence = new Listeners<PresenceState>();
   private readonly summaries = new Listeners<IncidentSummary>();
+  private readonly notices = new Listeners<IncidentNotice>();
   private readonly statuses = new Listeners<TransportStatus>();
   private readonly heads = new Listeners<HeadNotice>();
   private readonly options: SocketTransportOptions;
@@ -152,6 +153,10 @@ export class SocketTransport implements Transport {
       const h = parseHead(raw);
       if (h) this.heads.emit(h);
     });
+    socket.on('incident:notice', (raw: unknown) => {
+      const n = parseNotice(raw);
+      if (n) this.notices.emit(n);
+    });
   }
 
   disconnect(): void {
@@ -194,6 +199,10 @@ export class SocketTransport implements Transport {
 
   onSummary(listener: (summary: IncidentSummary) => void): () => void {
     return this.summaries.add(listener);
+  }
+
+  onNotice(listener: (notice: IncidentNotice) => void): () => void {
+    return this.notices.add(listener);
   }
 
   onStatus(listener: (status: TransportStatus) => void): () => void {

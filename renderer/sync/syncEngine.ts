@@ -20,7 +20,7 @@ import { refreshIncidentList } from './incidentList.ts';
 import { parseJoinResult, type ParsedJoin } from './inbound.ts';
 import { transient } from './refusals.ts';
 import { BACKGROUND_KEY, createRetries, JOIN_KEY } from './retries.ts';
-import { notifyForOps } from './notify.ts';
+import { notifyForNotice, notifyForOps } from './notify.ts';
 import { watchHeads } from './headWatch.ts';
 import { CATCH_UP_AFTER_ACK_MS, MARK_SEEN_DEBOUNCE_MS } from '../../shared/constants.ts';
 import type { TransportStatus } from './transport.ts';
@@ -363,6 +363,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       set({ incidents: { ...get().incidents, [summary.id]: summary } });
     }),
     watchHeads(api, transport, later, () => void join(), () => void (get().syncPhase === 'live' ? flush() : join())),
+    transport.onNotice?.((notice) => notifyForNotice(get(), ctx, notice)) ?? (() => undefined),
   ];
 
   return {
