@@ -29,6 +29,7 @@ import { seedDemo } from './demo.ts';
 import { createEngine } from './engine.ts';
 import { attachConnections } from './handlers/connection.ts';
 import { incidentRoom, lobbyRoom, type Ctx, type IO, type WarSocket } from './handlers/context.ts';
+import { startHeadHeartbeat } from './handlers/head.ts';
 import { createHttpHandler } from './http.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -182,6 +183,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     duties = attached;
     cleanup.push(() => attached.close());
     attachConnections(io, ctx, { access, limits, maxPayloadBytes });
+    cleanup.push(startHeadHeartbeat(ctx).stop);
     const sessions = watchSessions(io, registry, logger);
     cleanup.push(() => sessions.close());
     if (deps.fanout) {

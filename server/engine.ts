@@ -14,6 +14,7 @@ import type { Limits } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import { SeqConflictError, type Store } from './store/store.ts';
+import { storeRefusal } from './storeFailure.ts';
 
 /** Ops read from the store per query while folding an incident. */
 const READ_PAGE_OPS = 5_000;
@@ -198,7 +199,9 @@ export function createEngine(deps: EngineDeps) {
         return commit(committed.map((c) => c.item), attempt + 1);
       }
       logger.error({ err: e, ops: committed.length }, 'commit failed');
-      for (const c of committed) c.item.resolve(refuse('INTERNAL'));
+      // An outage is STORE_UNAVAILABLE (clients keep the change and resend it); a bug stays INTERNAL.
+      const answer = storeRefusal(e);
+      for (const c of committed) c.item.resolve(answer);
       return;
     }
     for (const w of work.values()) {
@@ -235,7 +238,8 @@ export function createEngine(deps: EngineDeps) {
         await commit(batch, 1);
       } catch (err) {
         logger.error({ err }, 'commit pipeline failed');
-        for (const item of batch) item.resolve(refuse('INTERNAL'));
+        const answer = storeRefusal(err);
+        for (const item of batch) item.resolve(answer);
       }
     });
   }
@@ -253,7 +257,7 @@ export function createEngine(deps: EngineDeps) {
      * Ops that arrive in the same tick share one store transaction.
      */
     submit(op: Op): Promise<SubmitAck> {
-      if (closed) return Promise.resolve(refuse('INTERNAL', 'the server is shutting down'));
+      if (closed) return Promise.resolve(refuse('SHUTTING_DOWN'));
       const running = inflight.get(op.opId);
       if (running) {
         const first = firstIncident.get(op.opId) ?? op.incidentId;
