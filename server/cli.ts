@@ -143,15 +143,25 @@ async function serve(args: string[]): Promise<number> {
   process.stdout.write(`listening on ${server.url}\n`);
   if (server.secretCreated) await printFirstInvite(server, resolve(values['data-dir']));
   await new Promise<void>((done) => {
+    // Ctrl+C under `npm start` reaches this process twice: once from the terminal (same process
+    // group) and once forwarded by scripts/start.ts. With `once`, the second SIGINT took Node's
+    // default action and killed the server in the middle of finishing its commits. So a repeat
+    // while stopping is logged and ignored; SIGKILL (or Ctrl+\) still ends it at once.
+    let stopping = false;
     const stop = (signal: string) => {
+      if (stopping) {
+        logger.warn({ signal }, 'already shutting down; finishing commits first');
+        return;
+      }
+      stopping = true;
       logger.info({ signal }, 'shutting down');
       server.close().then(done, (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
         done();
       });
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
   return 0;
 }
