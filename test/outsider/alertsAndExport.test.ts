@@ -69,7 +69,7 @@ describe('POST /hooks/alertmanager (README "Alerts in")', () => {
     expect(await res.json()).toEqual({ ok: true, incidents: [], unrouted: 1 });
   });
 
-  it('a bad or missing token is 401, a session token of another role too; a bad payload 400; all with a code and a sentence', async () => {
+  it('a bad or missing token is 401, a responder invite too; a bad payload 400; over 1 MiB 413; each with a code and a sentence', async () => {
     const labels = { alertname: 'X', warroom_incident: INC };
     for (const token of ['not-a-token', null, srv.mint(['--role', 'responder'])]) {
       const res = await post(alertmanager('firing', labels), token);
@@ -81,6 +81,9 @@ describe('POST /hooks/alertmanager (README "Alerts in")', () => {
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ ok: false, code: 'HOOK_INVALID', message: expect.any(String) });
     }
+    const huge = await post({ ...alertmanager('firing', labels), pad: 'x'.repeat(1_100_000) }, integration);
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ ok: false, code: 'HOOK_TOO_LARGE', message: expect.any(String) });
   });
 });
 
@@ -126,5 +129,41 @@ describe('node server/cli.ts export (README "From the server\'s store")', () => 
     const r = cli(['export', '--incident', 'nope', '--format', 'md', '--data-dir', srv.dataDir]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/nope/);
+  });
+});
+
+describe('README: --declare-from-alerts and a token scoped with --incident', () => {
+  let declaring: Running;
+  beforeAll(async () => {
+    declaring = await startServer(['--declare-from-alerts', 'severity=critical']);
+  });
+  afterAll(async () => {
+    await declaring?.stop();
+  });
+  const postTo = (body: unknown, token: string, path = '/hooks/alertmanager') => fetch(`${declaring.url}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body),
+  });
+
+  it('an unclaimed critical alert declares a SEV1 incident; its repeat lands there; a warning stays unrouted', async () => {
+    const token = declaring.mint(['--role', 'integration']);
+    const first = await (await postTo(alertmanager('firing', { alertname: 'CheckoutErrors', severity: 'critical' }), token)).json() as { incidents: { id: string; created: boolean; entries: number }[] };
+    expect(first).toMatchObject({ ok: true, incidents: [{ created: true, entries: 1 }], unrouted: 0 });
+    const again = await (await postTo(alertmanager('firing', { alertname: 'CheckoutErrors', severity: 'critical' }), token)).json();
+    expect(again).toEqual({ ok: true, incidents: [{ id: first.incidents[0]!.id, created: false, entries: 0 }], unrouted: 0 });
+    expect(await (await postTo(alertmanager('firing', { alertname: 'Disk', severity: 'warning' }), token)).json()).toEqual({ ok: true, incidents: [], unrouted: 1 });
+
+    const viewer = await connect(declaring.url, { protocol: 1, token: declaring.mint(['--role', 'viewer']), clientId: 'watcher' });
+    const list = await ask<{ incidents: { id: string; severity: string; title: string }[] }>(viewer, 'incident:list');
+    viewer.socket.close();
+    expect(list.incidents.find((i) => i.id === first.incidents[0]!.id)).toMatchObject({ severity: 'SEV1', title: expect.stringContaining('CheckoutErrors') });
+  });
+
+  it('a token scoped to an incident sends everything there, also through /hooks/grafana', async () => {
+    const lead2 = await connect(declaring.url, { protocol: 1, token: declaring.mint(['--role', 'lead']), clientId: 'lee' });
+    expect(await ask(lead2, 'incident:create', op('scoped-1', 'lee', 'incident.create', { title: 'Scoped', severity: 'SEV3' }))).toMatchObject({ ok: true });
+    lead2.socket.close();
+    const token = declaring.mint(['--role', 'integration', '--incident', 'scoped-1']);
+    const res = await postTo(alertmanager('firing', { alertname: 'Latency', severity: 'warning' }), token, '/hooks/grafana');
+    expect(await res.json()).toEqual({ ok: true, incidents: [{ id: 'scoped-1', created: false, entries: 1 }], unrouted: 0 });
   });
 });
