@@ -8,6 +8,7 @@
  * dist/ has), WARROOM_NO_ELECTRON=1 (browser client only).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { deepInviteLink, webInviteLink } from '../shared/invite.ts';
@@ -34,8 +35,23 @@ function buildRenderer(): void {
 /** After `listening on`, how long to wait for the lead invite the server prints on its first start. */
 const FIRST_INVITE_WAIT_MS = 1_000;
 
+/**
+ * The server writes its first-start lead invite to this file (not to stdout, which is a log
+ * stream). Read it only when this very start wrote it: an older one may have been revoked.
+ */
+function firstInviteWritten(dataDir: string, since: number): string | null {
+  const file = path.join(dataDir, 'first-invite.txt');
+  try {
+    return statSync(file).mtimeMs >= since ? parseInviteToken(readFileSync(file, 'utf8')) : null;
+  } catch {
+    return null;
+  }
+}
+
 function startServer(): Promise<{ child: ChildProcess; url: string; firstInvite: string | null }> {
   const dataDir = path.resolve(env.WARROOM_DATA_DIR ?? '.warroom');
+  // Coarse file-system clocks: a second's slack so a file written just now is never missed.
+  const since = Date.now() - 1_000;
   const port = env.WARROOM_PORT ?? '4000';
   const child = spawn(process.execPath, [path.join(root, 'server', 'cli.ts'), 'serve', '--port', port, '--data-dir', dataDir], {
     cwd: root,
@@ -49,7 +65,7 @@ function startServer(): Promise<{ child: ChildProcess; url: string; firstInvite:
     const done = () => {
       if (settled || !url) return;
       settled = true;
-      resolve({ child, url, firstInvite: parseInviteToken(output) });
+      resolve({ child, url, firstInvite: parseInviteToken(output) ?? firstInviteWritten(dataDir, since) });
     };
     const timer = setTimeout(() => reject(new Error(`the server did not report listening within ${SERVER_START_TIMEOUT_MS / 1000} s`)), SERVER_START_TIMEOUT_MS);
     const lines = createInterface({ input: child.stdout! });
@@ -132,7 +148,7 @@ async function main(): Promise<void> {
     const started = await startServer();
     server = started.child;
     serverUrl = linkUrl(started.url, env.WARROOM_PUBLIC_URL);
-    // The server prints a lead invite only on its very first start; later starts mint one.
+    // The server writes a lead invite only on its very first start (first-invite.txt); later starts mint one.
     token = started.firstInvite ?? mintLeadToken(serverUrl);
   }
   const browserUrl = token ? webInviteLink(serverUrl, token) : serverUrl;
