@@ -23,6 +23,7 @@ Commands:
     --data-dir D        Secret, database, backups       [WARROOM_DATA_DIR, default ./.warroom]
     --database-url URL  Use PostgreSQL as the store     [DATABASE_URL]
     --redis-url URL     Fan out between nodes via Redis [REDIS_URL]
+    --fanout-prefix P   Channel prefix of this deployment [WARROOM_FANOUT_PREFIX, default from the database]
     --public-url URL    Address people use, for invites [WARROOM_PUBLIC_URL]
     --backup-every-min N  Automatic backups, 0 = off    [WARROOM_BACKUP_EVERY_MIN, default ${DEFAULT_BACKUP_EVERY_MIN}]
     --backup-keep N     Automatic backups kept          [WARROOM_BACKUP_KEEP, default ${DEFAULT_BACKUP_KEEP}]
@@ -32,7 +33,8 @@ Commands:
   restore <file>        Replace the database with a backup (server stopped); the old file is kept as warroom.db.bak
   token create --role lead|responder|viewer [--incident ID]   Mint an invite   [--data-dir, --public-url]
   export ...            Export an incident (warroom export --help)
-Cluster: every node needs the same WARROOM_SECRET (or the same secret file).`;
+Cluster: every node needs the same WARROOM_SECRET (or the same secret file). WARROOM_NODE_ID names the
+node in logs. SIGTERM drains (in-flight ops are acked, clients move to other nodes) before exiting.`;
 
 const env = process.env;
 const dataDirOption = { type: 'string', default: env.WARROOM_DATA_DIR ?? './.warroom' } as const;
@@ -69,6 +71,7 @@ async function serve(args: string[]): Promise<number> {
     'data-dir': dataDirOption,
     'database-url': { type: 'string', default: env.DATABASE_URL },
     'redis-url': { type: 'string', default: env.REDIS_URL },
+    'fanout-prefix': { type: 'string', default: env.WARROOM_FANOUT_PREFIX },
     'public-url': { type: 'string', default: env.WARROOM_PUBLIC_URL },
     'backup-every-min': { type: 'string', default: env.WARROOM_BACKUP_EVERY_MIN },
     'backup-keep': { type: 'string', default: env.WARROOM_BACKUP_KEEP },
@@ -78,8 +81,9 @@ async function serve(args: string[]): Promise<number> {
   const logLevel = values['log-level'] as LogLevel;
   // Loaded here, not at the top: backup, restore and token then start in a fraction of the time.
   const { createServer } = await import('./createServer.ts');
-  const { createLogger } = await import('./logger.ts');
+  const { createLogger, logCrashes } = await import('./logger.ts');
   const logger = createLogger(logLevel);
+  logCrashes(logger);
   const databaseUrl = values['database-url'];
   const redisUrl = values['redis-url'];
   const deps: ServerDeps = { logger };
@@ -95,7 +99,9 @@ async function serve(args: string[]): Promise<number> {
     const { attachFanout } = await import('./fanout.ts');
     deps.fanout = (io) => attachFanout(io as unknown as Server, {
       ...(redisUrl ? { redisUrl } : {}), ...(databaseUrl ? { databaseUrl } : {}),
-      onError: (err) => logger.error({ err }, 'fan-out connection error'),
+      ...(values['fanout-prefix'] ? { channel: values['fanout-prefix'] } : {}),
+      onError: (err, kind) => logger.error({ err, kind }, 'fan-out connection error; reconnecting'),
+      onHealth: (up) => (up ? logger.info('fan-out connected') : logger.warn('fan-out down: broadcasts between nodes are lost until it is back')),
     });
   }
   const server = await createServer({
@@ -115,8 +121,8 @@ async function serve(args: string[]): Promise<number> {
   }
   await new Promise<void>((done) => {
     const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      server.close().then(done, (err: unknown) => {
+      logger.info({ signal }, 'shutting down: draining');
+      server.drain().then(() => done(), (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
         done();
       });

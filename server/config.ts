@@ -3,6 +3,8 @@ import {
   JOIN_MAX_OPS_WITHOUT_SNAPSHOT, MAX_PAYLOAD_BYTES, RATE_LIMIT_BURST, RATE_LIMIT_OPS_PER_SEC, SNAPSHOT_EVERY_OPS,
 } from '../shared/constants.ts';
 
+import type { ClusterOptions } from './cluster/node.ts';
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface ServerConfig {
@@ -28,6 +30,8 @@ export interface ServerConfig {
   demo?: boolean;
   /** Overrides for tests and benchmarks; production uses shared/constants.ts. */
   limits?: Partial<Limits>;
+  /** Admission control and slow-consumer thresholds (tests); production uses shared/constants.ts. */
+  cluster?: ClusterOptions;
 }
 
 export interface Limits {

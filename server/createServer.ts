@@ -12,13 +12,15 @@ import type { AccessRole } from '../shared/model.ts';
 import { webInviteLink } from '../shared/invite.ts';
 import type { CommittedOp } from '../shared/ops.ts';
 import type { PresenceState } from '../shared/protocol.ts';
-import { PRESENCE_BROADCAST_MS } from '../shared/constants.ts';
+import { DRAIN_TIMEOUT_MS, PRESENCE_BROADCAST_MS } from '../shared/constants.ts';
 import { createToken, loadOrCreateSecret } from './auth.ts';
 import {
   DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, limitsOf, maxPayloadOf, type ServerConfig,
 } from './config.ts';
 import { acquireLock, BACKUP_DIR, backupFileName, dbFileOf, pruneBackups } from './dataDir.ts';
 import { seedDemo } from './demo.ts';
+import { attachCluster } from './cluster/node.ts';
+import { createSnapshotCache } from './cluster/sharedSnapshot.ts';
 import { createEngine } from './engine.ts';
 import { attachConnections } from './handlers/connection.ts';
 import { incidentRoom, lobbyRoom, type Ctx, type IO, type WarSocket } from './handlers/context.ts';
@@ -28,6 +30,8 @@ import { createMetrics } from './metrics.ts';
 import { createCoalescer, createPresence, presenceFromSockets } from './presence.ts';
 import { createSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/store.ts';
+import type { FanoutHealth } from './fanout.ts';
+import type { TxRetryCounts } from './store/pgRetry.ts';
 
 export type { ServerConfig } from './config.ts';
 
@@ -35,7 +39,7 @@ export interface ServerDeps {
   /** Defaults to SQLite in dataDir. The server opens it and closes it on close(). */
   store?: Store;
   /** Attaches a cross-node socket.io adapter; returns how to detach it. */
-  fanout?: (io: IO) => Promise<() => Promise<void>>;
+  fanout?: (io: IO) => Promise<(() => Promise<void>) & { health?: () => FanoutHealth }>;
   logger?: Logger;
 }
 
@@ -125,16 +129,24 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     };
     const ctx: Ctx = {
       io, engine, store, presence, logger, metrics, publishSummary, sendPresenceTo,
-      publishPresence: presenceOut.mark, publishOnline: onlineOut.mark,
+      publishPresence: presenceOut.mark, publishOnline: onlineOut.mark, snapshots: createSnapshotCache(),
     };
     await engine.start();
+    // Before the feature handlers: its gate (drain, admission control) runs first.
+    const txRetries = (store as { txRetries?: TxRetryCounts }).txRetries;
+    const cluster = attachCluster(io, { logger, metrics, ...(txRetries ? { txRetries } : {}) }, config.cluster);
+    cleanup.push(() => cluster.close());
     attachConnections(io, ctx, { secret, limits, maxPayloadBytes });
     if (deps.fanout) {
       const detach = await deps.fanout(io);
       cleanup.push(detach);
+      cluster.setFanout(detach.health);
+    } else {
+      cluster.setFanout(undefined);
     }
     httpServer.on('request', createHttpHandler({
-      store, metrics, logger, staticDir: config.staticDir ?? DEFAULT_STATIC_DIR, isReady: () => ready,
+      store, metrics, logger, staticDir: config.staticDir ?? DEFAULT_STATIC_DIR,
+      isReady: () => ready && !cluster.draining(), fanoutHealth: cluster.refresh,
     }));
 
     const host = config.host ?? DEFAULT_HOST;
@@ -188,6 +200,18 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       /** The state as this node folded it (tests, CLI). */
       incidentState: (incidentId: string) => engine.state(incidentId),
       backupNow,
+      /** Cluster internals for tests and the CLI: admission control, slow consumers, drain state. */
+      cluster,
+      /**
+       * SIGTERM: /readyz 503, new work refused SHUTTING_DOWN, in-flight ops committed and acked,
+       * clients told 'server:draining' and disconnected so they reconnect elsewhere; then close().
+       * Bounded by timeoutMs (the close after it is not).
+       */
+      async drain(timeoutMs = DRAIN_TIMEOUT_MS) {
+        const left = await cluster.drain(timeoutMs, () => engine.close());
+        await this.close();
+        return left;
+      },
       close(): Promise<void> {
         closing ??= (async () => {
           ready = false;

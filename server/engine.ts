@@ -167,11 +167,20 @@ export function createEngine(deps: EngineDeps) {
     try {
       await store.append(committed.map((c) => c.op));
     } catch (e) {
+      if (e instanceof SeqConflictError) metrics.seqConflicts.inc();
       if (e instanceof SeqConflictError && attempt < MAX_COMMIT_ATTEMPTS) {
         logger.info({ incidentId: e.incidentId, seq: e.seq, attempt }, 'seq or opId already in the store; catching up and retrying');
         for (const w of work.values()) await catchUp(w.entry);
         return commit(committed.map((c) => c.item), attempt + 1);
       }
+      // A hot incident where other nodes won every race: not this op's fault, and it can be sent again.
+      if (e instanceof SeqConflictError) {
+        metrics.seqConflictsExhausted.inc();
+        logger.warn({ incidentId: e.incidentId, attempts: attempt, ops: committed.length }, 'seq conflicts on every attempt; refused SEQ_CONFLICT');
+        for (const c of committed) c.item.resolve(refuse('SEQ_CONFLICT'));
+        return;
+      }
+      metrics.storeErrors.inc({ op: 'append' });
       logger.error({ err: e, ops: committed.length }, 'commit failed');
       for (const c of committed) c.item.resolve(refuse('INTERNAL'));
       return;
@@ -228,7 +237,7 @@ export function createEngine(deps: EngineDeps) {
      * Ops that arrive in the same tick share one store transaction.
      */
     submit(op: Op): Promise<SubmitAck> {
-      if (closed) return Promise.resolve(refuse('INTERNAL', 'the server is shutting down'));
+      if (closed) return Promise.resolve(refuse('SHUTTING_DOWN'));
       const running = inflight.get(op.opId);
       if (running) return running.then((r) => (r.ok ? { ok: true, seq: r.seq, duplicate: true } : r));
       const p = new Promise<SubmitAck>((resolve) => pending.push({ op, receivedAt: process.hrtime.bigint(), resolve }));

@@ -1,11 +1,13 @@
 /** Prometheus metrics, one registry per server so several servers can live in one process (tests). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { clusterMetrics, dropTotalGauges } from './cluster/metrics.ts';
 
 export function createMetrics() {
   const registry = new Registry();
   // Default metrics include the event-loop lag (monitorEventLoopDelay) as warroom_nodejs_eventloop_lag_*.
   collectDefaultMetrics({ register: registry, prefix: 'warroom_' });
   const registers = [registry];
+  dropTotalGauges(registry);
   return {
     registry,
     connectedClients: new Gauge({ name: 'warroom_connected_clients', help: 'Sockets connected to this node.', registers }),
@@ -22,6 +24,7 @@ export function createMetrics() {
     connectionsRefused: new Counter({ name: 'warroom_connections_refused_total', help: 'Connections refused by the handshake, by code.', labelNames: ['code'] as const, registers }),
     quarantined: new Gauge({ name: 'warroom_quarantined_records', help: 'Stored records moved to quarantine because they failed validation.', registers }),
     backups: new Counter({ name: 'warroom_backups_total', help: 'Automatic backups, by result.', labelNames: ['result'] as const, registers }),
+    ...clusterMetrics(registers),
   };
 }
 

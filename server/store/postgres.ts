@@ -10,6 +10,7 @@ import { STATE_VERSION } from '../../shared/constants.ts';
 import type { IncidentState } from '../../shared/model.ts';
 import { parseCommittedOp, type CommittedOp } from '../../shared/ops.ts';
 import { SeqConflictError, type QuarantinedRecord, type Snapshot, type Store } from './store.ts';
+import { lockOrder, withTxRetry, type TxRetryCounts } from './pgRetry.ts';
 
 export interface PostgresStoreOptions {
   /** e.g. postgres://user:pass@host:5432/warroom (DATABASE_URL). */
@@ -96,7 +97,7 @@ function conflictOf(e: pg.DatabaseError, ops: readonly CommittedOp[]): SeqConfli
   return err;
 }
 
-export function createPostgresStore(options: PostgresStoreOptions): Store & { readonly schema: string } {
+export function createPostgresStore(options: PostgresStoreOptions): Store & { readonly schema: string; readonly txRetries: TxRetryCounts } {
   const schema = options.schema ?? 'public';
   if (!IDENTIFIER.test(schema)) throw new Error(`PostgreSQL schema name "${schema}" must be lower-case letters, digits and _.`);
   const s = `"${schema}"`;
@@ -197,12 +198,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
     return { quarantined, warnings };
   }
 
+  const txRetries: TxRetryCounts = { deadlock: 0, serialization: 0 };
   return {
     kind: 'postgres',
     schema,
+    txRetries,
     async open() {
       const p = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10, application_name: 'warroom' });
       p.on('error', (err) => options.onError?.(err));
+      // A checked-out client has no listener of the pool's: a backend killed mid-transaction (57P01)
+      // was an unhandled 'error' that ended the process. Its query fails with the error; that is enough.
+      p.on('connect', (client) => client.on('error', () => undefined));
       pool = p;
       try {
         await createTables();
@@ -256,7 +262,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
       return row ? { incidentId, seq: Number(row.seq), state: row.state } : null;
     },
     async saveSnapshot(snapshot: Snapshot) {
-      await transaction(async (c) => {
+      await withTxRetry(() => transaction(async (c) => {
         // Two nodes may snapshot the same seq; the states are equal (same log, same fold).
         await c.query(
           `INSERT INTO ${s}.snapshots (incident_id, seq, state_version, state) VALUES ($1, $2, $3, $4)
@@ -268,16 +274,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
           `DELETE FROM ${s}.snapshots WHERE incident_id = $1 AND seq NOT IN (SELECT seq FROM ${s}.snapshots WHERE incident_id = $1 ORDER BY seq DESC LIMIT 2)`,
           [snapshot.incidentId],
         );
-      });
+      }), txRetries);
     },
-    async append(ops) {
-      if (ops.length === 0) return;
+    async append(batch) {
+      if (batch.length === 0) return;
+      const ops = lockOrder(batch);
       // One statement, so one round trip and atomic on its own. The batch goes in only if, for each
       // incident, it is contiguous and starts no later than head + 1; a start at or below the head
       // is someone else's seq and fails on the primary key, which reports the conflict.
       let r: pg.QueryResult;
       try {
-        r = await need().query(
+        r = await withTxRetry(() => need().query(
           `WITH t AS (
              SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[], $5::bigint[])
                AS t(incident_id, seq, op_id, json, server_time)
@@ -289,7 +296,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
            INSERT INTO ${s}.ops (incident_id, seq, op_id, json, server_time)
            SELECT t.incident_id, t.seq, t.op_id, t.json, t.server_time FROM t, ok WHERE ok.fine`,
           [ops.map((o) => o.incidentId), ops.map((o) => o.seq), ops.map((o) => o.opId), ops.map((o) => JSON.stringify(o)), ops.map((o) => o.serverTime)],
-        );
+        ), txRetries);
       } catch (e) {
         if (e instanceof pg.DatabaseError && e.code === PG_UNIQUE_VIOLATION) throw conflictOf(e, ops);
         throw e;
