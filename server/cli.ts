@@ -122,7 +122,7 @@ async function serve(args: string[]): Promise<number> {
   await new Promise<void>((done) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'shutting down: draining');
-      server.drain().then(() => done(), (err: unknown) => {
+      server.drain(undefined, int(env.WARROOM_DRAIN_GRACE_MS, 'WARROOM_DRAIN_GRACE_MS') ?? 0).then(() => done(), (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
         done();
       });

@@ -205,10 +205,11 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       /**
        * SIGTERM: /readyz 503, new work refused SHUTTING_DOWN, in-flight ops committed and acked,
        * clients told 'server:draining' and disconnected so they reconnect elsewhere; then close().
-       * Bounded by timeoutMs (the close after it is not).
+       * Bounded by timeoutMs (the close after it is not). readyGraceMs: a pause after /readyz turns
+       * 503 and before connections close, for load balancers that poll it (WARROOM_DRAIN_GRACE_MS).
        */
-      async drain(timeoutMs = DRAIN_TIMEOUT_MS) {
-        const left = await cluster.drain(timeoutMs, () => engine.close());
+      async drain(timeoutMs = DRAIN_TIMEOUT_MS, readyGraceMs = 0) {
+        const left = await cluster.drain(timeoutMs, () => engine.close(), readyGraceMs);
         await this.close();
         return left;
       },

@@ -134,12 +134,14 @@ export function attachCluster(io: IO, deps: { logger: Logger; metrics: Metrics; 
      * socket hears 'server:draining' and its connection closes, so clients reconnect elsewhere.
      * Bounded by timeoutMs overall; resolves with what was left undone.
      */
-    async drain(timeoutMs: number, finishQueued: () => Promise<void>): Promise<{ unanswered: number; unsentBytes: number }> {
+    async drain(timeoutMs: number, finishQueued: () => Promise<void>, readyGraceMs = 0): Promise<{ unanswered: number; unsentBytes: number }> {
       draining = true;
       metrics.draining.set(1);
       const deadline = Date.now() + timeoutMs;
-      logger.info({ inflight: admission.inflight(), sockets: io.of('/').sockets.size, timeoutMs }, 'draining');
-      await Promise.race([finishQueued(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+      logger.info({ inflight: admission.inflight(), sockets: io.of('/').sockets.size, timeoutMs, readyGraceMs }, 'draining');
+      // A load balancer polling /readyz needs a moment to stop sending people here.
+      if (readyGraceMs > 0) await new Promise((r) => setTimeout(r, Math.min(readyGraceMs, timeoutMs)));
+      await Promise.race([finishQueued(), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
       await until(() => admission.inflight() === 0, deadline);
       const local = [...io.of('/').sockets.values()];
       const r = refuse('SHUTTING_DOWN');
