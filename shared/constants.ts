@@ -87,8 +87,8 @@ export const SOCKET_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 export const SOCKET_BUFFER_CHECK_MS = 500;
 /** How long a node remembers why it dropped a client, to tell it on reconnect (ms). */
 export const DROP_NOTICE_TTL_MS = 10 * 60_000;
-/** Admission control: refuse new work while the event loop's p99 delay over the last window passes this (ms)… */
-export const ADMISSION_MAX_LAG_MS = 250;
+/** Admission control: refuse new work while the event loop's p99 delay over the last windows passes this (ms)… */
+export const ADMISSION_MAX_LAG_MS = 500;
 /** …or this many requests are admitted and not yet answered on this node… */
 export const ADMISSION_MAX_INFLIGHT = 5_000;
 /** …or the JS heap is this full (fraction of its limit). */

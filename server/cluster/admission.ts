@@ -5,8 +5,8 @@
  *  - event-loop delay: p99 over the last sample window (a blocked loop delays every socket);
  *  - in-flight requests: admitted and not yet answered (the engine's queue and store waits);
  *  - heap: used / limit (past it, GC thrash and then an out-of-memory crash).
- * It clears when all three are back under half their threshold (heap: 5 points under), so the
- * node does not flap at the edge.
+ * It trips after two sample windows in a row over a threshold, and clears after one window with
+ * all three under half their threshold (heap: 5 points under), so the node does not flap at the edge.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
@@ -62,10 +62,15 @@ export function createAdmission(options: Partial<AdmissionOptions> = {}, onChang
     delay.reset();
     return s;
   };
+  let tripped: OverloadReason | null = null;
   const timer = setInterval(() => {
     last = sample();
     lagWindowMaxMs = Math.max(lagWindowMaxMs, last.lagP99Ms);
-    const next = overloadReason(last, o, reason !== null);
+    const seen = overloadReason(last, o, reason !== null);
+    // Entering takes two windows in a row (one GC pause or a single slow tick is not overload);
+    // leaving takes one window under the lower thresholds.
+    const next = reason === null ? (seen !== null && tripped !== null ? seen : null) : seen;
+    tripped = seen;
     if (next !== reason) {
       reason = next;
       onChange?.(reason, last);

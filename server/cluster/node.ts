@@ -12,7 +12,7 @@ import type { IO, WarSocket } from '../handlers/context.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { TxRetryCounts } from '../store/pgRetry.ts';
-import { createAdmission, type AdmissionOptions } from './admission.ts';
+import { createAdmission, type AdmissionOptions, type OverloadReason } from './admission.ts';
 import { installSharedAcks } from './sharedSnapshot.ts';
 import { bufferedBytes, watchSlowConsumers, type SlowConsumerOptions } from './slowConsumers.ts';
 
@@ -24,6 +24,7 @@ export interface ClusterOptions {
 /** Requests that start new work; the rest (whoami, leave, typing) stay cheap and always pass. */
 const WORK = new Set(['op:submit', 'incident:create', 'incident:join', 'incident:ops', 'incident:list']);
 const DRAIN_POLL_MS = 20;
+const REASON_TEXT: Record<OverloadReason, string> = { lag: 'event loop delayed', inflight: 'too many requests in progress', heap: 'memory nearly full' };
 
 function connectRefusal(code: ErrorCode, retryAfterMs: number): Error & { data: ConnectRefusal } {
   const r = refuse(code);
@@ -83,7 +84,7 @@ export function attachCluster(io: IO, deps: { logger: Logger; metrics: Metrics; 
       if (why) {
         metrics.admissionRefused.inc({ reason: why });
         metrics.opsRejected.inc({ code: 'OVERLOADED' });
-        ack?.({ ...refuse('OVERLOADED'), retryAfterMs: admission.retryAfterMs() });
+        ack?.({ ...refuse('OVERLOADED', REASON_TEXT[why]), retryAfterMs: admission.retryAfterMs() });
         return;
       }
       if (ack) {
