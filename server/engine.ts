@@ -9,6 +9,7 @@ import type { IncidentState, IncidentSummary } from '../shared/model.ts';
 import type { CommittedOp, Op } from '../shared/ops.ts';
 import type { JoinResult } from '../shared/protocol.ts';
 import { apply } from '../shared/reducer.ts';
+import { summarize } from '../shared/summary.ts';
 import type { Limits } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
@@ -65,11 +66,9 @@ function byIncident<T extends { op: Op }>(items: T[]): T[][] {
   return [...groups.values()];
 }
 
-export function summaryOf(id: string, state: IncidentState, head: number): Summary {
-  return {
-    id, title: state.title, severity: state.severity, status: state.status, startedAt: state.startedAt,
-    resolvedAt: state.resolvedAt, headSeq: head, commanderId: state.roles.commander, memberCount: Object.keys(state.members).length,
-  };
+export function summaryOf(_id: string, state: IncidentState, head: number): Summary {
+  const { online: _online, ...row } = summarize(state, 0, head);
+  return row;
 }
 
 const listKey = (s: Summary | null) => (s ? JSON.stringify({ ...s, headSeq: 0 }) : '');

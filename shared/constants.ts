@@ -1,7 +1,7 @@
 /** Every limit and timeout in one place; the unit is in the name. */
 export const PROTOCOL_VERSION = 1;
 /** Schema version of stored state snapshots; a snapshot of another version is rebuilt from ops. */
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 export const MAX_TITLE_CHARS = 200;
 export const MAX_TEXT_CHARS = 10_000;

@@ -10,7 +10,8 @@ export type IncidentRole = (typeof ROLES)[number];
 
 /** Kinds a person writes; the others are written by the reducer. */
 export const USER_ENTRY_KINDS = ['note', 'update', 'decision', 'action'] as const;
-export const ENTRY_KINDS = [...USER_ENTRY_KINDS, 'status', 'role', 'help', 'system'] as const;
+/** `alert`: written by the server from monitoring (Alertmanager, Grafana). */
+export const ENTRY_KINDS = [...USER_ENTRY_KINDS, 'status', 'role', 'help', 'system', 'alert'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 export type UserEntryKind = (typeof USER_ENTRY_KINDS)[number];
 
@@ -26,8 +27,30 @@ export type Urgency = (typeof URGENCIES)[number];
 export const HELP_STATUSES = ['open', 'acknowledged', 'resolved', 'cancelled'] as const;
 export type HelpStatus = (typeof HELP_STATUSES)[number];
 
+/**
+ * Moments a reader of the postmortem looks for first. Set by the reducer on the system entry that
+ * records them, so the UI and every export mark the same rows.
+ */
+export const KEY_MOMENTS = [
+  'impact-started', 'detected', 'declared', 'acknowledged', 'severity', 'handover', 'status', 'mitigated', 'resolved', 'reopened',
+] as const;
+export type KeyMoment = (typeof KEY_MOMENTS)[number];
+
+export const ACTION_PRIORITIES = ['P0', 'P1', 'P2', 'P3'] as const;
+export type ActionPriority = (typeof ACTION_PRIORITIES)[number];
+export const ACTION_TYPES = ['prevent', 'detect', 'mitigate', 'process'] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+export const ACTION_STATUSES = ['open', 'done'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+export const ALERT_STATUSES = ['firing', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** The actor id of ops the server writes itself (escalations, reminders, alerts). No member has it. */
+export const SERVER_ACTOR_ID = 'warroom-server';
+
 /** Token roles (what a connection may do), distinct from incident roles (who does what). */
-export const ACCESS_ROLES = ['lead', 'responder', 'viewer'] as const;
+export const ACCESS_ROLES = ['lead', 'responder', 'viewer', 'integration'] as const;
 export type AccessRole = (typeof ACCESS_ROLES)[number];
 
 export interface EntryRevision {
@@ -53,6 +76,65 @@ export interface TimelineEntry {
   deletedBy: string | null;
   /** For system entries: what they refer to (a help request, a task…). */
   ref: string | null;
+  /** Set on the entry that records a key moment (declared, severity, hand-over, mitigated…). */
+  moment: KeyMoment | null;
+  /** For `alert` entries: what monitoring sent. */
+  alert: AlertInfo | null;
+}
+
+export interface AlertLabel {
+  name: string;
+  value: string;
+}
+
+export interface AlertInfo {
+  source: 'alertmanager' | 'grafana';
+  status: AlertStatus;
+  name: string;
+  fingerprint: string;
+  labels: AlertLabel[];
+  summary: string;
+  description: string;
+  startsAt: number;
+  endsAt: number | null;
+  generatorUrl: string;
+}
+
+export interface OverviewLink {
+  label: string;
+  url: string;
+}
+
+/** One continuous holding of an incident role. */
+export interface RoleSpan {
+  role: IncidentRole;
+  memberId: string;
+  from: number;
+  /** Null while it is held. */
+  to: number | null;
+}
+
+export interface StatusChange {
+  status: Status;
+  at: number;
+  by: string;
+  seq: number;
+}
+
+export interface ActionItem {
+  id: string;
+  title: string;
+  description: string;
+  ownerId: string | null;
+  priority: ActionPriority;
+  type: ActionType;
+  dueAt: number | null;
+  ticketUrl: string;
+  status: ActionStatus;
+  createdAt: number;
+  createdBy: string;
+  updatedAt: number;
+  deletedAt: number | null;
 }
 
 export interface Task {
@@ -106,10 +188,24 @@ export interface HelpRequest {
 }
 
 export interface Postmortem {
+  /** What happened, in a paragraph, for a reader who was not there. */
+  summary: string;
+  /** What set it off (the change, the event). */
+  trigger: string;
   rootCause: string;
+  contributingFactors: string[];
+  /** How we found out, and how we could have sooner. */
+  detection: string;
   whatWentWell: string[];
   whatWentWrong: string[];
+  whereWeGotLucky: string[];
   lessons: string[];
+  /** Quantified impact; null when unknown. */
+  customersAffected: number | null;
+  requestsFailed: number | null;
+  ordersLost: number | null;
+  /** In creation order; deleted ones keep their place with deletedAt set. */
+  actionItems: ActionItem[];
 }
 
 export interface IncidentState {
@@ -119,11 +215,33 @@ export interface IncidentState {
   status: Status;
   summary: string;
   impact: string;
+  customerImpact: string;
+  services: string[];
+  links: OverviewLink[];
   createdBy: string;
-  /** When the incident was detected (may be backdated at declaration). */
+  /** When the impact started (may be backdated at declaration or later). */
   startedAt: number;
+  /** When someone noticed (may be backdated); null when not recorded. */
+  detectedAt: number | null;
+  /** When the incident was created in War Room: the create op's time, never backdated. */
+  declaredAt: number;
+  /** When a commander took it on (the first commander assignment unless set by hand). */
+  acknowledgedAt: number | null;
+  /** When the impact was stopped (first move to monitoring unless set by hand). */
+  mitigatedAt: number | null;
+  /** When the impact ended, if it differs from mitigation; null when not recorded. */
+  impactEndedAt: number | null;
+  /** First time it was resolved; stays set through a reopen. */
+  firstResolvedAt: number | null;
+  /** Final resolution: null while open (a reopen clears it). */
   resolvedAt: number | null;
+  /** Every status it has had, oldest first (declared as investigating). */
+  statusHistory: StatusChange[];
   roles: Record<IncidentRole, string | null>;
+  /** Who held each role, when, oldest first. */
+  roleHistory: RoleSpan[];
+  /** Archived incidents leave the active lists; the archive is soft and undoable. */
+  archivedAt: number | null;
   /** Minutes between stakeholder updates; null means the severity's default. */
   cadenceMin: number | null;
   lastUpdateAt: number | null;
@@ -145,10 +263,26 @@ export interface IncidentSummary {
   severity: Severity;
   status: Status;
   startedAt: number;
+  declaredAt: number;
   resolvedAt: number | null;
+  archivedAt: number | null;
+  /** When the last stakeholder update was posted, null before the first. */
+  lastUpdateAt: number | null;
   headSeq: number;
   commanderId: string | null;
+  /** The commander's display name, when known. */
+  commanderName: string | null;
   memberCount: number;
   /** Members connected right now (presence). */
   online: number;
+}
+
+/** An own property of a keyed collection, or undefined: ids like `constructor` or `__proto__` are just ids. */
+export function own<T>(record: Readonly<Record<string, T>>, id: string | null | undefined): T | undefined {
+  return id != null && Object.hasOwn(record, id) ? record[id] : undefined;
+}
+
+/** A copy of a keyed collection with one id set; a computed key defines an own property even for `__proto__`. */
+export function withKey<T>(record: Readonly<Record<string, T>>, id: string, value: T): Record<string, T> {
+  return { ...record, [id]: value };
 }

@@ -5,7 +5,8 @@ import {
   MAX_TARGET_MEMBERS, MAX_TEXT_CHARS, MAX_TITLE_CHARS,
 } from './constants.ts';
 import {
-  AVAILABILITIES, ROLES, SEVERITIES, STATUSES, TASK_COLUMNS, URGENCIES, USER_ENTRY_KINDS,
+  ACTION_PRIORITIES, ACTION_STATUSES, ACTION_TYPES, ALERT_STATUSES, AVAILABILITIES, ROLES, SEVERITIES, STATUSES, TASK_COLUMNS,
+  URGENCIES, USER_ENTRY_KINDS,
 } from './model.ts';
 import { isValidTimeZone } from './time.ts';
 
@@ -19,8 +20,33 @@ const lines = z.array(text(MAX_SHORT_TEXT_CHARS * 4)).max(MAX_LIST_ITEMS);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM' });
 const timeZone = z.string().max(64).refine(isValidTimeZone, { message: 'must be an IANA time zone such as Europe/Paris' });
 const cadence = z.number().int().min(1).max(24 * 60);
+/** An http(s) URL a person can open; other schemes (javascript:, data:) are refused. */
+const url = z.string().max(MAX_SHORT_TEXT_CHARS * 4).refine((v) => /^https?:\/\/[^\s]+$/i.test(v), { message: 'must be an http:// or https:// link' });
+const services = z.array(nonEmpty(MAX_NAME_CHARS)).max(MAX_LIST_ITEMS);
+const links = z.array(p0({ label: text(MAX_NAME_CHARS), url })).max(MAX_LIST_ITEMS);
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable();
+const keyTimes = {
+  startedAt: timeSchema.optional(),
+  detectedAt: timeSchema.nullable().optional(),
+  acknowledgedAt: timeSchema.nullable().optional(),
+  mitigatedAt: timeSchema.nullable().optional(),
+  impactEndedAt: timeSchema.nullable().optional(),
+};
+const actionFields = {
+  title: nonEmpty(MAX_TITLE_CHARS),
+  description: text(MAX_TEXT_CHARS).optional(),
+  ownerId: idSchema.nullable().optional(),
+  priority: z.enum(ACTION_PRIORITIES),
+  type: z.enum(ACTION_TYPES),
+  dueAt: timeSchema.nullable().optional(),
+  ticketUrl: z.union([z.literal(''), url]).optional(),
+};
+const alertLabel = p0({ name: nonEmpty(MAX_NAME_CHARS), value: text(MAX_SHORT_TEXT_CHARS) });
 
 const p = z.strictObject;
+function p0<S extends z.ZodRawShape>(shape: S) {
+  return z.strictObject(shape);
+}
 
 export const payloadSchemas = {
   'incident.create': p({
@@ -28,14 +54,26 @@ export const payloadSchemas = {
     severity: z.enum(SEVERITIES),
     summary: text(MAX_TEXT_CHARS).optional(),
     impact: text(MAX_TEXT_CHARS).optional(),
+    /** When the impact started (backdating); defaults to the declaration. */
     startedAt: timeSchema.optional(),
+    detectedAt: timeSchema.optional(),
+    services: services.optional(),
   }),
   'incident.update': p({
     title: nonEmpty(MAX_TITLE_CHARS).optional(),
     summary: text(MAX_TEXT_CHARS).optional(),
     impact: text(MAX_TEXT_CHARS).optional(),
+    customerImpact: text(MAX_TEXT_CHARS).optional(),
+    services: services.optional(),
+    links: links.optional(),
     cadenceMin: cadence.nullable().optional(),
   }),
+  /** Sets key times by hand (backdating a detection, correcting mitigation…); each change is a timeline row. */
+  'incident.times': p(keyTimes).refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'set at least one time' }),
+  /** Lead only (checked by the server): soft and undoable. */
+  'incident.archive': p({ archived: z.boolean() }),
+  /** Written by the server when a stakeholder update is overdue. */
+  'incident.reminder': p({ kind: z.literal('update-overdue'), dueAt: timeSchema, late: z.boolean().optional() }),
   'incident.status': p({ status: z.enum(STATUSES), note: text(MAX_SHORT_TEXT_CHARS).optional() }),
   'incident.severity': p({ severity: z.enum(SEVERITIES), note: text(MAX_SHORT_TEXT_CHARS).optional() }),
   'incident.role': p({ role: z.enum(ROLES), memberId: idSchema.nullable() }),
@@ -94,12 +132,49 @@ export const payloadSchemas = {
   'help.ack': p({ helpId: idSchema, text: text(MAX_SHORT_TEXT_CHARS).optional() }),
   'help.resolve': p({ helpId: idSchema, text: text(MAX_SHORT_TEXT_CHARS).optional() }),
   'help.cancel': p({ helpId: idSchema }),
-  'help.escalate': p({ helpId: idSchema, level: z.union([z.literal(1), z.literal(2)]) }),
+  /** `late`: the server was down when it was due and fired it on start. */
+  'help.escalate': p({ helpId: idSchema, level: z.union([z.literal(1), z.literal(2)]), late: z.boolean().optional() }),
   'postmortem.update': p({
+    summary: text(MAX_TEXT_CHARS).optional(),
+    trigger: text(MAX_TEXT_CHARS).optional(),
     rootCause: text(MAX_TEXT_CHARS).optional(),
+    contributingFactors: lines.optional(),
+    detection: text(MAX_TEXT_CHARS).optional(),
     whatWentWell: lines.optional(),
     whatWentWrong: lines.optional(),
+    whereWeGotLucky: lines.optional(),
     lessons: lines.optional(),
+    customersAffected: count.optional(),
+    requestsFailed: count.optional(),
+    ordersLost: count.optional(),
+  }),
+  'postmortem.action.add': p({ actionId: idSchema, ...actionFields }),
+  'postmortem.action.update': p({
+    actionId: idSchema,
+    title: actionFields.title.optional(),
+    description: actionFields.description,
+    ownerId: actionFields.ownerId,
+    priority: actionFields.priority.optional(),
+    type: actionFields.type.optional(),
+    dueAt: actionFields.dueAt,
+    ticketUrl: actionFields.ticketUrl,
+    status: z.enum(ACTION_STATUSES).optional(),
+  }),
+  'postmortem.action.delete': p({ actionId: idSchema }),
+  'postmortem.action.restore': p({ actionId: idSchema }),
+  /** Written by the server from a monitoring webhook; entryId is derived from fingerprint + status + startsAt. */
+  'alert.record': p({
+    entryId: idSchema,
+    source: z.enum(['alertmanager', 'grafana']),
+    status: z.enum(ALERT_STATUSES),
+    name: nonEmpty(MAX_TITLE_CHARS),
+    fingerprint: nonEmpty(MAX_ID_CHARS * 2),
+    labels: z.array(alertLabel).max(MAX_LIST_ITEMS),
+    summary: text(MAX_TEXT_CHARS),
+    description: text(MAX_TEXT_CHARS),
+    startsAt: timeSchema,
+    endsAt: timeSchema.nullable(),
+    generatorUrl: z.union([z.literal(''), url]),
   }),
 } as const;
 

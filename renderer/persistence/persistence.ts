@@ -4,6 +4,7 @@
  */
 import type { IncidentState, IncidentSummary } from '../../shared/model.ts';
 import type { Op } from '../../shared/ops.ts';
+import { summarize } from '../../shared/summary.ts';
 
 export interface IncidentRecord {
   state: IncidentState | null;
@@ -25,10 +26,7 @@ export interface LocalIncident {
 
 /** The list row of an incident known only from this device (online count unknown: 0). */
 export function summarizeState(s: IncidentState): IncidentSummary {
-  return {
-    id: s.id, title: s.title, severity: s.severity, status: s.status, startedAt: s.startedAt, resolvedAt: s.resolvedAt,
-    headSeq: s.headSeq, commanderId: s.roles.commander, memberCount: Object.keys(s.members).length, online: 0,
-  };
+  return summarize(s);
 }
 
 export interface Persistence {

@@ -1,7 +1,7 @@
 /** Who this install is and how it likes to see things; kept in local storage. */
 import { z } from 'zod';
 import { HELP_ESCALATE_AFTER_MIN, MAX_NAME_CHARS } from '../../shared/constants.ts';
-import { AVAILABILITIES } from '../../shared/model.ts';
+import { AVAILABILITIES, own } from '../../shared/model.ts';
 import { isValidTimeZone } from '../../shared/time.ts';
 import type { StateCreator } from 'zustand/vanilla';
 import type { StoreCtx } from './context.ts';
@@ -70,7 +70,7 @@ export const createPreferencesSlice = (ctx: StoreCtx): StateCreator<WarRoomState
         skills: next.skills, showUtc: next.showUtc,
       }).catch(() => undefined);
       // Keep my roster row in step with what I just changed about myself.
-      const me = get().view?.members[next.clientId];
+      const me = own(get().view?.members ?? {}, next.clientId);
       if (me && get().access !== 'viewer') {
         const diff: Record<string, unknown> = {};
         for (const k of MEMBER_FIELDS) {

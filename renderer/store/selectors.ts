@@ -3,7 +3,7 @@
  * component using them re-renders only when that part of the state changed.
  */
 import type { HelpRequest, IncidentState, IncidentSummary, Member, Task, TaskColumn, TimelineEntry } from '../../shared/model.ts';
-import { TASK_COLUMNS } from '../../shared/model.ts';
+import { TASK_COLUMNS, own } from '../../shared/model.ts';
 import { nextUpdateDueAt } from '../../shared/reducer.ts';
 import { helpTargets } from './helpRules.ts';
 import type { WarRoomState } from './types.ts';
@@ -64,7 +64,7 @@ export const selectOpenHelp = (s: WarRoomState) => (s.view ? openHelp(s.view.hel
 /** Open help requests that currently reach me (named, my skills, or escalated to everyone). */
 export function selectHelpForMe(s: WarRoomState): HelpRequest[] {
   const me = s.prefs.clientId;
-  return selectOpenHelp(s).filter((h) => h.status === 'open' && helpTargets(h, me, s.view?.members[me]?.skills ?? s.prefs.skills));
+  return selectOpenHelp(s).filter((h) => h.status === 'open' && helpTargets(h, me, own(s.view?.members ?? {}, me)?.skills ?? s.prefs.skills));
 }
 
 /** Next stakeholder update: when it is due and whether it already is overdue at `now`. */

@@ -13,9 +13,13 @@ const summarySchema = z.object({
   severity: z.enum(SEVERITIES),
   status: z.enum(STATUSES),
   startedAt: z.number(),
+  declaredAt: z.number(),
   resolvedAt: z.number().nullable(),
+  archivedAt: z.number().nullable(),
+  lastUpdateAt: z.number().nullable(),
   headSeq: z.number().int().min(0),
   commanderId: z.string().nullable(),
+  commanderName: z.string().nullable(),
   memberCount: z.number().int().min(0),
   online: z.number().int().min(0),
 });

@@ -4,13 +4,14 @@ import type { StoreCtx } from '../store/context.ts';
 import type { WarRoomState } from '../store/types.ts';
 import type { CommittedOp } from '../../shared/ops.ts';
 import { memberName } from '../../shared/reducer.ts';
+import { own } from '../../shared/model.ts';
 
 export function notifyForOps(s: WarRoomState, ctx: StoreCtx, ops: readonly CommittedOp[]): void {
   const platform = ctx.platform;
   const state = s.committed;
   const me = s.prefs.clientId;
   if (!platform || !state || !s.prefs.notifications) return;
-  const skills = state.members[me]?.skills ?? s.prefs.skills;
+  const skills = own(state.members, me)?.skills ?? s.prefs.skills;
   for (const op of ops) {
     if (op.actorId === me) continue;
     let title: string | null = null;
@@ -18,7 +19,7 @@ export function notifyForOps(s: WarRoomState, ctx: StoreCtx, ops: readonly Commi
     switch (op.type) {
       case 'help.ask':
       case 'help.escalate': {
-        const h = state.help[op.payload.helpId];
+        const h = own(state.help, op.payload.helpId);
         if (!h || h.status !== 'open' || !helpTargets(h, me, skills)) break;
         title = `${h.urgency === 'now' ? 'Help needed now' : 'Help requested'}: ${state.title}`;
         body = `${memberName(state, h.askedBy)}: ${h.text}`;
@@ -34,7 +35,7 @@ export function notifyForOps(s: WarRoomState, ctx: StoreCtx, ops: readonly Commi
       case 'task.update':
         if (op.payload.assigneeId === me) {
           title = 'A task was assigned to you';
-          body = state.tasks[op.payload.taskId]?.title ?? '';
+          body = own(state.tasks, op.payload.taskId)?.title ?? '';
         }
         break;
       default:

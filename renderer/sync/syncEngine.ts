@@ -4,7 +4,7 @@
  * the UI sees is written into the store.
  */
 import type { Refusal } from '../../shared/errors.ts';
-import type { IncidentState } from '../../shared/model.ts';
+import { own, type IncidentState } from '../../shared/model.ts';
 import type { CommittedOp, Op } from '../../shared/ops.ts';
 import { apply, replay } from '../../shared/reducer.ts';
 import { incidentKey } from '../persistence/persistence.ts';
@@ -135,7 +135,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       // One store update (and one view recompute) per batch, however many ops it holds.
       set({ committed, headSeq: head, outbox, view: computeView(committed, head, outbox) });
       if (committed && listChanged(s.committed, committed)) {
-        set({ incidents: { ...get().incidents, [committed.id]: { ...summarizeState(committed), online: get().incidents[committed.id]?.online ?? 0 } } });
+        set({ incidents: { ...get().incidents, [committed.id]: { ...summarizeState(committed), online: own(get().incidents, committed.id)?.online ?? 0 } } });
       }
       if (outbox !== s.outbox) void ctx.saver.saveNow();
       else ctx.saver.schedule(run.length);
@@ -196,11 +196,11 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       const s = get();
       const me = s.prefs.clientId;
       if (s.committed) {
-        set({ awaySummary: summarizeSince(s.committed, awayBase, { id: me, skills: s.committed.members[me]?.skills ?? s.prefs.skills }) });
+        set({ awaySummary: summarizeSince(s.committed, awayBase, { id: me, skills: own(s.committed.members, me)?.skills ?? s.prefs.skills }) });
         markSeen(get, set, ctx, key(), seenMark(s.committed, s.prefs.clientId));
       }
       const joinQueued = s.outbox.some((o) => o.type === 'member.join');
-      if (j.access !== 'viewer' && s.view && !s.view.members[me] && !joinQueued) get().joinAsMember();
+      if (j.access !== 'viewer' && s.view && !own(s.view.members, me) && !joinQueued) get().joinAsMember();
     }
   }
 

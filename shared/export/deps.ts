@@ -3,7 +3,7 @@ export { MAX_IMPORT_CHARS, MAX_TEXT_CHARS } from '../constants.ts';
 export { refuse, type Refusal } from '../errors.ts';
 export { canonicalJson, stateHash } from '../hash.ts';
 export {
-  AVAILABILITIES, ENTRY_KINDS, HELP_STATUSES, ROLES, SEVERITIES, STATUSES, TASK_COLUMNS, URGENCIES,
+  ACTION_PRIORITIES, ACTION_STATUSES, ACTION_TYPES, ALERT_STATUSES, KEY_MOMENTS, SERVER_ACTOR_ID, own, AVAILABILITIES, ENTRY_KINDS, HELP_STATUSES, ROLES, SEVERITIES, STATUSES, TASK_COLUMNS, URGENCIES,
   type EntryKind, type HelpRequest, type IncidentRole, type IncidentState, type Member, type Status, type Task,
   type TaskColumn, type TimelineEntry,
 } from '../model.ts';

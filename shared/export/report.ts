@@ -3,7 +3,7 @@
  * HTML and CSV always agree on what is in, what is out and what is marked.
  */
 import {
-  ROLES, formatDuration, formatOffset, memberName, type EntryKind,
+  ROLES, formatDuration, formatOffset, memberName, own, type EntryKind,
   type HelpRequest, type IncidentRole, type IncidentState, type Member, type Status, type Task, type TaskColumn,
   type TimelineEntry,
 } from './deps.ts';
@@ -85,7 +85,7 @@ export const STATUS_LABEL: Record<Status, string> = {
 };
 export const COLUMN_LABEL: Record<TaskColumn, string> = { todo: 'To do', doing: 'In progress', blocked: 'Blocked', done: 'Done' };
 export const KIND_LABEL: Record<EntryKind, string> = {
-  note: 'Note', update: 'Update', decision: 'Decision', action: 'Action', status: 'Status', role: 'Role', help: 'Help', system: 'System',
+  note: 'Note', update: 'Update', decision: 'Decision', action: 'Action', status: 'Status', role: 'Role', help: 'Help', system: 'System', alert: 'Alert',
 };
 export const ROLE_LABEL: Record<IncidentRole, string> = { commander: 'Incident commander', comms: 'Communications', scribe: 'Scribe', ops: 'Operations lead' };
 
@@ -199,7 +199,7 @@ export function buildReport(state: IncidentState, options: ExportOptions): Repor
     edited: entries.filter((r) => r.edited),
     roles: ROLES.map((role) => {
       const id = state.roles[role];
-      return { role, memberId: id, name: id ? nameOf(id) : 'Not assigned', timeZone: id ? state.members[id]?.timeZone ?? null : null };
+      return { role, memberId: id, name: id ? nameOf(id) : 'Not assigned', timeZone: id ? own(state.members, id)?.timeZone ?? null : null };
     }),
     participants,
     actionItems,

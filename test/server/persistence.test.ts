@@ -1,3 +1,4 @@
+import { STATE_VERSION } from '../../shared/constants.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseSync } from 'node:sqlite';
 import { existsSync, readdirSync } from 'node:fs';
@@ -166,7 +167,7 @@ describe('quarantine', () => {
     db.prepare("UPDATE ops SET json = json_set(json, '$.seq', 99) WHERE incident_id = 'inc-1' AND seq = 7").run();
     const huge = JSON.stringify({ ...op('incident.create', 'junk', 'x', { title: 'x', severity: 'SEV1' }), seq: 1, serverTime: Date.now(), payload: { title: 'x'.repeat(10_000_000), severity: 'SEV1' } });
     db.prepare('INSERT INTO ops (incident_id, seq, op_id, json) VALUES (?, ?, ?, ?)').run('junk', 1, 'garbage-2', huge);
-    db.prepare('INSERT INTO snapshots (incident_id, seq, state_version, json) VALUES (?, ?, ?, ?)').run('inc-1', 3, 1, 'nope');
+    db.prepare('INSERT INTO snapshots (incident_id, seq, state_version, json) VALUES (?, ?, ?, ?)').run('inc-1', 3, STATE_VERSION, 'nope');
     db.close();
 
     const { logger, lines } = memoryLogger();

@@ -52,7 +52,7 @@ describe('ExportDialog', () => {
 
     fireEvent.click(screen.getByLabelText('Include system entries'));
     await waitFor(() => expect(mdPreview()).not.toContain('joined (Europe/Paris)'));
-    expect(mdPreview()).toContain('_Filtered timeline: only note, update, decision, action, status, role, help entries._');
+    expect(mdPreview()).toContain('_Filtered timeline: only note, update, decision, action, status, role, help, alert entries._');
 
     fireEvent.click(screen.getByLabelText('Pinned entries only'));
     await waitFor(() => expect(mdPreview()).not.toContain('Deploys frozen for the day.'));

@@ -1,6 +1,6 @@
 import { useMemo, type Ref } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { HelpRequest, Task } from '../../../shared/model.ts';
+import { own, type HelpRequest, type Task } from '../../../shared/model.ts';
 import { selectCanEdit, selectMembers, selectMyId } from '../../store/index.ts';
 import { useWarRoom, useWarRoomStore } from '../../hooks/useWarRoom.ts';
 import { pushToast } from '../../hooks/toasts.ts';
@@ -38,7 +38,7 @@ function BoardContainer({ newTaskRef }: { newTaskRef: Ref<HTMLInputElement> }) {
 
 export function useOnlineIds(): ReadonlySet<string> {
   const presence = useWarRoom((s) => s.presence);
-  return useMemo(() => new Set(Object.keys(presence).filter((id) => (presence[id]?.connections ?? 0) > 0)), [presence]);
+  return useMemo(() => new Set(Object.keys(presence).filter((id) => (own(presence, id)?.connections ?? 0) > 0)), [presence]);
 }
 
 function RosterContainer({ onAsk }: { onAsk: (memberId: string) => void }) {
@@ -49,7 +49,7 @@ function RosterContainer({ onAsk }: { onAsk: (memberId: string) => void }) {
   const roles = useWarRoom(useShallow((s) => s.view?.roles ?? { commander: null, comms: null, scribe: null, ops: null }));
   const presence = useWarRoom((s) => s.presence);
   const online = useOnlineIds();
-  const typing = useMemo(() => new Set(Object.keys(presence).filter((id) => presence[id]?.typing)), [presence]);
+  const typing = useMemo(() => new Set(Object.keys(presence).filter((id) => own(presence, id)?.typing)), [presence]);
   return (
     <Roster
       members={members}

@@ -23,7 +23,7 @@ afterEach(cleanup);
 const start = Date.parse('2026-11-27T20:00:00Z');
 const entries: TimelineEntry[] = Array.from({ length: 2000 }, (_, i) => ({
   id: `e${i}`, seq: i + 1, kind: 'note', text: `entry ${i}`, authorId: 'tom', occurredAt: start + i * 60_000, loggedAt: start + i * 60_000,
-  pinned: false, history: [], editedAt: null, editedBy: null, deletedAt: null, deletedBy: null, ref: null,
+  pinned: false, history: [], editedAt: null, editedBy: null, deletedAt: null, deletedBy: null, ref: null, moment: null, alert: null,
 }));
 const callbacks: TimelineCallbacks = { pin: vi.fn(), edit: vi.fn(), remove: vi.fn(), restore: vi.fn() };
 

@@ -9,7 +9,7 @@ afterEach(cleanup);
 const at = Date.parse('2026-11-27T13:02:00Z');
 const entry = (over: Partial<TimelineEntry> = {}): TimelineEntry => ({
   id: 'e1', seq: 3, kind: 'note', text: 'Nodes crash on start', authorId: 'tom', occurredAt: at, loggedAt: at,
-  pinned: false, history: [], editedAt: null, editedBy: null, deletedAt: null, deletedBy: null, ref: null, ...over,
+  pinned: false, history: [], editedAt: null, editedBy: null, deletedAt: null, deletedBy: null, ref: null, moment: null, alert: null, ...over,
 });
 const actions = (): RowActions => ({
   select: vi.fn(), pin: vi.fn(), startEdit: vi.fn(), saveEdit: vi.fn(), cancelEdit: vi.fn(), remove: vi.fn(), restore: vi.fn(),

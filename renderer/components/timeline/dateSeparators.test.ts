@@ -5,7 +5,7 @@ import { withDateSeparators, type TimelineItem } from './filter.ts';
 
 const entry = (i: number, occurredAt: number): TimelineEntry => ({
   id: `e${i}`, seq: i + 1, kind: 'note', text: `entry ${i}`, authorId: 'ana', occurredAt, loggedAt: occurredAt,
-  pinned: false, history: [], editedAt: null, editedBy: null, deletedAt: null, deletedBy: null, ref: null,
+  pinned: false, history: [], editedAt: null, editedBy: null, deletedAt: null, deletedBy: null, ref: null, moment: null, alert: null,
 });
 
 /** The obvious definition: format every entry's date. */

@@ -9,6 +9,7 @@ import type { IncidentState, IncidentSummary } from '../../../shared/model.ts';
 import { parseOp, type CommittedOp, type Op } from '../../../shared/ops.ts';
 import type { PresenceState } from '../../../shared/protocol.ts';
 import { apply } from '../../../shared/reducer.ts';
+import { summarize } from '../../../shared/summary.ts';
 import {
   Listeners, type RequestArgs, type RequestEvent, type RequestResult, type Transport, type TransportAuth, type TransportStatus,
 } from '../transport.ts';
@@ -42,10 +43,7 @@ export class FakeServer {
 
   summary(i: Incident): IncidentSummary {
     const s = i.state;
-    return {
-      id: s.id, title: s.title, severity: s.severity, status: s.status, startedAt: s.startedAt, resolvedAt: s.resolvedAt,
-      headSeq: s.headSeq, commanderId: s.roles.commander, memberCount: Object.keys(s.members).length, online: 0,
-    };
+    return summarize(s);
   }
 
   /** Seeds committed ops directly (e.g. from loadScenario). */

@@ -1,0 +1,93 @@
+/**
+ * Building blocks of the reducer: the fold context (copy or fold in place, passed as a parameter so
+ * two callers never share a mode), system entries and keyed-collection updates.
+ */
+import { MAX_TEXT_CHARS } from './constants.ts';
+import { refuse, type Refusal } from './errors.ts';
+import {
+  SERVER_ACTOR_ID, own, type EntryKind, type IncidentState, type KeyMoment, type TimelineEntry,
+} from './model.ts';
+import type { CommittedOp } from './ops.ts';
+
+export type ApplyResult = { ok: true; state: IncidentState } | Refusal;
+
+export const ok = (state: IncidentState): ApplyResult => ({ ok: true, state });
+
+/**
+ * How a fold may treat the timeline array. apply() never changes it (callers keep their states);
+ * replay() copies it once, then folds in place with a set of the ids it holds, so replaying a log
+ * is linear instead of quadratic in its length.
+ */
+export interface Fold {
+  owned: boolean;
+  ids: Set<string> | null;
+}
+
+export const COPYING: Fold = Object.freeze({ owned: false, ids: null }) as Fold;
+
+/** When the op happened, never later than the server saw it (clamps clients whose clock runs ahead). */
+export const opTime = (op: CommittedOp): number => Math.min(op.clientTime, op.serverTime);
+
+const entryKeyLess = (a: TimelineEntry, b: TimelineEntry) =>
+  a.occurredAt < b.occurredAt || (a.occurredAt === b.occurredAt && a.seq < b.seq);
+
+export function findEntryIndex(timeline: readonly TimelineEntry[], id: string): number {
+  for (let i = timeline.length - 1; i >= 0; i--) if (timeline[i]!.id === id) return i;
+  return -1;
+}
+
+export function hasEntry(f: Fold, timeline: readonly TimelineEntry[], id: string): boolean {
+  return f.ids ? f.ids.has(id) : findEntryIndex(timeline, id) >= 0;
+}
+
+/** Inserts keeping (occurredAt, seq) order; usually an append. */
+function insertEntry(f: Fold, timeline: TimelineEntry[], entry: TimelineEntry): TimelineEntry[] {
+  let i = timeline.length;
+  while (i > 0 && entryKeyLess(entry, timeline[i - 1]!)) i--;
+  const next = f.owned ? timeline : timeline.slice();
+  f.ids?.add(entry.id);
+  if (i === next.length) next.push(entry);
+  else next.splice(i, 0, entry);
+  return next;
+}
+
+export const withEntry = (f: Fold, s: IncidentState, e: TimelineEntry): IncidentState => ({ ...s, timeline: insertEntry(f, s.timeline, e) });
+
+export function withEntries(f: Fold, s: IncidentState, entries: readonly TimelineEntry[]): IncidentState {
+  let next = s;
+  for (const e of entries) next = withEntry(f, next, e);
+  return next;
+}
+
+/** Text of a system row, kept within the bound every timeline entry has. */
+export const clip = (text: string): string => (text.length <= MAX_TEXT_CHARS ? text : `${text.slice(0, MAX_TEXT_CHARS - 1)}…`);
+
+export function systemEntry(
+  op: CommittedOp, kind: EntryKind, text: string,
+  opts: { ref?: string | null; n?: number; moment?: KeyMoment | null; occurredAt?: number } = {},
+): TimelineEntry {
+  const at = opTime(op);
+  return {
+    id: `sys-${op.opId}-${opts.n ?? 0}`, seq: op.seq, kind, text: clip(text), authorId: op.actorId,
+    occurredAt: opts.occurredAt ?? at, loggedAt: at, pinned: false, history: [], editedAt: null, editedBy: null,
+    deletedAt: null, deletedBy: null, ref: opts.ref ?? null, moment: opts.moment ?? null, alert: null,
+  };
+}
+
+export function memberName(state: IncidentState, id: string | null): string {
+  if (!id) return 'nobody';
+  if (id === SERVER_ACTOR_ID) return 'War Room';
+  return own(state.members, id)?.name ?? id;
+}
+
+export const missingMember = (s: IncidentState, id: string | null | undefined): Refusal | null =>
+  id && !own(s.members, id) ? refuse('MEMBER_NOT_FOUND', id) : null;
+
+/** A time as people read it in a system row: UTC, to the minute, deterministic. */
+export const utcMinute = (t: number): string => `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** Copies the defined fields of `patch` onto `target` (a fresh object the caller owns). */
+export function assignDefined<T extends object>(target: T, patch: object): T {
+  for (const [k, v] of Object.entries(patch)) if (v !== undefined) (target as Record<string, unknown>)[k] = v;
+  return target;
+}
