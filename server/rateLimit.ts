@@ -17,6 +17,17 @@ export function createTokenBucket(perSec: number, burst: number, now: () => numb
       tokens -= c;
       return true;
     },
+    /**
+     * Charges a cost known only after the work was done (a join answer's size): refused only when
+     * the bucket is already empty; otherwise it may go into debt, down to -burst, which the next
+     * requests wait out. So a big answer is always servable once, and not twice in a row.
+     */
+    charge(cost: number): boolean {
+      refill();
+      if (tokens < 1) return false;
+      tokens = Math.max(-burst, tokens - cost);
+      return true;
+    },
     /** How long until `cost` tokens are there (ms); 0 when they are now. */
     waitMs(cost = 1): number {
       refill();

@@ -1,12 +1,16 @@
 /**
  * Slow consumers: a socket that stops reading keeps every broadcast for it in this process's
- * memory (engine.io's write buffer, then ws and the kernel). A socket found over
- * SOCKET_MAX_BUFFERED_BYTES unsent at two checks in a row, not shrinking in between, is cut at once
- * (terminate: no close handshake, which a non-reading peer would stall for ~30 s), and its memory
- * is released. A big answer to a healthy client (a snapshot) drains between checks and is spared.
- * The node remembers why, and tells that clientId once when it reconnects ('session:dropped').
- */
-import { DROP_NOTICE_TTL_MS, SOCKET_BUFFER_CHECK_MS, SOCKET_MAX_BUFFERED_BYTES } from '../../shared/constants.ts';
+ * memory (engine.io's write buffer, then ws and the kernel). Every check (SOCKET_BUFFER_CHECK_MS),
+ * a socket is cut at once when
+ *  - it has more than SOCKET_MAX_BUFFERED_BYTES unsent and the kernel took none of its bytes since
+ *    the previous check, when it was over the cap already (it stopped reading), or
+ *  - it has more than SOCKET_HARD_MAX_BUFFERED_BYTES unsent, reading or not (it reads too slowly
+ *    to ever catch up; the bound is high enough for one large snapshot answer).
+ * Cut means terminate: no close handshake, which a non-reading peer would stall for ~30 s; the
+ * memory is released with it. The node remembers why and tells that clientId once when it
+ * reconnects ('session:dropped').
+  */
+import { DROP_NOTICE_TTL_MS, SOCKET_BUFFER_CHECK_MS, SOCKET_HARD_MAX_BUFFERED_BYTES, SOCKET_MAX_BUFFERED_BYTES } from '../../shared/constants.ts';
 import { ERROR_MESSAGES } from '../../shared/errors.ts';
 import type { DropNotice } from '../../shared/protocol.ts';
 import type { IO, WarSocket } from '../handlers/context.ts';
@@ -14,9 +18,10 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 
 interface EnginePacket { data?: string | Buffer; options?: { wsPreEncodedFrame?: Buffer[] } }
+interface TcpSocket { bytesWritten?: number; writableLength?: number }
 interface EngineConn {
   writeBuffer?: EnginePacket[];
-  transport?: { name?: string; socket?: { bufferedAmount?: number; terminate?: () => void } };
+  transport?: { name?: string; socket?: { bufferedAmount?: number; terminate?: () => void; _socket?: TcpSocket } };
 }
 
 const sizeOf = (p: EnginePacket): number => {
@@ -34,8 +39,16 @@ export function bufferedBytes(socket: WarSocket): number {
   return n;
 }
 
+/** Bytes the kernel took from this socket so far: grows only while the peer reads (once its buffers are full). */
+export function deliveredBytes(socket: WarSocket): number {
+  const tcp = (socket.conn as unknown as EngineConn).transport?.socket?._socket;
+  return (tcp?.bytesWritten ?? 0) - (tcp?.writableLength ?? 0);
+}
+
 export interface SlowConsumerOptions {
   maxBufferedBytes?: number;
+  /** Past this many unsent bytes a socket is cut even while it still reads (slowly). */
+  hardMaxBufferedBytes?: number;
   checkMs?: number;
 }
 
@@ -43,7 +56,8 @@ const MAX_NOTICES = 10_000;
 
 export function watchSlowConsumers(io: IO, deps: { logger: Logger; metrics: Metrics }, options: SlowConsumerOptions = {}) {
   const max = options.maxBufferedBytes ?? SOCKET_MAX_BUFFERED_BYTES;
-  const last = new WeakMap<WarSocket, number>();
+  const hardMax = options.hardMaxBufferedBytes ?? SOCKET_HARD_MAX_BUFFERED_BYTES;
+  const last = new WeakMap<WarSocket, { bytes: number; delivered: number }>();
   const notices = new Map<string, DropNotice>();
 
   const drop = (socket: WarSocket, bytes: number) => {
@@ -65,10 +79,12 @@ export function watchSlowConsumers(io: IO, deps: { logger: Logger; metrics: Metr
     let largest = 0;
     for (const socket of io.of('/').sockets.values()) {
       const bytes = bufferedBytes(socket);
+      const delivered = deliveredBytes(socket);
       largest = Math.max(largest, bytes);
-      const before = last.get(socket) ?? 0;
-      last.set(socket, bytes);
-      if (bytes > max && before > max && bytes >= before) drop(socket, bytes);
+      const before = last.get(socket);
+      last.set(socket, { bytes, delivered });
+      const stalled = before !== undefined && before.bytes > max && delivered <= before.delivered;
+      if (bytes > hardMax || (bytes > max && stalled)) drop(socket, bytes);
     }
     deps.metrics.socketBufferedMaxBytes.set(largest);
   };

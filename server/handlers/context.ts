@@ -65,7 +65,7 @@ export function handle(conn: Conn, ctx: Ctx, event: string, fn: (payload: unknow
       ack?.(r);
     };
     if (!conn.bucket.take()) {
-      answer(refuse('RATE_LIMITED'));
+      answer({ ...refuse('RATE_LIMITED'), retryAfterMs: conn.bucket.waitMs(1) });
       return;
     }
     Promise.resolve()

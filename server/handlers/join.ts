@@ -39,13 +39,13 @@ export function registerJoin(conn: Conn, ctx: Ctx): void {
       leaveIncident(conn, ctx, incidentId);
       return r;
     }
-    // Big answers cost rate-limit tokens by size (a full bucket at most), so one socket cannot
-    // ask for the same 32 MB snapshot again and again; ops past JOIN_MAX_OPS_BYTES are paged.
+    // Big answers cost rate-limit tokens by size (the bucket may go into debt, down to -burst), so
+    // one socket cannot ask for the same 32 MB snapshot again and again; ops past JOIN_MAX_OPS_BYTES are paged.
     const shaped = shapeJoin(r, incidentId, ctx.snapshots);
     const extra = joinExtraTokens(shaped.bytes);
-    if (extra > 0 && !conn.bucket.take(extra)) {
+    if (extra > 0 && !conn.bucket.charge(extra)) {
       leaveIncident(conn, ctx, incidentId);
-      return { ...refusal('RATE_LIMITED', `a join answer of ${shaped.bytes} bytes`), retryAfterMs: conn.bucket.waitMs(extra) };
+      return { ...refusal('RATE_LIMITED', `a join answer of ${shaped.bytes} bytes`), retryAfterMs: conn.bucket.waitMs(1) };
     }
     ctx.metrics.joinBytes.inc(shaped.bytes);
     if (sinceSeq > 0) ctx.metrics.catchUps.inc({ kind: shaped.kind });

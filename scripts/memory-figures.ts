@@ -1,0 +1,163 @@
+/**
+ * The memory figures of docs/RELIABILITY.md, measured on a real `warroom serve` process (its RSS
+ * from /metrics, sampled every 250 ms), with the clients in this process:
+ *  - slow readers: 10 sockets that stop reading while ~30 MB is broadcast to their incident;
+ *  - oversized joins: 10 viewers each sending 10 `incident:join {sinceSeq: 1e12}` for an incident
+ *    with a large snapshot, while another client's acks on an unrelated incident are timed.
+ *
+ *   node scripts/memory-figures.ts [--snapshot-mb 30]
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Socket as NetSocket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { io, type Socket } from 'socket.io-client';
+import { createToken } from '../server/auth.ts';
+import { PROTOCOL_VERSION } from '../shared/constants.ts';
+
+const { values } = parseArgs({ options: { 'snapshot-mb': { type: 'string', default: '30' } } });
+const SNAPSHOT_MB = Number(values['snapshot-mb']);
+const MB = 2 ** 20;
+type Client = Socket;
+
+async function serve(dir: string, secret: string): Promise<{ url: string; stop: () => Promise<unknown> }> {
+  const child = spawn(process.execPath, ['server/cli.ts', 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'warn', '--backup-every-min', '0'], {
+    env: { ...process.env, WARROOM_SECRET: secret }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exit = new Promise((ok) => child.once('exit', ok));
+  const url = await new Promise<string>((resolve) => {
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+  });
+  return { url, stop: () => (child.kill('SIGTERM'), exit) };
+}
+
+const rssOf = async (url: string) => {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(text.split('\n').find((l) => l.startsWith('warroom_process_resident_memory_bytes '))!.split(' ')[1]) / MB;
+};
+
+function sampler(url: string) {
+  const xs: number[] = [];
+  const t = setInterval(() => void rssOf(url).then((x) => xs.push(x), () => undefined), 250);
+  return { stop: () => clearInterval(t), max: () => Math.max(...xs) };
+}
+
+function connect(url: string, token: string, clientId: string): Promise<Client> {
+  const s = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token, protocol: PROTOCOL_VERSION, clientId } });
+  return new Promise((ok, fail) => {
+    s.once('connect', () => ok(s));
+    s.once('connect_error', fail);
+  });
+}
+const call = <T>(s: Client, e: string, ...a: unknown[]) => s.timeout(60_000).emitWithAck(e, ...a) as Promise<T>;
+const op = (incidentId: string, actorId: string, type: string, payload: unknown) => ({ opId: randomUUID(), incidentId, actorId, clientTime: Date.now(), type, payload });
+
+/** ~mb of 9 KB notes, from 20 writer connections (each has its own rate limit). */
+async function fill(url: string, secret: string, incidentId: string, mb: number): Promise<void> {
+  const n = Math.ceil((mb * MB) / 9_200);
+  const writers = await Promise.all(Array.from({ length: 20 }, (_, w) => connect(url, createToken(secret, 'lead', null), `w${w}`)));
+  for (const [i, w] of writers.entries()) {
+    await call(w, 'incident:join', { incidentId, sinceSeq: 1e12 });
+    await call(w, 'op:submit', op(incidentId, `w${i}`, 'member.join', { name: `w${i}`, timeZone: 'UTC' }));
+  }
+  let refused = 0;
+  for (let i = 0; i < n; i += 200) {
+    await Promise.all(Array.from({ length: Math.min(200, n - i) }, (_, k) => {
+      const w = (i + k) % writers.length;
+      return call<{ ok: boolean }>(writers[w]!, 'op:submit', op(incidentId, `w${w}`, 'timeline.add', { entryId: `e${i + k}`, kind: 'note', text: `${i + k} `.padEnd(9_000, 'x') })).then((r) => {
+        if (!r.ok) refused++;
+      });
+    }));
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  for (const w of writers) w.close();
+  if (refused > 0) throw new Error(`${refused} fill ops refused`);
+}
+
+async function setup(c: Client, incidentId: string) {
+  await call(c, 'incident:create', op(incidentId, 'lia', 'incident.create', { title: incidentId, severity: 'SEV1' }));
+  await call(c, 'incident:join', { incidentId, sinceSeq: 0 });
+}
+
+async function slowReaders(url: string, secret: string, count = 10) {
+  const writer = await connect(url, createToken(secret, 'lead', null), 'lia');
+  await setup(writer, 'slow');
+  const readers: Client[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = await connect(url, createToken(secret, 'viewer', null), `slow${i}`);
+    await call(r, 'incident:join', { incidentId: 'slow', sinceSeq: 0 });
+    (r.io.engine as unknown as { transport: { ws: { _socket: NetSocket } } }).transport.ws._socket.pause();
+    readers.push(r);
+  }
+  const before = await rssOf(url);
+  const s = sampler(url);
+  const t = Date.now();
+  await fill(url, secret, 'slow', 30);
+  await new Promise((r) => setTimeout(r, 3_000));
+  s.stop();
+  const after = await rssOf(url);
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const drops = Number(text.split('\n').find((l) => l.startsWith('warroom_slow_consumer_drops_total '))?.split(' ')[1]);
+  for (const r of readers) r.close();
+  writer.close();
+  return { before: Math.round(before), peak: Math.round(s.max()), after: Math.round(after), drops, seconds: Math.round((Date.now() - t) / 1000) };
+}
+
+async function oversizedJoins(url: string, secret: string) {
+  const writer = await connect(url, createToken(secret, 'lead', null), 'lia');
+  await setup(writer, 'big');
+  await fill(url, secret, 'big', SNAPSHOT_MB);
+  await setup(writer, 'other');
+  const viewers = await Promise.all(Array.from({ length: 10 }, (_, i) => connect(url, createToken(secret, 'viewer', null), `v${i}`)));
+  const ackMs = async () => {
+    const t = performance.now();
+    await call(writer, 'op:submit', op('other', 'lia', 'timeline.add', { entryId: randomUUID(), kind: 'note', text: 'unrelated' }));
+    return performance.now() - t;
+  };
+  const idle = await ackMs();
+  const before = await rssOf(url);
+  const s = sampler(url);
+  const acks: number[] = [];
+  let joining = true;
+  const probe = (async () => {
+    while (joining) acks.push(await ackMs());
+  })();
+  const answers = await Promise.all(viewers.map((v) => Promise.all(Array.from({ length: 10 }, () => call<{ ok: boolean; code?: string }>(v, 'incident:join', { incidentId: 'big', sinceSeq: 1e12 })))));
+  joining = false;
+  await probe;
+  s.stop();
+  const after = await rssOf(url);
+  for (const v of viewers) v.close();
+  writer.close();
+  const flat = answers.flat();
+  return {
+    snapshotMb: SNAPSHOT_MB, served: flat.filter((a) => a.ok).length, rateLimited: flat.filter((a) => a.code === 'RATE_LIMITED').length,
+    before: Math.round(before), peak: Math.round(s.max()), after: Math.round(after),
+    unrelatedAckMs: { idle: Math.round(idle), maxDuringJoins: Math.round(Math.max(...acks)) },
+  };
+}
+
+const runs: [string, (url: string, secret: string) => Promise<object>][] = [
+  ['the same broadcast, no slow reader (control)', (u, s) => slowReaders(u, s, 0)],
+  ['10 slow readers', slowReaders],
+  ['oversized joins', oversizedJoins],
+];
+for (const [name, run] of runs) {
+  const dir = mkdtempSync(join(tmpdir(), 'warroom-memfig-'));
+  const secret = randomBytes(32).toString('hex');
+  const server = await serve(dir, secret);
+  try {
+    console.log(name, JSON.stringify(await run(server.url, secret)));
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
