@@ -39,15 +39,18 @@ async function serve(dir: string, secret: string): Promise<{ url: string; stop: 
   return { url, stop: () => (child.kill('SIGTERM'), exit) };
 }
 
-const rssOf = async (url: string) => {
+const metricOf = async (url: string, name: string) => {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(text.split('\n').find((l) => l.startsWith('warroom_process_resident_memory_bytes '))!.split(' ')[1]) / MB;
+  return Number(text.split('\n').find((l) => l.startsWith(`${name} `))!.split(' ')[1]) / MB;
 };
+const rssOf = (url: string) => metricOf(url, 'warroom_process_resident_memory_bytes');
+const heapOf = (url: string) => metricOf(url, 'warroom_nodejs_heap_size_used_bytes');
 
 function sampler(url: string) {
   const xs: number[] = [];
-  const t = setInterval(() => void rssOf(url).then((x) => xs.push(x), () => undefined), 250);
-  return { stop: () => clearInterval(t), max: () => Math.max(...xs) };
+  const heap: number[] = [];
+  const t = setInterval(() => void Promise.all([rssOf(url), heapOf(url)]).then(([r, h]) => (xs.push(r), heap.push(h)), () => undefined), 250);
+  return { stop: () => clearInterval(t), max: () => Math.max(...xs), heapMax: () => Math.round(Math.max(...heap)) };
 }
 
 function connect(url: string, token: string, clientId: string): Promise<Client> {
@@ -72,9 +75,15 @@ async function fill(url: string, secret: string, incidentId: string, mb: number)
   for (let i = 0; i < n; i += 200) {
     await Promise.all(Array.from({ length: Math.min(200, n - i) }, (_, k) => {
       const w = (i + k) % writers.length;
-      return call<{ ok: boolean }>(writers[w]!, 'op:submit', op(incidentId, `w${w}`, 'timeline.add', { entryId: `e${i + k}`, kind: 'note', text: `${i + k} `.padEnd(9_000, 'x') })).then((r) => {
-        if (!r.ok) refused++;
-      });
+      const o = op(incidentId, `w${w}`, 'timeline.add', { entryId: `e${i + k}`, kind: 'note', text: `${i + k} `.padEnd(9_000, 'x') });
+      // Transient refusals (OVERLOADED, RATE_LIMITED) are sent again, as a client does.
+      const send = async (tries: number): Promise<void> => {
+        const r = await call<{ ok: boolean; retryAfterMs?: number }>(writers[w]!, 'op:submit', o);
+        if (r.ok) return;
+        if (tries > 20) refused++;
+        else return new Promise((res) => setTimeout(res, r.retryAfterMs ?? 500)).then(() => send(tries + 1));
+      };
+      return send(0);
     }));
     await new Promise((r) => setTimeout(r, 150));
   }
@@ -98,6 +107,7 @@ async function slowReaders(url: string, secret: string, count = 10) {
     readers.push(r);
   }
   const before = await rssOf(url);
+  const heapBefore = await heapOf(url);
   const s = sampler(url);
   const t = Date.now();
   await fill(url, secret, 'slow', 30);
@@ -108,7 +118,7 @@ async function slowReaders(url: string, secret: string, count = 10) {
   const drops = Number(text.split('\n').find((l) => l.startsWith('warroom_slow_consumer_drops_total '))?.split(' ')[1]);
   for (const r of readers) r.close();
   writer.close();
-  return { before: Math.round(before), peak: Math.round(s.max()), after: Math.round(after), drops, seconds: Math.round((Date.now() - t) / 1000) };
+  return { rssMb: { before: Math.round(before), peak: Math.round(s.max()), after: Math.round(after) }, heapUsedMb: { before: Math.round(heapBefore), peak: s.heapMax(), after: Math.round(await heapOf(url)) }, drops, seconds: Math.round((Date.now() - t) / 1000) };
 }
 
 async function oversizedJoins(url: string, secret: string) {
@@ -116,31 +126,52 @@ async function oversizedJoins(url: string, secret: string) {
   await setup(writer, 'big');
   await fill(url, secret, 'big', SNAPSHOT_MB);
   await setup(writer, 'other');
-  const viewers = await Promise.all(Array.from({ length: 10 }, (_, i) => connect(url, createToken(secret, 'viewer', null), `v${i}`)));
   const ackMs = async () => {
     const t = performance.now();
     await call(writer, 'op:submit', op('other', 'lia', 'timeline.add', { entryId: randomUUID(), kind: 'note', text: 'unrelated' }));
     return performance.now() - t;
   };
+  // Each viewer in its own process, as in life: one process parsing ten 30 MB answers would stall
+  // its own sockets (and be cut as a slow consumer) and slow the probe below.
+  const viewer = (i: number) => new Promise<{ ok: boolean; code?: string }[]>((resolve, reject) => {
+    const script = `import { io } from 'socket.io-client';
+      const s = io(${JSON.stringify(url)}, { transports: ['websocket'], reconnection: false, auth: { token: ${JSON.stringify(createToken(secret, 'viewer', null))}, protocol: ${PROTOCOL_VERSION}, clientId: 'v${i}' } });
+      s.on('connect', async () => {
+        const rs = await Promise.all(Array.from({ length: 10 }, () => s.timeout(120000).emitWithAck('incident:join', { incidentId: 'big', sinceSeq: 1e12 }).catch((e) => ({ ok: false, code: String(e.message) }))));
+        process.stdout.write(JSON.stringify(rs.map((r) => ({ ok: r.ok, code: r.code }))));
+        s.close();
+      });`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.once('exit', () => {
+      try {
+        resolve(JSON.parse(out) as { ok: boolean; code?: string }[]);
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+  });
   const idle = await ackMs();
   const before = await rssOf(url);
+  const heapBefore = await heapOf(url);
   const s = sampler(url);
   const acks: number[] = [];
   let joining = true;
   const probe = (async () => {
     while (joining) acks.push(await ackMs());
   })();
-  const answers = await Promise.all(viewers.map((v) => Promise.all(Array.from({ length: 10 }, () => call<{ ok: boolean; code?: string }>(v, 'incident:join', { incidentId: 'big', sinceSeq: 1e12 })))));
+  const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => viewer(i)));
   joining = false;
   await probe;
   s.stop();
   const after = await rssOf(url);
-  for (const v of viewers) v.close();
   writer.close();
   const flat = answers.flat();
   return {
     snapshotMb: SNAPSHOT_MB, served: flat.filter((a) => a.ok).length, rateLimited: flat.filter((a) => a.code === 'RATE_LIMITED').length,
-    before: Math.round(before), peak: Math.round(s.max()), after: Math.round(after),
+    rssMb: { before: Math.round(before), peak: Math.round(s.max()), after: Math.round(after) },
+    heapUsedMb: { before: Math.round(heapBefore), peak: s.heapMax(), after: Math.round(await heapOf(url)) },
     unrelatedAckMs: { idle: Math.round(idle), maxDuringJoins: Math.round(Math.max(...acks)) },
   };
 }
