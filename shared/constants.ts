@@ -81,10 +81,12 @@ export const JOIN_MAX_OPS_BYTES = 1024 * 1024;
 export const JOIN_BYTES_PER_TOKEN = 64 * 1024;
 /** Serialized snapshots kept to share between joiners, in bytes over all incidents (least recently used go). */
 export const SNAPSHOT_CACHE_MAX_BYTES = 128 * 1024 * 1024;
-/** A socket with more unsent bytes than this that took nothing since the previous check is disconnected… */
+/** A socket with more unsent bytes than this that took nothing for SOCKET_STALL_MS is disconnected… */
 export const SOCKET_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** …and one with more than this, reading or not (room for one large snapshot answer). */
 export const SOCKET_HARD_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+/** How long such a socket may take nothing before it is cut (ms). */
+export const SOCKET_STALL_MS = 1_000;
 /** How often every socket's unsent bytes are checked (ms). */
 export const SOCKET_BUFFER_CHECK_MS = 500;
 /** How long a node remembers why it dropped a client, to tell it on reconnect (ms). */

@@ -2,15 +2,17 @@
  * Slow consumers: a socket that stops reading keeps every broadcast for it in this process's
  * memory (engine.io's write buffer, then ws and the kernel). Every check (SOCKET_BUFFER_CHECK_MS),
  * a socket is cut at once when
- *  - it has more than SOCKET_MAX_BUFFERED_BYTES unsent and the kernel took none of its bytes since
- *    the previous check, when it was over the cap already (it stopped reading), or
+ *  - it has more than SOCKET_MAX_BUFFERED_BYTES unsent and the kernel took none of its bytes for
+ *    SOCKET_STALL_MS (it stopped reading; a client busy parsing a big answer for a moment is spared), or
  *  - it has more than SOCKET_HARD_MAX_BUFFERED_BYTES unsent, reading or not (it reads too slowly
  *    to ever catch up; the bound is high enough for one large snapshot answer).
  * Cut means terminate: no close handshake, which a non-reading peer would stall for ~30 s; the
  * memory is released with it. The node remembers why and tells that clientId once when it
  * reconnects ('session:dropped').
   */
-import { DROP_NOTICE_TTL_MS, SOCKET_BUFFER_CHECK_MS, SOCKET_HARD_MAX_BUFFERED_BYTES, SOCKET_MAX_BUFFERED_BYTES } from '../../shared/constants.ts';
+import {
+  DROP_NOTICE_TTL_MS, SOCKET_BUFFER_CHECK_MS, SOCKET_HARD_MAX_BUFFERED_BYTES, SOCKET_MAX_BUFFERED_BYTES, SOCKET_STALL_MS,
+} from '../../shared/constants.ts';
 import { ERROR_MESSAGES } from '../../shared/errors.ts';
 import type { DropNotice } from '../../shared/protocol.ts';
 import type { IO, WarSocket } from '../handlers/context.ts';
@@ -49,6 +51,8 @@ export interface SlowConsumerOptions {
   maxBufferedBytes?: number;
   /** Past this many unsent bytes a socket is cut even while it still reads (slowly). */
   hardMaxBufferedBytes?: number;
+  /** How long a socket over the cap may take nothing before it is cut (ms). */
+  stallMs?: number;
   checkMs?: number;
 }
 
@@ -57,7 +61,9 @@ const MAX_NOTICES = 10_000;
 export function watchSlowConsumers(io: IO, deps: { logger: Logger; metrics: Metrics }, options: SlowConsumerOptions = {}) {
   const max = options.maxBufferedBytes ?? SOCKET_MAX_BUFFERED_BYTES;
   const hardMax = options.hardMaxBufferedBytes ?? SOCKET_HARD_MAX_BUFFERED_BYTES;
-  const last = new WeakMap<WarSocket, { bytes: number; delivered: number }>();
+  const stallMs = options.stallMs ?? SOCKET_STALL_MS;
+  /** Per socket: bytes the kernel had taken at the last check, and since when it is over the cap without progress. */
+  const last = new WeakMap<WarSocket, { delivered: number; stalledSince: number | null }>();
   const notices = new Map<string, DropNotice>();
 
   const drop = (socket: WarSocket, bytes: number) => {
@@ -82,9 +88,10 @@ export function watchSlowConsumers(io: IO, deps: { logger: Logger; metrics: Metr
       const delivered = deliveredBytes(socket);
       largest = Math.max(largest, bytes);
       const before = last.get(socket);
-      last.set(socket, { bytes, delivered });
-      const stalled = before !== undefined && before.bytes > max && delivered <= before.delivered;
-      if (bytes > hardMax || (bytes > max && stalled)) drop(socket, bytes);
+      const progress = before === undefined || delivered > before.delivered;
+      const stalledSince = bytes > max && !progress ? (before?.stalledSince ?? Date.now()) : null;
+      last.set(socket, { delivered, stalledSince });
+      if (bytes > hardMax || (stalledSince !== null && Date.now() - stalledSince >= stallMs)) drop(socket, bytes);
     }
     deps.metrics.socketBufferedMaxBytes.set(largest);
   };
