@@ -2,17 +2,17 @@
  * The `warroom` command: serve, backup, restore, token create, export. It parses flags (and their
  * env vars) and wires things; all behaviour lives in the modules it calls.
  */
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Server } from 'socket.io';
-import { deepInviteLink, webInviteLink } from '../shared/invite.ts';
-import { ACCESS_ROLES, type AccessRole } from '../shared/model.ts';
-import { idSchema } from '../shared/ops.ts';
-import { createToken, loadOrCreateSecret } from './auth.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, DEFAULT_PORT, type LogLevel } from './config.ts';
-import type { ServerDeps } from './createServer.ts';
+import type { ServerDeps, WarRoomServer } from './createServer.ts';
+import { inviteText, inviteTtlFromEnv, runTokenCommand, TOKEN_USAGE, TokenUsageError } from './access/tokenCommand.ts';
+import { loadOrCreateSecret } from './auth.ts';
 import { backupDataFile, restoreBackup } from './dataDir.ts';
+import { DUTY_COMMAND_USAGE, DUTY_USAGE, dutyConfigFromFlags, dutyOptions, printWebhookSecret } from './duties/cliFlags.ts';
 
 const USAGE = `Usage: warroom <command> [options]
 
@@ -28,13 +28,17 @@ Commands:
     --backup-every-min N  Automatic backups, 0 = off    [WARROOM_BACKUP_EVERY_MIN, default ${DEFAULT_BACKUP_EVERY_MIN}]
     --backup-keep N     Automatic backups kept          [WARROOM_BACKUP_KEEP, default ${DEFAULT_BACKUP_KEEP}]
     --log-level L       fatal|error|warn|info|debug     [WARROOM_LOG_LEVEL, default info]
+    --invite-expires T  Default invite lifetime, e.g. 12h, 7d, never  [WARROOM_INVITE_EXPIRES, default 7d]
     --demo              Seed the Black Friday demo incident if absent
+${DUTY_USAGE}
   backup <file>         Consistent copy of the database, safe while serving   [--data-dir]
   restore <file>        Replace the database with a backup (server stopped); the old file is kept as warroom.db.bak
-  token create --role lead|responder|viewer [--incident ID]   Mint an invite   [--data-dir, --public-url]
+${TOKEN_USAGE}
   export ...            Export an incident (warroom export --help)
-Cluster: every node needs the same WARROOM_SECRET (or the same secret file). WARROOM_NODE_ID names the
-node in logs. SIGTERM drains (in-flight ops are acked, clients move to other nodes) before exiting.`;
+${DUTY_COMMAND_USAGE}
+Cluster: every node needs the same WARROOM_SECRET (at least 32 characters); a node with DATABASE_URL refuses to start without it.
+SIGTERM drains (in-flight ops are acked, clients move to other nodes) before exiting; WARROOM_NODE_ID names the node in logs.
+Back up the secret (the data dir's 'secret' file, or WARROOM_SECRET) and access.db with the database: without them every invite and session is invalid.`;
 
 const env = process.env;
 const dataDirOption = { type: 'string', default: env.WARROOM_DATA_DIR ?? './.warroom' } as const;
@@ -58,10 +62,18 @@ function int(value: string | undefined, name: string, min = 0): number | undefin
 
 const defaultPublicUrl = () => env.WARROOM_PUBLIC_URL ?? `http://${env.WARROOM_HOST ?? DEFAULT_HOST}:${env.WARROOM_PORT ?? DEFAULT_PORT}`;
 
-function printInvite(publicUrl: string, token: string, incidentId: string | null, what: string): void {
-  process.stdout.write(`${what}: ${token}\n`);
-  process.stdout.write(`web link: ${webInviteLink(publicUrl, token, incidentId)}\n`);
-  process.stdout.write(`desktop link: ${deepInviteLink(publicUrl, token, incidentId)}\n`);
+export const FIRST_INVITE_FILE = 'first-invite.txt';
+
+/**
+ * The first lead invite goes apart from the JSON log stream (stdout): into a 0600 file in the
+ * data dir, and onto stderr only when a person watches it (a TTY). Log collectors see neither.
+ */
+async function printFirstInvite(server: WarRoomServer, dataDir: string): Promise<void> {
+  const m = await server.access.issueInvite('lead', { label: 'first start' });
+  const file = join(dataDir, FIRST_INVITE_FILE);
+  writeFileSync(file, inviteText(server.publicUrl, m.token, null, 'lead invite token (first start; `warroom token create` mints more)', m.claims), { mode: 0o600 });
+  if (process.stderr.isTTY) process.stderr.write(readFileSync(file, 'utf8'));
+  else process.stderr.write(`The first lead invite is in ${file} (readable by this user only). Open its link, then delete the file.\n`);
 }
 
 async function serve(args: string[]): Promise<number> {
@@ -76,8 +88,17 @@ async function serve(args: string[]): Promise<number> {
     'backup-every-min': { type: 'string', default: env.WARROOM_BACKUP_EVERY_MIN },
     'backup-keep': { type: 'string', default: env.WARROOM_BACKUP_KEEP },
     'log-level': { type: 'string', default: env.WARROOM_LOG_LEVEL ?? 'info' },
+    'invite-expires': { type: 'string', default: env.WARROOM_INVITE_EXPIRES },
     demo: { type: 'boolean', default: false },
+    ...dutyOptions(env),
   });
+  let duty: ReturnType<typeof dutyConfigFromFlags>;
+  try {
+    duty = dutyConfigFromFlags(values);
+  } catch (e) {
+    throw new UsageError((e as Error).message, { cause: e });
+  }
+  const inviteTtlMs = inviteTtlFromEnv(values['invite-expires']);
   const logLevel = values['log-level'] as LogLevel;
   // Loaded here, not at the top: backup, restore and token then start in a fraction of the time.
   const { createServer } = await import('./createServer.ts');
@@ -88,12 +109,15 @@ async function serve(args: string[]): Promise<number> {
   const redisUrl = values['redis-url'];
   const deps: ServerDeps = { logger };
   if (databaseUrl) {
+    const { createPostgresAccess } = await import('./access/postgres.ts');
+    deps.access = createPostgresAccess({ connectionString: databaseUrl, onError: (err) => logger.error({ err }, 'access registry connection error') });
     const { createPostgresStore } = await import('./store/postgres.ts');
     deps.store = createPostgresStore({
       connectionString: databaseUrl,
       onWarning: (finding) => logger.warn({ finding }, 'store check'),
       onError: (err) => logger.error({ err }, 'database connection error'),
     });
+    if (duty.webhooks.length > 0) deps.webhookQueue = (await import('./webhooks/queuePostgres.ts')).createPostgresWebhookQueue({ connectionString: databaseUrl });
   }
   if (databaseUrl || redisUrl) {
     const { attachFanout } = await import('./fanout.ts');
@@ -114,11 +138,11 @@ async function serve(args: string[]): Promise<number> {
     publicUrl: values['public-url'],
     secret: env.WARROOM_SECRET || undefined,
     demo: values.demo,
+    ...duty,
+    ...(inviteTtlMs !== undefined ? { inviteTtlMs } : {}),
   }, deps);
   process.stdout.write(`listening on ${server.url}\n`);
-  if (server.secretCreated) {
-    printInvite(server.publicUrl, server.createToken('lead'), null, 'lead invite token (printed once; `warroom token create` mints more)');
-  }
+  if (server.secretCreated) await printFirstInvite(server, resolve(values['data-dir']));
   await new Promise<void>((done) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'shutting down: draining');
@@ -152,20 +176,12 @@ function restore(args: string[]): number {
   return 0;
 }
 
-function token(args: string[]): number {
-  const { values, positionals } = parse(args, {
-    role: { type: 'string' },
-    incident: { type: 'string' },
-    'data-dir': dataDirOption,
-    'public-url': { type: 'string', default: defaultPublicUrl() },
-  }, true);
-  if (positionals[0] !== 'create' || positionals.length > 1) throw new UsageError('token takes the subcommand create: warroom token create --role lead|responder|viewer [--incident ID]');
-  const role = values.role as AccessRole | undefined;
-  if (!role || !ACCESS_ROLES.includes(role)) throw new UsageError(`--role must be one of ${ACCESS_ROLES.join(', ')}.`);
-  const incident = values.incident ?? null;
-  if (incident !== null && !idSchema.safeParse(incident).success) throw new UsageError('--incident must be an incident id (letters, digits and _ . : -).');
+
+function webhookCommand(args: string[]): number {
+  const { values, positionals } = parse(args, { 'data-dir': dataDirOption }, true);
+  if (positionals[0] !== 'secret' || positionals.length !== 2) throw new UsageError('webhook takes: warroom webhook secret <[slack:]URL>');
   const secret = env.WARROOM_SECRET || loadOrCreateSecret(resolve(values['data-dir'])).secret;
-  printInvite(values['public-url'], createToken(secret, role, incident), incident, `${role} invite token${incident ? ` for ${incident}` : ''}`);
+  process.stdout.write(printWebhookSecret(secret, positionals[1]));
   return 0;
 }
 
@@ -176,7 +192,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve': return await serve(rest);
       case 'backup': return backup(rest);
       case 'restore': return restore(rest);
-      case 'token': return token(rest);
+      case 'token': return await runTokenCommand(rest, env, defaultPublicUrl(), (t) => process.stdout.write(t));
+      case 'webhook': return webhookCommand(rest);
       case 'export': return await (await import('./exportCommand.ts')).runExportCommand(rest);
       case undefined: case 'help': case '--help': case '-h':
         process.stdout.write(`${USAGE}\n`);
@@ -185,7 +202,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof TokenUsageError) {
       process.stderr.write(`${e.message}\n\n${USAGE}\n`);
       return 2;
     }

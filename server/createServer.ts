@@ -12,11 +12,17 @@ import type { AccessRole } from '../shared/model.ts';
 import { webInviteLink } from '../shared/invite.ts';
 import type { CommittedOp } from '../shared/ops.ts';
 import type { PresenceState } from '../shared/protocol.ts';
-import { DRAIN_TIMEOUT_MS, PRESENCE_BROADCAST_MS } from '../shared/constants.ts';
-import { createToken, loadOrCreateSecret } from './auth.ts';
+import { DRAIN_TIMEOUT_MS, INVITE_DEFAULT_TTL_MS, PRESENCE_BROADCAST_MS } from '../shared/constants.ts';
+import { createAccess } from './access/access.ts';
+import type { AccessRegistry } from './access/registry.ts';
+import { accessFileOf, createSqliteAccess } from './access/sqlite.ts';
+import { watchSessions } from './access/watch.ts';
+import { checkSecret, loadOrCreateSecret } from './auth.ts';
 import {
-  DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, limitsOf, maxPayloadOf, type ServerConfig,
+  DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, dutyConfigOf, limitsOf, maxPayloadOf, type ServerConfig,
 } from './config.ts';
+import { attachDuties, type AttachedDuties } from './duties/attach.ts';
+import type { WebhookQueue } from './webhooks/queue.ts';
 import { acquireLock, BACKUP_DIR, backupFileName, dbFileOf, pruneBackups } from './dataDir.ts';
 import { seedDemo } from './demo.ts';
 import { attachCluster } from './cluster/node.ts';
@@ -41,6 +47,10 @@ export interface ServerDeps {
   /** Attaches a cross-node socket.io adapter; returns how to detach it. */
   fanout?: (io: IO) => Promise<(() => Promise<void>) & { health?: () => FanoutHealth }>;
   logger?: Logger;
+  /** Durable queue for outbound webhooks; defaults to tables in the SQLite file (required with PostgreSQL and webhooks). */
+  webhookQueue?: WebhookQueue;
+  /** Token records, bindings, revocations. Defaults to access.db in dataDir; a PostgreSQL store needs the PostgreSQL one. */
+  access?: AccessRegistry;
 }
 
 const DEFAULT_STATIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer');
@@ -65,7 +75,24 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     for (const fn of cleanup.reverse()) await fn();
   };
   try {
+    if (config.secret !== undefined) checkSecret(config.secret);
+    // A node of a cluster making up its own secret would refuse every other node's tokens.
+    if (store.kind === 'postgres' && config.secret === undefined) {
+      throw new Error('A database-backed node needs WARROOM_SECRET: every node of a cluster must sign with the same secret (at least 32 characters, e.g. openssl rand -hex 32).');
+    }
+    if (store.kind === 'postgres' && deps.access?.kind !== 'postgres') {
+      throw new Error('A PostgreSQL store needs the PostgreSQL access registry (createPostgresAccess), so that bindings and revocations reach every node.');
+    }
     const { secret, created } = config.secret ? { secret: config.secret, created: false } : loadOrCreateSecret(config.dataDir);
+    const registry = deps.access ?? createSqliteAccess({ file: accessFileOf(config.dataDir) });
+    await registry.open();
+    cleanup.push(() => registry.close());
+    const access = createAccess({
+      registry, secret,
+      inviteTtlMs: config.inviteTtlMs === undefined ? INVITE_DEFAULT_TTL_MS : config.inviteTtlMs,
+      onError: (err) => logger.error({ err }, 'access registry write failed'),
+    });
+    cleanup.push(() => access.settle());
     const opened = await store.open();
     cleanup.push(() => store.close());
     for (const q of opened.quarantined) logger.warn({ quarantined: q }, 'stored record failed validation and was quarantined');
@@ -92,10 +119,14 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       if (!s) return;
       io.to(lobbyRoom(null)).to(lobbyRoom(incidentId)).emit('incident:summary', { ...s, online: presence.online(incidentId) });
     };
+    let duties: AttachedDuties | null = null;
     const engine = createEngine({
       store, logger, metrics, limits,
       hooks: {
-        onCommitted: (op: CommittedOp) => io.to(incidentRoom(op.incidentId)).emit('op:committed', op),
+        onCommitted: (op: CommittedOp) => {
+          io.to(incidentRoom(op.incidentId)).emit('op:committed', op);
+          duties?.onCommitted(op);
+        },
         onSummaryChanged: publishSummary,
       },
     });
@@ -136,7 +167,15 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     const txRetries = (store as { txRetries?: TxRetryCounts }).txRetries;
     const cluster = attachCluster(io, { logger, metrics, ...(txRetries ? { txRetries } : {}) }, config.cluster);
     cleanup.push(() => cluster.close());
-    attachConnections(io, ctx, { secret, limits, maxPayloadBytes });
+    const attached = await attachDuties({
+      config: dutyConfigOf(config), io, engine, store, logger, metrics, secret, registry, storeKind: store.kind, sqliteFile: dbFileOf(config.dataDir),
+      ...(deps.webhookQueue ? { webhookQueue: deps.webhookQueue } : {}),
+    });
+    duties = attached;
+    cleanup.push(() => attached.close());
+    attachConnections(io, ctx, { access, limits, maxPayloadBytes });
+    const sessions = watchSessions(io, registry, logger);
+    cleanup.push(() => sessions.close());
     if (deps.fanout) {
       const detach = await deps.fanout(io);
       cleanup.push(detach);
@@ -146,7 +185,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     }
     httpServer.on('request', createHttpHandler({
       store, metrics, logger, staticDir: config.staticDir ?? DEFAULT_STATIC_DIR,
-      isReady: () => ready && !cluster.draining(), fanoutHealth: cluster.refresh,
+      isReady: () => ready && !cluster.draining(), fanoutHealth: cluster.refresh, routes: attached.routes,
     }));
 
     const host = config.host ?? DEFAULT_HOST;
@@ -161,6 +200,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const publicUrl = config.publicUrl ?? url;
     ready = true;
+    attached.start();
 
     const backupDir = join(config.dataDir, BACKUP_DIR);
     const backupKeep = config.backupKeep ?? DEFAULT_BACKUP_KEEP;
@@ -195,7 +235,11 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       logger,
       /** True when this start created the secret: the time to print the first lead invite. */
       secretCreated: created,
-      createToken: (role: AccessRole, incidentId: string | null = null) => createToken(secret, role, incidentId),
+      /** An invite (recorded in the background; use access.issueInvite to await it). */
+      createToken: (role: AccessRole, incidentId: string | null = null, ttlMs?: number | null) => access.inviteNow(role, { incidentId, ttlMs }),
+      /** A session for a member id, as `warroom token create --member` makes (tests connect the same id twice with it). */
+      createSession: (memberId: string, role: AccessRole, incidentId: string | null = null) => access.sessionNow(memberId, role, { incidentId }),
+      access,
       inviteLink: (token: string, incidentId: string | null = null) => webInviteLink(publicUrl, token, incidentId),
       /** The state as this node folded it (tests, CLI). */
       incidentState: (incidentId: string) => engine.state(incidentId),
@@ -213,6 +257,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
         await this.close();
         return left;
       },
+      /** The clock, outbound webhooks (tests drive a scan or read delivery status). */
+      duties: attached,
       close(): Promise<void> {
         closing ??= (async () => {
           ready = false;
@@ -225,6 +271,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
             httpServer.closeAllConnections();
           });
           await engine.close();
+          // Duties and the webhook queue close before the store (undo), after the last commit queued its events.
           await undo();
           logger.info('closed');
         })();

@@ -14,6 +14,8 @@ export interface HttpDeps {
   isReady: () => boolean;
   /** The cross-node adapter's health (null without one); also brings its metrics up to date. */
   fanoutHealth?: () => FanoutHealth | null;
+  /** Exact paths served by feature modules (monitoring webhooks, admin status). */
+  routes?: Readonly<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>>;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -53,7 +55,8 @@ export function createHttpHandler(deps: HttpDeps) {
         return;
       }
       default:
-        await serveStatic(req, res, pathname);
+        if (deps.routes && Object.hasOwn(deps.routes, pathname)) await deps.routes[pathname]!(req, res);
+        else await serveStatic(req, res, pathname);
     }
   };
   return (req: IncomingMessage, res: ServerResponse): void => {

@@ -74,7 +74,7 @@ export const STATE_SAVE_AFTER_JOIN_MS = 5_000;
  */
 export const PRESENCE_BROADCAST_MS = 500;
 
-// Cluster: dependencies, drain, admission control and memory bounds (docs/PROTOCOL.md "Limits").
+// Cluster: dependencies, drain, admission control and memory bounds (docs/PROTOCOL.md §14).
 /** A join answer carries at most this many bytes of ops (JSON); the rest is paged (incident:ops or another join). */
 export const JOIN_MAX_OPS_BYTES = 1024 * 1024;
 /** Join answers cost rate-limit tokens by size: one token per this many bytes (at most a full bucket). */
@@ -107,3 +107,42 @@ export const DRAIN_TIMEOUT_MS = 10_000;
 export const DRAIN_RECONNECT_SPREAD_MS = 2_000;
 /** Deadlocks and serialization failures are retried inside the store this many times. */
 export const STORE_TX_RETRIES = 5;
+// Duties: timers the server runs (help escalation, update reminders), monitoring webhooks in, webhooks out.
+/** How often each node looks for due duties (ms); a duty fires at most this late. */
+export const DUTY_SCAN_MS = 2_000;
+/** Largest Alertmanager / Grafana webhook body accepted (bytes). */
+export const MAX_HOOK_BODY_BYTES = 1024 * 1024;
+/** Most alerts one webhook call may carry. */
+export const MAX_HOOK_ALERTS = 500;
+/** Outbound webhook delivery: first retry after this (ms), doubling per attempt up to the cap. */
+export const WEBHOOK_RETRY_BASE_MS = 1_000;
+export const WEBHOOK_RETRY_MAX_MS = 10 * 60_000;
+/** Attempts before a delivery is given up (marked dead, the next event goes); ~1 day of retries at the cap. */
+export const WEBHOOK_MAX_ATTEMPTS = 150;
+/** One HTTP attempt's timeout (ms). */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** A node holds a webhook's delivery lease this long (ms), renewed once a third has passed: what is left always outlasts one attempt (WEBHOOK_TIMEOUT_MS). */
+export const WEBHOOK_LEASE_MS = 30_000;
+/** How often an idle node polls the durable queue (ms); a local enqueue wakes it at once. */
+export const WEBHOOK_POLL_MS = 1_000;
+/**
+ * A queued event waits this long (ms) before delivery, so an event another node committed just
+ * before it (its insert still in flight) sorts first. Nodes' clocks must agree to well within it (NTP).
+ */
+export const WEBHOOK_SETTLE_MS = 500;
+/** A receiver should refuse a signature whose timestamp is further than this from its clock (s). */
+export const WEBHOOK_TOLERANCE_SEC = 300;
+
+// Identity and tokens (issue 9).
+/** Default lifetime of an invite (ms) when `--expires` / WARROOM_INVITE_EXPIRES is not given: 7 days. */
+export const INVITE_DEFAULT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** Lifetime of a personal session token redeemed from an invite (ms): 30 days. */
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** How often each node reads new revocations and expiries to end live sockets (ms); the promise is 5 s. */
+export const REVOCATION_POLL_MS = 1_000;
+/** Shortest WARROOM_SECRET accepted (characters). */
+export const MIN_SECRET_CHARS = 32;
+
+// --- Postmortem export (issue 14) ---
+/** An entry logged more than this long after the time it says it happened is marked backdated in exports, in ms. */
+export const EXPORT_BACKDATED_AFTER_MS = 15 * 60_000;

@@ -24,13 +24,13 @@ export type { AwaySummary } from './awaySummary.ts';
 export type { StoreDeps } from './context.ts';
 export * from './selectors.ts';
 export { summarizeSince } from './awaySummary.ts';
-export { dueEscalations, helpTargets } from './helpRules.ts';
+export { helpTargets } from './helpRules.ts';
 export { computeView } from './view.ts';
 export { normalizeServerUrl } from './connectionSlice.ts';
 
 export type WarRoomStore = StoreApi<WarRoomState> & {
   engine: SyncEngine;
-  /** Runs the timed duties now (help escalation, due-update reminder); the timer calls it every 15 s. */
+  /** Runs the liveness ping now; the timer calls it every 15 s (escalation and reminders are the server's). */
   tick(now?: number): void;
   /** Writes the open incident to disk now. */
   flushPersistence(): Promise<void>;
@@ -43,7 +43,7 @@ export function createWarRoomStore(deps: StoreDeps): WarRoomStore {
   const engineHandle: EngineHandle = {
     incidentChanged: () => engine?.incidentChanged(),
     kick: () => engine?.kick(),
-    connect: (u, t) => engine?.connect(u, t),
+    connect: (u, t, s) => engine?.connect(u, t, s),
     disconnect: () => engine?.disconnect(),
     refreshIncidents: () => engine?.refreshIncidents() ?? Promise.resolve(),
     leave: (id) => engine?.leave(id),

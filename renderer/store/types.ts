@@ -171,8 +171,12 @@ export interface ActionsSlice {
   ackHelp(helpId: string, text?: string): SubmitResult;
   resolveHelp(helpId: string, text?: string): SubmitResult;
   cancelHelp(helpId: string): SubmitResult;
-  escalateHelp(helpId: string, level: 1 | 2): SubmitResult;
   updatePostmortem(patch: PayloadOf<'postmortem.update'>): SubmitResult;
+  /** Postmortem action items (issue 14): the id is made here; delete is soft and restore undoes it. */
+  addActionItem(input: Omit<PayloadOf<'postmortem.action.add'>, 'actionId'>): SubmitResult;
+  updateActionItem(actionId: string, patch: Omit<PayloadOf<'postmortem.action.update'>, 'actionId'>): SubmitResult;
+  deleteActionItem(actionId: string): SubmitResult;
+  restoreActionItem(actionId: string): SubmitResult;
   /** Tells others this member is typing (throttled; presence only, never logged). */
   setTyping(typing: boolean): void;
 }
@@ -215,6 +219,11 @@ export interface Preferences {
 export interface PreferencesSlice {
   prefs: Preferences;
   setPreferences(patch: Partial<Omit<Preferences, 'clientId' | 'lastSeen'>>): void;
+  /**
+   * The server redeemed our invite into a personal session token (`session:token`): keep it in
+   * place of the invite, so every later connection acts as the member it names.
+   */
+  adoptSessionToken(token: string, clientId: string): void;
   toggleUtc(): void;
 }
 

@@ -9,8 +9,8 @@ import { ACK_TIMEOUT_MS, PROTOCOL_VERSION } from '../../shared/constants.ts';
 import { ERROR_MESSAGES, refuse, type ErrorCode, type Refusal } from '../../shared/errors.ts';
 import type { IncidentSummary } from '../../shared/model.ts';
 import { parseCommittedOp, type CommittedOp } from '../../shared/ops.ts';
-import type { ClientToServerEvents, HandshakeAuth, PresenceState, ServerToClientEvents } from '../../shared/protocol.ts';
-import { parsePresence, parseSummary } from './inbound.ts';
+import type { ClientToServerEvents, HandshakeAuth, IncidentNotice, PresenceState, ServerToClientEvents } from '../../shared/protocol.ts';
+import { parseNotice, parsePresence, parseSummary } from './inbound.ts';
 import {
   Listeners, type RequestArgs, type RequestEvent, type RequestResult, type Transport, type TransportAuth, type TransportStatus,
 } from './transport.ts';
@@ -18,6 +18,12 @@ import {
 const refusalSchema = z.object({
   code: z.string().refine((c): c is ErrorCode => c in ERROR_MESSAGES),
   message: z.string().max(2_000),
+});
+
+const grantSchema = z.object({
+  token: z.string().min(10).max(2_048),
+  clientId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/),
+  expiresAt: z.number().int(),
 });
 
 /** Checks the common ack shape; event-specific payloads are parsed by the caller (inbound.ts). */
@@ -55,6 +61,7 @@ export class SocketTransport implements Transport {
   private readonly ops = new Listeners<CommittedOp>();
   private readonly presence = new Listeners<PresenceState>();
   private readonly summaries = new Listeners<IncidentSummary>();
+  private readonly notices = new Listeners<IncidentNotice>();
   private readonly statuses = new Listeners<TransportStatus>();
   private readonly options: SocketTransportOptions;
 
@@ -65,7 +72,9 @@ export class SocketTransport implements Transport {
   connect(serverUrl: string, auth: TransportAuth): void {
     this.closeSocket();
     this.attempt = 0;
-    const handshake: HandshakeAuth = { token: auth.token, protocol: PROTOCOL_VERSION, clientId: auth.clientId };
+    const handshake: HandshakeAuth = {
+      token: auth.token, protocol: PROTOCOL_VERSION, clientId: auth.clientId, ...(auth.session ? { session: auth.session } : {}),
+    };
     const socket: AnySocket = io(serverUrl, {
       auth: handshake,
       transports: ['websocket', 'polling'],
@@ -76,6 +85,18 @@ export class SocketTransport implements Transport {
     });
     this.socket = socket;
     this.setStatus({ kind: 'connecting' });
+    let ended: { code: ErrorCode; message: string } | null = null;
+    socket.on('session:token', (raw: unknown) => {
+      const g = grantSchema.safeParse(raw);
+      if (!g.success) return;
+      // Reconnects must present the session, not the invite: the invite cannot claim a bound id again.
+      socket.auth = { token: g.data.token, protocol: PROTOCOL_VERSION, clientId: handshake.clientId };
+      auth.onSessionToken?.(g.data);
+    });
+    socket.on('session:ended', (raw: unknown) => {
+      const r = refusalSchema.safeParse(raw);
+      if (r.success) ended = { code: r.data.code as ErrorCode, message: r.data.message };
+    });
     socket.on('connect', () => {
       this.attempt = 0;
       this.setStatus({ kind: 'connected' });
@@ -101,6 +122,11 @@ export class SocketTransport implements Transport {
     socket.on('disconnect', (reason) => {
       this.failPending();
       if (reason === 'io client disconnect') return;
+      if (reason === 'io server disconnect' && ended) {
+        // Revoked or expired: reconnecting with the same token cannot help.
+        this.setStatus({ kind: 'refused', ...ended });
+        return;
+      }
       if (reason === 'io server disconnect') {
         // The server closed us (a restart, a deploy). socket.io leaves this to us: try again with
         // backoff; a server that really refuses us says so in the handshake and we stop there.
@@ -121,6 +147,10 @@ export class SocketTransport implements Transport {
     socket.on('incident:summary', (raw: unknown) => {
       const s = parseSummary(raw);
       if (s) this.summaries.emit(s);
+    });
+    socket.on('incident:notice', (raw: unknown) => {
+      const n = parseNotice(raw);
+      if (n) this.notices.emit(n);
     });
   }
 
@@ -164,6 +194,10 @@ export class SocketTransport implements Transport {
 
   onSummary(listener: (summary: IncidentSummary) => void): () => void {
     return this.summaries.add(listener);
+  }
+
+  onNotice(listener: (notice: IncidentNotice) => void): () => void {
+    return this.notices.add(listener);
   }
 
   onStatus(listener: (status: TransportStatus) => void): () => void {

@@ -38,7 +38,8 @@ export function memoryLogger() {
 }
 
 export async function startServer(dataDir: string, config: Partial<ServerConfig> = {}, deps: ServerDeps = {}): Promise<WarRoomServer> {
-  return createServer({ dataDir, port: 0, logLevel: 'silent', backupEveryMin: 0, ...config }, deps);
+  // Duties (the server's clock) are off unless a test asks for them: seeded old logs would get reminders.
+  return createServer({ dataDir, port: 0, logLevel: 'silent', backupEveryMin: 0, dutyScanMs: 0, ...config }, deps);
 }
 
 export interface ConnectOptions {
@@ -158,7 +159,7 @@ export function serverFixture() {
       return current();
     },
     async connectAs(clientId: string, role: AccessRole = 'responder'): Promise<Client> {
-      const c = await connect(current().url, { token: current().createToken(role), clientId });
+      const c = await connect(current().url, { token: current().createSession(clientId, role), clientId });
       clients.push(c);
       return c;
     },

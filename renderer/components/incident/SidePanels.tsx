@@ -1,4 +1,4 @@
-import { useMemo, type Ref } from 'react';
+import { useEffect, useMemo, type Ref } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { own, type HelpRequest, type Task } from '../../../shared/model.ts';
 import { selectCanEdit, selectMembers, selectMyId } from '../../store/index.ts';
@@ -8,8 +8,9 @@ import { TaskBoard, type BoardCallbacks } from '../board/TaskBoard.tsx';
 import { Roster } from '../roster/Roster.tsx';
 import { HelpPanel } from '../help/HelpPanel.tsx';
 import { report } from './report.ts';
+import { onOpenPostmortem, PostmortemPrompt, PostmortemView } from '../postmortem/index.ts';
 
-export type SideTab = 'board' | 'roster' | 'help';
+export type SideTab = 'board' | 'roster' | 'help' | 'postmortem';
 
 const EMPTY_TASKS: Record<string, Task> = {};
 
@@ -103,12 +104,14 @@ export function SidePanels({ tab, onTab, newTaskRef, onAsk }: Props) {
     for (const h of Object.values(s.view?.help ?? EMPTY_HELP)) if (h.status === 'open') n++;
     return n;
   });
-  const tabs: [SideTab, string, string][] = [['board', 'Board', '1'], ['roster', 'Roster', '2'], ['help', 'Help', '3']];
+  const tabs: [SideTab, string, string | null][] = [['board', 'Board', '1'], ['roster', 'Roster', '2'], ['help', 'Help', '3'], ['postmortem', 'Postmortem', null]];
+  useEffect(() => onOpenPostmortem(() => onTab('postmortem')), [onTab]);
   return (
     <aside className="side">
+      {tab !== 'postmortem' && <PostmortemPrompt />}
       <div className="tabs" role="tablist">
         {tabs.map(([id, label, key]) => (
-          <button key={id} role="tab" aria-selected={tab === id} data-testid={`tab-${id}`} onClick={() => onTab(id)} title={`${label} (${key})`}>
+          <button key={id} role="tab" aria-selected={tab === id} data-testid={`tab-${id}`} onClick={() => onTab(id)} title={key ? `${label} (${key})` : label}>
             {label}{id === 'help' && openHelp > 0 && <span className="badge">{openHelp}</span>}
           </button>
         ))}
@@ -117,6 +120,7 @@ export function SidePanels({ tab, onTab, newTaskRef, onAsk }: Props) {
         {tab === 'board' && <BoardContainer newTaskRef={newTaskRef} />}
         {tab === 'roster' && <RosterContainer onAsk={(id) => onAsk([id])} />}
         {tab === 'help' && <HelpContainer onAsk={() => onAsk()} />}
+        {tab === 'postmortem' && <PostmortemView />}
       </div>
     </aside>
   );
