@@ -15,29 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
-import { createToken } from '../server/auth.ts';
+import { mintInvite, serveChild } from './childServer.ts';
 import { PROTOCOL_VERSION } from '../shared/constants.ts';
 
 const { values } = parseArgs({ options: { 'snapshot-mb': { type: 'string', default: '30' } } });
 const SNAPSHOT_MB = Number(values['snapshot-mb']);
 const MB = 2 ** 20;
 type Client = Socket;
-
-async function serve(dir: string, secret: string): Promise<{ url: string; stop: () => Promise<unknown> }> {
-  const child = spawn(process.execPath, ['server/cli.ts', 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'warn', '--backup-every-min', '0'], {
-    env: { ...process.env, WARROOM_SECRET: secret }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exit = new Promise((ok) => child.once('exit', ok));
-  const url = await new Promise<string>((resolve) => {
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-  });
-  return { url, stop: () => (child.kill('SIGTERM'), exit) };
-}
+interface Tokens { lead: string; viewer: string }
 
 const metricOf = async (url: string, name: string) => {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -64,9 +49,9 @@ const call = <T>(s: Client, e: string, ...a: unknown[]) => s.timeout(60_000).emi
 const op = (incidentId: string, actorId: string, type: string, payload: unknown) => ({ opId: randomUUID(), incidentId, actorId, clientTime: Date.now(), type, payload });
 
 /** ~mb of 9 KB notes, from 20 writer connections (each has its own rate limit). */
-async function fill(url: string, secret: string, incidentId: string, mb: number): Promise<void> {
+async function fill(url: string, tokens: Tokens, incidentId: string, mb: number): Promise<void> {
   const n = Math.ceil((mb * MB) / 9_200);
-  const writers = await Promise.all(Array.from({ length: 20 }, (_, w) => connect(url, createToken(secret, 'lead', null), `w${w}`)));
+  const writers = await Promise.all(Array.from({ length: 20 }, (_, w) => connect(url, tokens.lead, `w${w}`)));
   for (const [i, w] of writers.entries()) {
     await call(w, 'incident:join', { incidentId, sinceSeq: 1e12 });
     await call(w, 'op:submit', op(incidentId, `w${i}`, 'member.join', { name: `w${i}`, timeZone: 'UTC' }));
@@ -96,12 +81,12 @@ async function setup(c: Client, incidentId: string) {
   await call(c, 'incident:join', { incidentId, sinceSeq: 0 });
 }
 
-async function slowReaders(url: string, secret: string, count = 10) {
-  const writer = await connect(url, createToken(secret, 'lead', null), 'lia');
+async function slowReaders(url: string, tokens: Tokens, count = 10) {
+  const writer = await connect(url, tokens.lead, 'lia');
   await setup(writer, 'slow');
   const readers: Client[] = [];
   for (let i = 0; i < count; i++) {
-    const r = await connect(url, createToken(secret, 'viewer', null), `slow${i}`);
+    const r = await connect(url, tokens.viewer, `slow${i}`);
     await call(r, 'incident:join', { incidentId: 'slow', sinceSeq: 0 });
     (r.io.engine as unknown as { transport: { ws: { _socket: NetSocket } } }).transport.ws._socket.pause();
     readers.push(r);
@@ -110,7 +95,7 @@ async function slowReaders(url: string, secret: string, count = 10) {
   const heapBefore = await heapOf(url);
   const s = sampler(url);
   const t = Date.now();
-  await fill(url, secret, 'slow', 30);
+  await fill(url, tokens, 'slow', 30);
   await new Promise((r) => setTimeout(r, 3_000));
   s.stop();
   const after = await rssOf(url);
@@ -121,10 +106,10 @@ async function slowReaders(url: string, secret: string, count = 10) {
   return { rssMb: { before: Math.round(before), peak: Math.round(s.max()), after: Math.round(after) }, heapUsedMb: { before: Math.round(heapBefore), peak: s.heapMax(), after: Math.round(await heapOf(url)) }, drops, seconds: Math.round((Date.now() - t) / 1000) };
 }
 
-async function oversizedJoins(url: string, secret: string) {
-  const writer = await connect(url, createToken(secret, 'lead', null), 'lia');
+async function oversizedJoins(url: string, tokens: Tokens) {
+  const writer = await connect(url, tokens.lead, 'lia');
   await setup(writer, 'big');
-  await fill(url, secret, 'big', SNAPSHOT_MB);
+  await fill(url, tokens, 'big', SNAPSHOT_MB);
   await setup(writer, 'other');
   const ackMs = async () => {
     const t = performance.now();
@@ -135,7 +120,7 @@ async function oversizedJoins(url: string, secret: string) {
   // its own sockets (and be cut as a slow consumer) and slow the probe below.
   const viewer = (i: number) => new Promise<{ ok: boolean; code?: string }[]>((resolve, reject) => {
     const script = `import { io } from 'socket.io-client';
-      const s = io(${JSON.stringify(url)}, { transports: ['websocket'], reconnection: false, auth: { token: ${JSON.stringify(createToken(secret, 'viewer', null))}, protocol: ${PROTOCOL_VERSION}, clientId: 'v${i}' } });
+      const s = io(${JSON.stringify(url)}, { transports: ['websocket'], reconnection: false, auth: { token: ${JSON.stringify(tokens.viewer)}, protocol: ${PROTOCOL_VERSION}, clientId: 'v${i}' } });
       s.on('connect', async () => {
         const rs = await Promise.all(Array.from({ length: 10 }, () => s.timeout(120000).emitWithAck('incident:join', { incidentId: 'big', sinceSeq: 1e12 }).catch((e) => ({ ok: false, code: String(e.message) }))));
         process.stdout.write(JSON.stringify(rs.map((r) => ({ ok: r.ok, code: r.code }))));
@@ -176,7 +161,7 @@ async function oversizedJoins(url: string, secret: string) {
   };
 }
 
-const runs: [string, (url: string, secret: string) => Promise<object>][] = [
+const runs: [string, (url: string, tokens: Tokens) => Promise<object>][] = [
   ['the same broadcast, no slow reader (control)', (u, s) => slowReaders(u, s, 0)],
   ['10 slow readers', slowReaders],
   ['oversized joins', oversizedJoins],
@@ -184,9 +169,10 @@ const runs: [string, (url: string, secret: string) => Promise<object>][] = [
 for (const [name, run] of runs) {
   const dir = mkdtempSync(join(tmpdir(), 'warroom-memfig-'));
   const secret = randomBytes(32).toString('hex');
-  const server = await serve(dir, secret);
+  const tokens = { lead: mintInvite(dir, secret, 'lead'), viewer: mintInvite(dir, secret, 'viewer') };
+  const server = await serveChild(dir, secret);
   try {
-    console.log(name, JSON.stringify(await run(server.url, secret)));
+    console.log(name, JSON.stringify(await run(server.url, tokens)));
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -8,14 +8,13 @@
  *
  *   node scripts/soak.ts [--seconds 60] [--clients 500] [--rate 100] [--incidents 10] [--json]
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
-import { createToken } from '../server/auth.ts';
+import { mintInvite, serveChild } from './childServer.ts';
 import { PROTOCOL_VERSION } from '../shared/constants.ts';
 import { isTransient, type ErrorCode } from '../shared/errors.ts';
 import type { CommittedOp, Op } from '../shared/ops.ts';
@@ -46,23 +45,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (s: string) => {
   if (!values.json) process.stderr.write(`${s}\n`);
 };
-
-async function startServer(dir: string, secret: string): Promise<{ url: string; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, ['server/cli.ts', 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'warn', '--backup-every-min', '0'], {
-    env: { ...process.env, WARROOM_SECRET: secret }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exit = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    void exit.then((code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
-  return { url, stop: () => (child.kill('SIGTERM'), exit) };
-}
 
 async function scrape(url: string): Promise<{ rss: number; lagP99: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -119,9 +101,10 @@ const percentile = (xs: number[], p: number) => {
 async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'warroom-soak-'));
   const secret = randomBytes(32).toString('hex');
-  const server = await startServer(dir, secret);
+  const lead = mintInvite(dir, secret, 'lead');
+  const viewerInvite = mintInvite(dir, secret, 'viewer');
+  const server = await serveChild(dir, secret);
   try {
-    const lead = createToken(secret, 'lead', null);
     const incidents = Array.from({ length: INCIDENTS }, (_, i) => `soak-${i}`);
     const admin = await connect(server.url, lead, 'admin');
     for (const id of incidents) {
@@ -137,7 +120,7 @@ async function main(): Promise<number> {
         const id = `c${n}`;
         const incidentId = incidents[n % INCIDENTS]!;
         const writer = n % WRITER_EVERY === 0;
-        const s = await connect(server.url, writer ? lead : createToken(secret, 'viewer', null), id);
+        const s = await connect(server.url, writer ? lead : viewerInvite, id);
         const f = follower(s, incidentId);
         await f.catchUp();
         if (writer) {

@@ -10,6 +10,7 @@ import type { WarRoomServer } from '../../server/createServer.ts';
 import { attachFanout } from '../../server/fanout.ts';
 import pg from 'pg';
 import { lockOrder, withTxRetry, type TxRetryCounts } from '../../server/store/pgRetry.ts';
+import { createPostgresAccess } from '../../server/access/postgres.ts';
 import { createPostgresStore } from '../../server/store/postgres.ts';
 import { call, connect, member, op, removeDir, startServer, tempDir, type Client } from '../server/helpers.ts';
 import { DATABASE_URL, dropSchema, postgresAvailable, uniqueName } from '../scaleout/services.ts';
@@ -83,6 +84,7 @@ describe.skipIf(!up)('concurrent writers on three nodes', () => {
       const dir = tempDir('warroom-cont-');
       const node = await startServer(dir, { secret, limits: { rateLimitPerSec: 10_000, rateLimitBurst: 10_000 } }, {
         store: createPostgresStore({ connectionString: DATABASE_URL, schema }),
+        access: createPostgresAccess({ connectionString: DATABASE_URL, schema }),
         fanout: (io) => attachFanout(io, { databaseUrl: DATABASE_URL, channel: uniqueName('wr') }),
       });
       cleanup.push(async () => {

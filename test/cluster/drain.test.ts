@@ -2,10 +2,9 @@
 // ops in flight. Every op is answered (acked ok, or refused SHUTTING_DOWN, transient), the client
 // hears 'server:draining' and its connection closes with a reason socket.io reconnects from, the
 // process exits 0, and after a restart exactly the acked ops are stored.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createToken } from '../../server/auth.ts';
+import { mintInvite, serveChild } from '../../scripts/childServer.ts';
 import type { DrainNotice } from '../../shared/protocol.ts';
 import { call, connect, op, removeDir, startServer, tempDir, type Client } from '../server/helpers.ts';
 
@@ -16,33 +15,15 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-function serve(dataDir: string, secret: string): Promise<{ child: ChildProcess; url: string; exit: Promise<number | null> }> {
-  const child = spawn(process.execPath, ['server/cli.ts', 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', '--backup-every-min', '0'], {
-    env: { ...process.env, WARROOM_SECRET: secret }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exit = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
-  cleanup.push(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]!, exit });
-    });
-    child.stderr!.on('data', (b: Buffer) => process.stderr.write(b));
-    void exit.then((code) => reject(new Error(`server exited (${code}) before listening: ${out}`)));
-  });
-}
-
 describe('SIGTERM drain', () => {
   it('answers every in-flight op, tells the client to reconnect, exits 0; the acked ops are stored', async () => {
     const dir = tempDir('warroom-drain-');
     cleanup.push(() => removeDir(dir));
     const secret = randomBytes(32).toString('hex');
-    const token = createToken(secret, 'lead', null);
-    const { child, url, exit } = await serve(dir, secret);
+    const token = mintInvite(dir, secret, 'lead');
+    const child = await serveChild(dir, secret);
+    cleanup.push(() => child.kill('SIGKILL'));
+    const { url, exit } = child;
     const c = await connect(url, { token, clientId: 'lia' });
     cleanup.push(() => void c.close());
     expect(await call(c, 'incident:create', op('incident.create', 'inc-1', 'lia', { title: 'Drain me', severity: 'SEV2' }))).toMatchObject({ ok: true });
@@ -79,7 +60,8 @@ describe('SIGTERM drain', () => {
     // After a restart the acked ops, and only they, are in the log: no committed op lost its ack.
     const again = await startServer(dir, { secret });
     cleanup.push(() => again.close());
-    const reader = await connect(again.url, { token, clientId: 'lia' });
+    // 'lia' is bound to her first connection; the same invite admits another member id.
+    const reader = await connect(again.url, { token, clientId: 'auditor' });
     cleanup.push(() => void reader.close());
     const page = await call<{ ok: true; ops: { opId: string; type: string }[] }>(reader, 'incident:ops', { incidentId: 'inc-1', afterSeq: 0, limit: 1_000 });
     const stored = page.ops.filter((o) => o.type === 'timeline.add').map((o) => o.opId);

@@ -12,6 +12,7 @@ import type { JoinResult } from '../../shared/protocol.ts';
 import { apply } from '../../shared/reducer.ts';
 import { attachFanout, type FanoutOptions } from '../../server/fanout.ts';
 import type { ServerConfig, WarRoomServer } from '../../server/createServer.ts';
+import { createPostgresAccess } from '../../server/access/postgres.ts';
 import { createPostgresStore } from '../../server/store/postgres.ts';
 import { call, removeDir, startServer, tempDir, type Client } from '../server/helpers.ts';
 
@@ -33,6 +34,7 @@ export async function startCluster(spec: ClusterSpec) {
     dirs.push(dir);
     nodes.push(await startServer(dir, { secret, ...spec.config }, {
       store: createPostgresStore({ connectionString: spec.databaseUrl, schema: spec.schema, maxConnections: 4 }),
+      access: createPostgresAccess({ connectionString: spec.databaseUrl, schema: spec.schema }),
       fanout: (io) => attachFanout(io, { ...spec.fanout, onError: (err) => fanoutErrors.push(err) }),
     }));
   }

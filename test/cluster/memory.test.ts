@@ -99,7 +99,9 @@ describe('slow consumers', () => {
     expect(server.io.of('/').sockets.size).toBe(2);
     // The cut client comes back (same clientId) and reads why.
     tcpOf(slow[0]!).resume();
-    const back = openSocket(server.url, { token: server.createToken('viewer'), clientId: 'slow0' });
+    // The member id is bound to its first connection: come back with a session for it, as the app would.
+    const session = (await server.access.issueSession('slow0', 'viewer')).token;
+    const back = openSocket(server.url, { token: session, clientId: 'slow0' });
     cleanup.push(() => void back.close());
     const notice = await new Promise<DropNotice | null>((ok) => {
       back.once('session:dropped', ok);

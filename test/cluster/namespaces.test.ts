@@ -7,6 +7,7 @@ import type { CommittedOp } from '../../shared/ops.ts';
 import type { PresenceState } from '../../shared/protocol.ts';
 import { attachFanout, deploymentChannel } from '../../server/fanout.ts';
 import type { WarRoomServer } from '../../server/createServer.ts';
+import { createPostgresAccess } from '../../server/access/postgres.ts';
 import { createPostgresStore } from '../../server/store/postgres.ts';
 import { call, connect, member, op, removeDir, startServer, tempDir, until, type Client } from '../server/helpers.ts';
 import { DATABASE_URL, REDIS_URL, dropSchema, postgresAvailable, redisAvailable, uniqueName } from '../scaleout/services.ts';
@@ -39,6 +40,7 @@ async function deployment(schema: string, redisDb: number): Promise<WarRoomServe
     // No channel given: the default, derived from the database and schema.
     const node = await startServer(dir, { secret }, {
       store: createPostgresStore({ connectionString: DATABASE_URL, schema }),
+      access: createPostgresAccess({ connectionString: DATABASE_URL, schema }),
       fanout: (io) => attachFanout(io, { redisUrl: `${REDIS_URL}/${redisDb}`, databaseUrl: DATABASE_URL, schema }),
     });
     cleanup.push(async () => {
