@@ -2,6 +2,7 @@
 // restarted and stopped by the test itself, so the shared services other runs use are never
 // touched. PostgreSQL runs as the `postgres` user (initdb refuses root). In CI (CI=true) a missing
 // binary fails the run; elsewhere the tests that need it are skipped with a sentence.
+// As a non-root user the instance simply runs as that user.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -34,7 +35,9 @@ function available(what: string, ok: boolean): boolean {
   return false;
 }
 
-export const privatePostgresAvailable = () => available(`PostgreSQL server binaries (${PG_ROOT}/*/bin) and runuser`, pgBin() !== null && which('runuser') && process.getuid?.() === 0);
+const isRoot = () => process.getuid?.() === 0;
+/** initdb refuses to run as root: as root the server runs as `postgres` (runuser), otherwise as us. */
+export const privatePostgresAvailable = () => available(`PostgreSQL server binaries (${PG_ROOT}/*/bin)${isRoot() ? ' and runuser' : ''}`, pgBin() !== null && (!isRoot() || which('runuser')));
 export const privateRedisAvailable = () => available('redis-server', which('redis-server'));
 
 export function freePort(): Promise<number> {
@@ -66,8 +69,11 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
   const port = await freePort();
-  const asPostgres = (cmd: string, args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe', timeout: 60_000 });
+  const asPostgres = (cmd: string, args: string[]) => (isRoot()
+    ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe', timeout: 60_000 })
+    : execFileSync(join(bin, cmd), args, { stdio: 'pipe', timeout: 60_000 }));
   asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  // Superuser "postgres" either way, so the URL below is the same.
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   const start = () => void asPostgres('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
   const stop = () => void asPostgres('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
