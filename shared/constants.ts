@@ -46,10 +46,8 @@ export const MAX_IMPORT_CHARS = 200_000_000;
 // Client sync timings (the renderer's sync engine and store use them).
 /** After an ack whose op has not arrived on the socket yet, wait this long before catching up. */
 export const CATCH_UP_AFTER_ACK_MS = 1_000;
-/** Wait before resending after a timeout, a rate limit or a server failure. */
+/** First wait before resending after a transient refusal (doubles per attempt, see the Delivery block). */
 export const SUBMIT_RETRY_DELAY_MS = 1_500;
-/** A change the server keeps failing on (INTERNAL) is given up after this many tries per connection. */
-export const MAX_SUBMIT_ATTEMPTS = 3;
 /** Remote changes are written to the local copy at most this often. */
 export const SAVE_DEBOUNCE_MS = 1_000;
 /** How often help escalation and due-update reminders are checked. */
@@ -107,6 +105,35 @@ export const DRAIN_TIMEOUT_MS = 10_000;
 export const DRAIN_RECONNECT_SPREAD_MS = 2_000;
 /** Deadlocks and serialization failures are retried inside the store this many times. */
 export const STORE_TX_RETRIES = 5;
+
+// Delivery: transient refusals retried without end, quiet gaps noticed.
+/** Longest wait between two resends of a change the server keeps refusing transiently (ms). */
+export const SUBMIT_RETRY_MAX_DELAY_MS = 15_000;
+/** Each resend delay is drawn from [delay × (1 − jitter), delay]: clients refused together do not return together. */
+export const SUBMIT_RETRY_JITTER = 0.5;
+/**
+ * Every node tells the sockets it holds in an incident room the incident's head seq this often (ms),
+ * read from the store (one query per incident per node per beat): a broadcast the fan-out dropped is
+ * noticed within about this long even when nobody writes.
+ */
+export const HEAD_HEARTBEAT_MS = 2_000;
+/**
+ * A client told of a head above its own waits this long (ms) before catching up: the op may simply
+ * be on its way on the same socket (heartbeat and broadcast race), and a busy room must not rejoin
+ * on every beat.
+ */
+export const HEAD_CATCH_UP_GRACE_MS = 500;
+/**
+ * When a heartbeat says the store answers again, a client that was told STORE_UNAVAILABLE resends
+ * after a random wait of at most this (ms) instead of sitting out its backoff (up to
+ * SUBMIT_RETRY_MAX_DELAY_MS); the spread keeps a room from resending all in the same millisecond.
+ */
+export const STORE_BACK_RESEND_SPREAD_MS = 1_000;
+/** After this many transient refusals in a row of one change, the tray offers to set it aside (the rest wait behind it). */
+export const STUCK_AFTER_ATTEMPTS = 5;
+/** Refused changes kept in the unsent tray at most (oldest drop off first; each one is shown until then). */
+export const MAX_UNSENT_ITEMS = 200;
+
 // Duties: timers the server runs (help escalation, update reminders), monitoring webhooks in, webhooks out.
 /** How often each node looks for due duties (ms); a duty fires at most this late. */
 export const DUTY_SCAN_MS = 2_000;
@@ -142,6 +169,26 @@ export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 export const REVOCATION_POLL_MS = 1_000;
 /** Shortest WARROOM_SECRET accepted (characters). */
 export const MIN_SECRET_CHARS = 32;
+
+// ---------------------------------------------------------------- desktop shell (issue 12)
+/** Notification text the shell shows (characters); longer requests are cut with an ellipsis, never dropped. */
+export const NOTIFY_TITLE_MAX_CHARS = 120;
+export const NOTIFY_BODY_MAX_CHARS = 400;
+/** A notify request longer than this (characters, title + body) is malformed, not merely long. */
+export const NOTIFY_REQUEST_MAX_CHARS = 64_000;
+/** How long the shell waits for the war room on this computer to report it listens (ms). */
+export const LOCAL_SERVER_START_TIMEOUT_MS = 30_000;
+/** How long it waits for that server to finish its commits at quit before killing it (ms). */
+export const LOCAL_SERVER_STOP_TIMEOUT_MS = 5_000;
+/** Port the local war room tries first, so teammates' invite links survive a restart. */
+export const LOCAL_SERVER_PREFERRED_PORT = 4000;
+/** Servers the desktop remembers (with their tokens). */
+export const MAX_SAVED_SERVERS = 20;
+/** A window unresponsive this long is reloaded (ms). */
+export const WINDOW_UNRESPONSIVE_RELOAD_MS = 10_000;
+/** At most this many automatic reloads after a crash per window per AUTO_RELOAD_WINDOW_MS, so a page that crashes at once does not loop. */
+export const MAX_AUTO_RELOADS = 3;
+export const AUTO_RELOAD_WINDOW_MS = 5 * 60_000;
 
 // --- Postmortem export (issue 14) ---
 /** An entry logged more than this long after the time it says it happened is marked backdated in exports, in ms. */

@@ -36,6 +36,7 @@ export const ERROR_MESSAGES = {
   INVALID_STATE: 'That change does not apply to the incident as it is now.',
   IMPORT_INVALID: 'This file is not a War Room export, or it is damaged.',
   IMPORT_CHECKSUM: 'This export file was changed after it was written (its checksum does not match). It was not opened.',
+  INCIDENT_HELD_BACK: 'This incident\u2019s stored history failed its integrity check, so the server holds it back instead of showing altered data. An operator can restore it from a backup (`warroom verify` lists what failed).',
   IMPORT_HEAD_MISMATCH: 'This export file is incomplete: it says it holds more (or fewer) changes than its log does, so changes were removed or added after it was written. It was not opened; export it again from War Room.',
   SERVER_UNREACHABLE: 'The server cannot be reached. Keep working: your changes are kept and sent when it is back.',
   TIMEOUT: 'The server did not answer in time. Your change is kept and will be sent again.',
@@ -46,6 +47,14 @@ export const ERROR_MESSAGES = {
   SEQ_CONFLICT: 'Other servers kept writing to this incident at the same moment. Your change is kept and will be sent again.',
   SHELL_BAD_REQUEST: 'The desktop app refused a malformed request from its window. Reload the window (Ctrl+R) and try again.',
   SHELL_FOREIGN_SENDER: 'The desktop app refused a request from a page that is not War Room.',
+  // Desktop shell (issue 12).
+  SHELL_SETTINGS_RESET: 'The desktop app\u2019s settings file was damaged, so it started from the defaults. Join your server again; the damaged file was kept beside the new one.',
+  SHELL_WINDOW_RELOADED: 'The War Room window stopped responding or crashed and was reloaded. Your unsent changes are kept and sent once you are connected.',
+  SHELL_NOT_DESKTOP: 'Running a war room on this computer needs the War Room desktop app. In a browser, join a server with an invite link.',
+  LOCAL_SERVER_FAILED: 'The war room on this computer could not start. Restart the app; if it keeps failing, join a server instead.',
+  LOCAL_SERVER_STOPPED: 'The war room on this computer stopped unexpectedly. Your changes are kept; restart the app to start it again.',
+  SHELL_SECRETS_PLAIN: 'This computer offers no encrypted storage to the app, so your server tokens are kept in a file only your account can read.',
+  SHELL_UPDATE_READY: 'A new version of War Room was downloaded. It is installed when you quit the app.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
@@ -92,6 +101,7 @@ export const ERROR_CLASSES: Record<ErrorCode, ErrorClass> = {
   INVALID_STATE: 'permanent',
   IMPORT_INVALID: 'permanent',
   IMPORT_CHECKSUM: 'permanent',
+  INCIDENT_HELD_BACK: 'permanent',
   IMPORT_HEAD_MISMATCH: 'permanent',
   SERVER_UNREACHABLE: 'transient',
   TIMEOUT: 'transient',
@@ -102,6 +112,13 @@ export const ERROR_CLASSES: Record<ErrorCode, ErrorClass> = {
   SEQ_CONFLICT: 'transient',
   SHELL_BAD_REQUEST: 'permanent',
   SHELL_FOREIGN_SENDER: 'permanent',
+  SHELL_SETTINGS_RESET: 'permanent',
+  SHELL_WINDOW_RELOADED: 'transient',
+  SHELL_NOT_DESKTOP: 'permanent',
+  LOCAL_SERVER_FAILED: 'transient',
+  LOCAL_SERVER_STOPPED: 'transient',
+  SHELL_SECRETS_PLAIN: 'permanent',
+  SHELL_UPDATE_READY: 'transient',
 };
 
 export const isTransient = (code: ErrorCode): boolean => ERROR_CLASSES[code] === 'transient';

@@ -1,12 +1,11 @@
 /**
  * PostgreSQL deadlocks (40P01) and serialization failures (40001) mean "the database rolled this
  * transaction back because of another one; run it again": nothing was written. They are retried
- * here, inside the store, so no client ever sees them. Locks are taken in one order (ops sorted by
- * incident, then seq, see lockOrder), which makes deadlocks between appends rare to begin with.
+ * here, inside the store, so no client ever sees them. The append takes its locks in one order
+ * (incident heads sorted by id), which makes deadlocks between appends rare to begin with.
  */
 import pg from 'pg';
 import { STORE_TX_RETRIES } from '../../shared/constants.ts';
-import type { CommittedOp } from '../../shared/ops.ts';
 
 export type TxRetryReason = 'deadlock' | 'serialization';
 const REASONS: Record<string, TxRetryReason> = { '40P01': 'deadlock', '40001': 'serialization' };
@@ -30,12 +29,4 @@ export async function withTxRetry<T>(fn: () => Promise<T>, counts: TxRetryCounts
       await new Promise((r) => setTimeout(r, RETRY_STEP_MS * attempt * (0.5 + Math.random())));
     }
   }
-}
-
-/**
- * One lock order for every append: by incident id, then seq. A batch of several incidents taken in
- * submit order by one node and in another order by another was the deadlock between nodes.
- */
-export function lockOrder(ops: readonly CommittedOp[]): CommittedOp[] {
-  return [...ops].sort((a, b) => (a.incidentId < b.incidentId ? -1 : a.incidentId > b.incidentId ? 1 : a.seq - b.seq));
 }

@@ -9,12 +9,12 @@ import { isTransient, type ErrorCode } from '../../shared/errors.ts';
 import type { WarRoomServer } from '../../server/createServer.ts';
 import { attachFanout } from '../../server/fanout.ts';
 import pg from 'pg';
-import { lockOrder, withTxRetry, type TxRetryCounts } from '../../server/store/pgRetry.ts';
+import { withTxRetry, type TxRetryCounts } from '../../server/store/pgRetry.ts';
 import { createPostgresAccess } from '../../server/access/postgres.ts';
 import { createPostgresStore } from '../../server/store/postgres.ts';
 import { call, connect, member, op, removeDir, startServer, tempDir, type Client } from '../server/helpers.ts';
 import { DATABASE_URL, dropSchema, postgresAvailable, uniqueName } from '../scaleout/services.ts';
-import type { CommittedOp, Op } from '../../shared/ops.ts';
+import type { Op } from '../../shared/ops.ts';
 
 const up = await postgresAvailable();
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -23,13 +23,6 @@ afterEach(async () => {
 });
 
 type Ack = { ok: true; seq: number } | { ok: false; code: ErrorCode; message: string };
-
-describe('lock order', () => {
-  it('sorts a batch by incident, then seq, keeping each incident\'s ops in seq order', () => {
-    const o = (incidentId: string, seq: number) => ({ incidentId, seq }) as CommittedOp;
-    expect(lockOrder([o('b', 3), o('a', 2), o('b', 2), o('c', 1), o('a', 1)]).map((x) => `${x.incidentId}${x.seq}`)).toEqual(['a1', 'a2', 'b2', 'b3', 'c1']);
-  });
-});
 
 describe.skipIf(!up)('deadlock retry', () => {
   it('a real deadlock (40P01) is rolled back by PostgreSQL and run again inside the store', async () => {

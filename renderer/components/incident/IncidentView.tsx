@@ -11,6 +11,7 @@ import { BannersContainer } from './BannersContainer.tsx';
 import { HeaderContainer } from './HeaderContainer.tsx';
 import { SidePanels, useOnlineIds, type SideTab } from './SidePanels.tsx';
 import { TimelineContainer } from './TimelineContainer.tsx';
+import { UnsentTray } from '../unsent/UnsentTray.tsx';
 import { report } from './report.ts';
 
 type Overlay = { kind: 'none' } | { kind: 'help' } | { kind: 'ask'; memberIds: string[] } | { kind: 'status' };
@@ -74,6 +75,7 @@ export function IncidentView({ onExport }: Props) {
       <HeaderContainer onBack={back} onExport={onExport} onHelp={() => setOverlay({ kind: 'help' })} />
       <div className="incident-body">
         <main className="center">
+          <UnsentTray />
           <BannersContainer onWriteUpdate={() => { setKind('update'); composerRef.current?.focus(); }} />
           <TimelineContainer composerRef={composerRef} searchRef={searchRef} kind={kind} onKind={setKind} />
         </main>
