@@ -23,6 +23,7 @@ Commands:
     --data-dir D        Secret, database, backups       [WARROOM_DATA_DIR, default ./.warroom]
     --database-url URL  Use PostgreSQL as the store     [DATABASE_URL]
     --redis-url URL     Fan out between nodes via Redis [REDIS_URL]
+    --fanout-prefix P   Channel prefix of this deployment [WARROOM_FANOUT_PREFIX, default from the database]
     --public-url URL    Address people use, for invites [WARROOM_PUBLIC_URL]
     --backup-every-min N  Automatic backups, 0 = off    [WARROOM_BACKUP_EVERY_MIN, default ${DEFAULT_BACKUP_EVERY_MIN}]
     --backup-keep N     Automatic backups kept          [WARROOM_BACKUP_KEEP, default ${DEFAULT_BACKUP_KEEP}]
@@ -39,6 +40,7 @@ ${TOKEN_USAGE}
   export ...            Export an incident (warroom export --help)
 ${DUTY_COMMAND_USAGE}
 Cluster: every node needs the same WARROOM_SECRET (at least 32 characters); a node with DATABASE_URL refuses to start without it.
+SIGTERM drains (in-flight ops are acked, clients move to other nodes) before exiting; WARROOM_NODE_ID names the node in logs.
 Back up the secret (the data dir's 'secret' file, or WARROOM_SECRET) and access.db with the database: without them every invite and session is invalid.`;
 
 const env = process.env;
@@ -84,6 +86,7 @@ async function serve(args: string[]): Promise<number> {
     'data-dir': dataDirOption,
     'database-url': { type: 'string', default: env.DATABASE_URL },
     'redis-url': { type: 'string', default: env.REDIS_URL },
+    'fanout-prefix': { type: 'string', default: env.WARROOM_FANOUT_PREFIX },
     'public-url': { type: 'string', default: env.WARROOM_PUBLIC_URL },
     'backup-every-min': { type: 'string', default: env.WARROOM_BACKUP_EVERY_MIN },
     'backup-keep': { type: 'string', default: env.WARROOM_BACKUP_KEEP },
@@ -103,8 +106,9 @@ async function serve(args: string[]): Promise<number> {
   const logLevel = values['log-level'] as LogLevel;
   // Loaded here, not at the top: backup, restore and token then start in a fraction of the time.
   const { createServer } = await import('./createServer.ts');
-  const { createLogger } = await import('./logger.ts');
+  const { createLogger, logCrashes } = await import('./logger.ts');
   const logger = createLogger(logLevel);
+  logCrashes(logger);
   const databaseUrl = values['database-url'];
   const redisUrl = values['redis-url'];
   const deps: ServerDeps = { logger };
@@ -123,7 +127,9 @@ async function serve(args: string[]): Promise<number> {
     const { attachFanout } = await import('./fanout.ts');
     deps.fanout = (io) => attachFanout(io as unknown as Server, {
       ...(redisUrl ? { redisUrl } : {}), ...(databaseUrl ? { databaseUrl } : {}),
-      onError: (err) => logger.error({ err }, 'fan-out connection error'),
+      ...(values['fanout-prefix'] ? { channel: values['fanout-prefix'] } : {}),
+      onError: (err, kind) => logger.error({ err, kind }, 'fan-out connection error; reconnecting'),
+      onHealth: (up) => (up ? logger.info('fan-out connected') : logger.warn('fan-out down: broadcasts between nodes are lost until it is back')),
     });
   }
   const server = await createServer({
@@ -144,8 +150,8 @@ async function serve(args: string[]): Promise<number> {
   if (server.secretCreated) await printFirstInvite(server, resolve(values['data-dir']));
   await new Promise<void>((done) => {
     const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      server.close().then(done, (err: unknown) => {
+      logger.info({ signal }, 'shutting down: draining');
+      server.drain(undefined, int(env.WARROOM_DRAIN_GRACE_MS, 'WARROOM_DRAIN_GRACE_MS') ?? 0).then(() => done(), (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
         done();
       });
