@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import { formatClock, formatDate, zoneOffsetMin } from '../../shared/time.ts';
+import { formatClock, formatDate, formatOffset, zoneOffsetMin } from '../../shared/time.ts';
 
 /** How the viewer wants times shown: their zone, or UTC one keystroke away. */
 export interface TimeFormat {
@@ -15,9 +15,49 @@ export const useTimeFormat = (): TimeFormat => useContext(TimeFormatContext);
 
 export const displayZone = (f: TimeFormat): string => (f.utc ? 'UTC' : f.zone);
 
-/** "14:05" in the display zone, with "Z" appended in UTC mode so nobody mistakes it for local. */
+const intlCache = new Map<string, Intl.DateTimeFormat>();
+/** Intl formatters in the viewer's own locale (undefined = the browser's), cached per zone and shape. */
+function intl(zone: string, shape: 'clock' | 'seconds' | 'day' | 'full'): Intl.DateTimeFormat {
+  const key = `${zone}|${shape}`;
+  let f = intlCache.get(key);
+  if (!f) {
+    const opts: Intl.DateTimeFormatOptions =
+      shape === 'clock' ? { hour: '2-digit', minute: '2-digit' }
+      : shape === 'seconds' ? { hour: '2-digit', minute: '2-digit', second: '2-digit' }
+      : shape === 'day' ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }
+      : { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' };
+    f = new Intl.DateTimeFormat(undefined, { ...opts, timeZone: zone });
+    intlCache.set(key, f);
+  }
+  return f;
+}
+
+/**
+ * The time of day in the display zone, in the viewer's locale ("14:05", or "2:05 PM" where that is
+ * the custom). UTC mode keeps 24-hour "14:05Z": the responders' shared clock, never mistaken for local.
+ */
 export function clockLabel(at: number, f: TimeFormat): string {
-  return f.utc ? `${formatClock(at, 'UTC')}Z` : formatClock(at, f.zone);
+  return f.utc ? `${formatClock(at, 'UTC')}Z` : intl(f.zone, 'clock').format(at);
+}
+
+/** With seconds, for hover details. */
+export function secondsLabel(at: number, f: TimeFormat): string {
+  return f.utc ? `${formatClock(at, 'UTC', true)}Z` : intl(f.zone, 'seconds').format(at);
+}
+
+/** "Thursday 3 December 2026" in the display zone and the viewer's locale. */
+export function dayHeading(at: number, f: TimeFormat): string {
+  return intl(displayZone(f), 'day').format(at);
+}
+
+/**
+ * The full instant for a tooltip: local with seconds and the zone's offset at that instant (which
+ * differs across a DST change), then UTC.
+ */
+export function fullLabel(at: number, f: TimeFormat): string {
+  const utc = `${formatDate(at, 'UTC')} ${formatClock(at, 'UTC', true)} UTC`;
+  if (f.utc) return utc;
+  return `${intl(f.zone, 'full').format(at)} ${f.zone} (${formatOffset(at, f.zone)}) · ${utc}`;
 }
 
 export function dateLabel(at: number, f: TimeFormat): string {

@@ -164,6 +164,8 @@ export interface ActionsSlice {
   /** memberId null clears the role; assigning commander to someone else is a handover. */
   assignRole(role: IncidentRole, memberId: string | null): SubmitResult;
   updateIncident(patch: PayloadOf<'incident.update'>): SubmitResult;
+  /** Sets key times by hand (impact start, detection, acknowledgement, mitigation, end of impact). */
+  setTimes(patch: PayloadOf<'incident.times'>): SubmitResult;
   /** Joins the open incident as a member with the identity in preferences (done automatically on open). */
   joinAsMember(): SubmitResult;
   updateMember(patch: PayloadOf<'member.update'>): SubmitResult;
