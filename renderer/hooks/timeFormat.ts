@@ -5,6 +5,8 @@ import { formatClock, formatDate, formatOffset, zoneOffsetMin } from '../../shar
 export interface TimeFormat {
   zone: string;
   utc: boolean;
+  /** BCP 47 locale; undefined means the browser's own (the normal case). */
+  locale?: string;
 }
 
 export const systemZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -17,8 +19,8 @@ export const displayZone = (f: TimeFormat): string => (f.utc ? 'UTC' : f.zone);
 
 const intlCache = new Map<string, Intl.DateTimeFormat>();
 /** Intl formatters in the viewer's own locale (undefined = the browser's), cached per zone and shape. */
-function intl(zone: string, shape: 'clock' | 'seconds' | 'day' | 'full'): Intl.DateTimeFormat {
-  const key = `${zone}|${shape}`;
+function intl(zone: string, shape: 'clock' | 'seconds' | 'day' | 'full', locale?: string): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${zone}|${shape}`;
   let f = intlCache.get(key);
   if (!f) {
     const opts: Intl.DateTimeFormatOptions =
@@ -26,7 +28,7 @@ function intl(zone: string, shape: 'clock' | 'seconds' | 'day' | 'full'): Intl.D
       : shape === 'seconds' ? { hour: '2-digit', minute: '2-digit', second: '2-digit' }
       : shape === 'day' ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }
       : { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' };
-    f = new Intl.DateTimeFormat(undefined, { ...opts, timeZone: zone });
+    f = new Intl.DateTimeFormat(locale, { ...opts, timeZone: zone });
     intlCache.set(key, f);
   }
   return f;
@@ -37,17 +39,17 @@ function intl(zone: string, shape: 'clock' | 'seconds' | 'day' | 'full'): Intl.D
  * the custom). UTC mode keeps 24-hour "14:05Z": the responders' shared clock, never mistaken for local.
  */
 export function clockLabel(at: number, f: TimeFormat): string {
-  return f.utc ? `${formatClock(at, 'UTC')}Z` : intl(f.zone, 'clock').format(at);
+  return f.utc ? `${formatClock(at, 'UTC')}Z` : intl(f.zone, 'clock', f.locale).format(at);
 }
 
 /** With seconds, for hover details. */
 export function secondsLabel(at: number, f: TimeFormat): string {
-  return f.utc ? `${formatClock(at, 'UTC', true)}Z` : intl(f.zone, 'seconds').format(at);
+  return f.utc ? `${formatClock(at, 'UTC', true)}Z` : intl(f.zone, 'seconds', f.locale).format(at);
 }
 
 /** "Thursday 3 December 2026" in the display zone and the viewer's locale. */
 export function dayHeading(at: number, f: TimeFormat): string {
-  return intl(displayZone(f), 'day').format(at);
+  return intl(displayZone(f), 'day', f.locale).format(at);
 }
 
 /**
@@ -57,7 +59,7 @@ export function dayHeading(at: number, f: TimeFormat): string {
 export function fullLabel(at: number, f: TimeFormat): string {
   const utc = `${formatDate(at, 'UTC')} ${formatClock(at, 'UTC', true)} UTC`;
   if (f.utc) return utc;
-  return `${intl(f.zone, 'full').format(at)} ${f.zone} (${formatOffset(at, f.zone)}) · ${utc}`;
+  return `${intl(f.zone, 'full', f.locale).format(at)} ${f.zone} (${formatOffset(at, f.zone)}) · ${utc}`;
 }
 
 export function dateLabel(at: number, f: TimeFormat): string {

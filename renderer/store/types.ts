@@ -57,6 +57,11 @@ export interface IncidentsSlice {
   /** Summaries keyed by id; use selectIncidentList for a sorted array. */
   incidents: Record<string, IncidentSummary>;
   incidentsLoaded: boolean;
+  /**
+   * Incidents declared on this device in this session: if the server refuses the create, closing
+   * rolls the optimistic incident back (list and disk) instead of leaving a phantom.
+   */
+  declaredHere: Record<string, true>;
   refreshIncidents(): Promise<void>;
   /** Creates the incident (works offline: the create op waits in the outbox) and opens it. */
   declareIncident(input: DeclareInput): SubmitResult & { incidentId?: string };

@@ -142,7 +142,8 @@ describe.skipIf(!chromiumAvailable())('War Room in Chromium', () => {
     for (const m of all) {
       const row = entryRow(m.page, entry.text);
       expect(await row.getByTestId('entry-time').textContent()).toBe(formatClock(entry.occurredAt, m.zone));
-      const dates = await m.page.getByTestId('date-separator').allTextContents();
+      const seps = m.page.getByTestId('date-separator');
+      const dates = await seps.evaluateAll((els) => els.map((el) => `${el.getAttribute('data-date')} ${el.textContent}`));
       expect(dates.some((d) => d.startsWith(formatDate(entry.occurredAt, m.zone)) && d.includes(m.zone))).toBe(true);
     }
     await leaveField(sg.page);

@@ -19,12 +19,12 @@ function hueOf(id: string): string {
 }
 
 /** A member's initials on a colour of their own, so authors are told apart at a glance. */
-export function Avatar({ id, name, size = 24 }: { id: string; name: string; size?: number }) {
+export function Avatar({ id, name, size = 24, decorative = true }: { id: string; name: string; size?: number; decorative?: boolean }) {
   const server = id === SERVER_ACTOR_ID;
   return (
     <span
       className={`avatar${server ? ' avatar-server' : ''}`}
-      aria-hidden="true"
+      aria-hidden={decorative || undefined}
       style={{ width: size, height: size, fontSize: Math.round(size * 0.42), background: server ? undefined : hueOf(id) }}
     >
       {server ? 'WR' : initials(name)}

@@ -89,8 +89,8 @@ export const IncidentHeader = memo(function IncidentHeader(p: Props) {
           <ConnectionIndicator connection={p.connection} />
           {p.onExport && <button onClick={p.onExport} title="Export (e)" data-testid="export-button">Export</button>}
           {p.me && p.onProfile && (
-            <button className="profile-button" onClick={p.onProfile} data-testid="profile-button" aria-label={`Your profile: ${p.me.name}`} title="Your profile: skills, time zone, hours, availability">
-              <Avatar id={p.me.id} name={p.me.name} size={22} />
+            <button className="profile-button" onClick={p.onProfile} data-testid="profile-button" title={`Your profile (${p.me.name}): skills, time zone, hours, availability`}>
+              <Avatar id={p.me.id} name={p.me.name} size={22} decorative={false} /><span className="visually-hidden"> Your profile</span>
             </button>
           )}
           <button className="icon-button" onClick={p.onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button>

@@ -40,7 +40,8 @@ export function IncidentView({ onExport }: Props) {
   const meId = useWarRoom((s) => s.prefs.clientId);
   const online = useOnlineIds();
   const narrow = useMediaQuery(NARROW_QUERY);
-  const [tab, setTab] = useState<SideTab>('board');
+  // On a narrow screen (a phone following a link) the timeline comes first.
+  const [tab, setTab] = useState<SideTab>(() => (typeof window !== 'undefined' && window.matchMedia?.(NARROW_QUERY).matches ? 'timeline' : 'board'));
   const [screen, setScreen] = useState<'war-room' | 'postmortem'>('war-room');
   const [overlay, setOverlay] = useState<Overlay>({ kind: 'none' });
   const [kind, setKind] = useState<UserEntryKind>('note');
