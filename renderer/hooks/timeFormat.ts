@@ -47,6 +47,13 @@ export function secondsLabel(at: number, f: TimeFormat): string {
   return f.utc ? `${formatClock(at, 'UTC', true)}Z` : intl(f.zone, 'seconds', f.locale).format(at);
 }
 
+/** "27 Nov" (or "27 Nov 2025" in another year) in the display zone and the viewer's locale. */
+export function shortDate(at: number, f: TimeFormat, now = Date.now()): string {
+  const zone = displayZone(f);
+  const sameYear = formatDate(at, zone).slice(0, 4) === formatDate(now, zone).slice(0, 4);
+  return new Intl.DateTimeFormat(f.locale, { day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }), timeZone: zone }).format(at);
+}
+
 /** "Thursday 3 December 2026" in the display zone and the viewer's locale. */
 export function dayHeading(at: number, f: TimeFormat): string {
   return intl(displayZone(f), 'day', f.locale).format(at);

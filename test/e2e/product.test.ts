@@ -13,7 +13,7 @@ import { axeSerious, settle, shots, watchConsole } from './a11y.ts';
 const LIVE_MS = 3_000;
 const STEP_MS = 8_000;
 
-describe.skipIf(!chromiumAvailable())('War Room screens: keyboard, accessibility, layout', () => {
+describe.skipIf(!chromiumAvailable())('War Room screens: keyboard, accessibility, layout', { timeout: 90_000 }, () => {
   let h: Harness;
   let paris: Member;
   let la: Member;

@@ -84,6 +84,7 @@ export const IncidentHeader = memo(function IncidentHeader(p: Props) {
         )}
         <Elapsed startedAt={inc.startedAt} resolvedAt={inc.resolvedAt} />
         <Countdown dueAt={inc.nextUpdateDueAt} cadenceMin={inc.cadenceMin} />
+        <span className="header-break" aria-hidden="true" />
         <span className="header-end">
           {!p.canEdit && <span className="readonly-pill" data-testid="readonly-pill" title="Your invite lets you read and export, not write">Read-only</span>}
           <ConnectionIndicator connection={p.connection} />

@@ -22,7 +22,7 @@ export function HeaderContainer({ onBack, onExport, onHelp, onProfile, onStatus 
   const f = useWarRoom(useShallow((s) => {
     const v = s.view;
     return v ? {
-      title: v.title, severity: v.severity, status: v.status, startedAt: v.startedAt, resolvedAt: v.resolvedAt,
+      title: v.title, severity: v.severity, status: v.status, startedAt: v.startedAt, declaredAt: v.declaredAt, resolvedAt: v.resolvedAt,
       roles: v.roles, cadenceMin: v.cadenceMin, lastUpdateAt: v.lastUpdateAt,
     } : null;
   }));

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { IncidentSummary } from '../../../shared/model.ts';
 import { formatDuration } from '../../../shared/time.ts';
 import { useNow } from '../../hooks/useNow.ts';
-import { clockLabel, dateLabel, fullLabel, useTimeFormat } from '../../hooks/timeFormat.ts';
+import { clockLabel, dateLabel, fullLabel, shortDate, useTimeFormat } from '../../hooks/timeFormat.ts';
 import { SeverityBadge } from '../common/SeverityBadge.tsx';
 import { ConnectionIndicator, type ConnectionView } from '../header/ConnectionIndicator.tsx';
 
@@ -51,11 +51,11 @@ function Rows({ incidents, now, onOpen }: { incidents: IncidentSummary[]; now: n
               <div className="muted small" data-testid="incident-commander">{i.commanderName ? `Commander: ${i.commanderName}` : 'No commander'}</div>
             </td>
             <td><span className={`status status-${i.status}`}>{i.status}</span></td>
-            <td className="mono" title={fullLabel(i.startedAt, fmt)}>
-              {dateLabel(i.startedAt, fmt) === dateLabel(now, fmt) ? '' : `${dateLabel(i.startedAt, fmt)} `}{clockLabel(i.startedAt, fmt)}
+            <td className="nowrap" title={fullLabel(i.startedAt, fmt)}>
+              {dateLabel(i.startedAt, fmt) === dateLabel(now, fmt) ? '' : `${shortDate(i.startedAt, fmt, now)}, `}{clockLabel(i.startedAt, fmt)}
             </td>
             <td className="mono">{formatDuration((i.resolvedAt ?? now) - i.startedAt)}</td>
-            <td data-testid="incident-last-update">
+            <td className="nowrap" data-testid="incident-last-update">
               {i.lastUpdateAt !== null ? <span title={fullLabel(i.lastUpdateAt, fmt)}>{ago(now - i.lastUpdateAt)}</span>
                 : <span className={open ? 'warn-text' : 'muted'}>{open ? 'none yet' : '—'}</span>}
             </td>

@@ -93,3 +93,23 @@ describe('timeline items', () => {
     expect(filterEntries(entries, { ...EMPTY_FILTER, authorId: 'camille' })).toEqual([]);
   });
 });
+
+describe('signal-first filtering', () => {
+  const e = (id: string, over: Partial<TimelineEntry>): TimelineEntry => ({
+    id, seq: 1, kind: 'note', text: id, authorId: 'tom', occurredAt: at, loggedAt: at, pinned: false, history: [], editedAt: null,
+    editedBy: null, deletedAt: null, deletedBy: null, ref: null, moment: null, alert: null, ...over,
+  });
+  const list = [
+    e('joined', { kind: 'system', ref: 'tom', text: "Tom O'Brien joined (UTC)" }),
+    e('cadence', { kind: 'system', text: 'Update cadence set to every 10 min' }),
+    e('declared', { kind: 'status', moment: 'declared', text: 'Incident declared' }),
+    e('finding', {}),
+  ];
+  it('hides joins by default and shows them on request', () => {
+    expect(filterEntries(list, EMPTY_FILTER).map((x) => x.id)).toEqual(['cadence', 'declared', 'finding']);
+    expect(filterEntries(list, { ...EMPTY_FILTER, showJoins: true }).map((x) => x.id)).toEqual(['joined', 'cadence', 'declared', 'finding']);
+  });
+  it('keeps key moments when system rows are hidden', () => {
+    expect(filterEntries(list, { ...EMPTY_FILTER, showSystem: false }).map((x) => x.id)).toEqual(['declared', 'finding']);
+  });
+});
