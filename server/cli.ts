@@ -13,6 +13,7 @@ import { createToken, loadOrCreateSecret } from './auth.ts';
 import { DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, DEFAULT_PORT, type LogLevel } from './config.ts';
 import type { ServerDeps } from './createServer.ts';
 import { backupDataFile, restoreBackup } from './dataDir.ts';
+import { incidentExists, recordedServerUrl, recordServerUrl } from './tokenCommand.ts';
 
 const USAGE = `Usage: warroom <command> [options]
 
@@ -30,7 +31,9 @@ Commands:
     --demo              Seed the Black Friday demo incident if absent
   backup <file>         Consistent copy of the database, safe while serving   [--data-dir]
   restore <file>        Replace the database with a backup (server stopped); the old file is kept as warroom.db.bak
-  token create --role lead|responder|viewer [--incident ID]   Mint an invite   [--data-dir, --public-url]
+  token create --role lead|responder|viewer [--incident ID]   Mint an invite   [--data-dir, --public-url, --port]
+                        The link uses --public-url, else the address the server on this data dir
+                        last listened on, else --port. --incident must name an existing incident.
   export ...            Export an incident (warroom export --help)
 Cluster: every node needs the same WARROOM_SECRET (or the same secret file).`;
 
@@ -54,7 +57,7 @@ function int(value: string | undefined, name: string, min = 0): number | undefin
   return n;
 }
 
-const defaultPublicUrl = () => env.WARROOM_PUBLIC_URL ?? `http://${env.WARROOM_HOST ?? DEFAULT_HOST}:${env.WARROOM_PORT ?? DEFAULT_PORT}`;
+const defaultPublicUrl = () => env.WARROOM_PUBLIC_URL || `http://${env.WARROOM_HOST || DEFAULT_HOST}:${env.WARROOM_PORT || DEFAULT_PORT}`;
 
 function printInvite(publicUrl: string, token: string, incidentId: string | null, what: string): void {
   process.stdout.write(`${what}: ${token}\n`);
@@ -105,10 +108,12 @@ async function serve(args: string[]): Promise<number> {
     logLevel,
     backupEveryMin: int(values['backup-every-min'], '--backup-every-min'),
     backupKeep: int(values['backup-keep'], '--backup-keep', 1),
-    publicUrl: values['public-url'],
+    publicUrl: values['public-url'] || undefined,
     secret: env.WARROOM_SECRET || undefined,
     demo: values.demo,
   }, deps);
+  // Recorded before the listening line, so `token create` run as soon as it shows links to this port.
+  recordServerUrl(resolve(values['data-dir']), server.publicUrl);
   process.stdout.write(`listening on ${server.url}\n`);
   if (server.secretCreated) {
     printInvite(server.publicUrl, server.createToken('lead'), null, 'lead invite token (printed once; `warroom token create` mints more)');
@@ -146,20 +151,27 @@ function restore(args: string[]): number {
   return 0;
 }
 
-function token(args: string[]): number {
+async function token(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     role: { type: 'string' },
     incident: { type: 'string' },
     'data-dir': dataDirOption,
-    'public-url': { type: 'string', default: defaultPublicUrl() },
+    'public-url': { type: 'string', default: env.WARROOM_PUBLIC_URL },
+    port: { type: 'string' },
   }, true);
   if (positionals[0] !== 'create' || positionals.length > 1) throw new UsageError('token takes the subcommand create: warroom token create --role lead|responder|viewer [--incident ID]');
   const role = values.role as AccessRole | undefined;
   if (!role || !ACCESS_ROLES.includes(role)) throw new UsageError(`--role must be one of ${ACCESS_ROLES.join(', ')}.`);
   const incident = values.incident ?? null;
   if (incident !== null && !idSchema.safeParse(incident).success) throw new UsageError('--incident must be an incident id (letters, digits and _ . : -).');
-  const secret = env.WARROOM_SECRET || loadOrCreateSecret(resolve(values['data-dir'])).secret;
-  printInvite(values['public-url'], createToken(secret, role, incident), incident, `${role} invite token${incident ? ` for ${incident}` : ''}`);
+  const dataDir = resolve(values['data-dir']);
+  const port = int(values.port, '--port');
+  const publicUrl = values['public-url'] || (port !== undefined ? `http://${env.WARROOM_HOST || DEFAULT_HOST}:${port}` : recordedServerUrl(dataDir) ?? defaultPublicUrl());
+  if (incident !== null && !(await incidentExists(incident, { dataDir, databaseUrl: env.DATABASE_URL }))) {
+    throw new UsageError(`There is no incident "${incident}" on this server (data dir ${dataDir}${env.DATABASE_URL ? ', DATABASE_URL' : ''}). Check the id in the incident list, or leave --incident out for an invite to every incident.`);
+  }
+  const secret = env.WARROOM_SECRET || loadOrCreateSecret(dataDir).secret;
+  printInvite(publicUrl, createToken(secret, role, incident), incident, `${role} invite token${incident ? ` for ${incident}` : ''}`);
   return 0;
 }
 
@@ -170,7 +182,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve': return await serve(rest);
       case 'backup': return backup(rest);
       case 'restore': return restore(rest);
-      case 'token': return token(rest);
+      case 'token': return await token(rest);
       case 'export': return await (await import('./exportCommand.ts')).runExportCommand(rest);
       case undefined: case 'help': case '--help': case '-h':
         process.stdout.write(`${USAGE}\n`);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable, newMember, startHarness, within, type Harness } from './harness.ts';
 import { committed, entryRow, joinWithInvite, leaveField, NOTIFICATION_SPY, taskCard, view, type Member } from './pageTools.ts';
-import { axeSerious, settle, shots, watchConsole } from './a11y.ts';
+import { axeSerious, shots, watchConsole } from './a11y.ts';
 
 const LIVE_MS = 3_000;
 const STEP_MS = 8_000;
