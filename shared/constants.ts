@@ -73,3 +73,9 @@ export const STATE_SAVE_AFTER_JOIN_MS = 5_000;
  * the current presence at once, for itself only.
  */
 export const PRESENCE_BROADCAST_MS = 500;
+
+// UI: layout and list timings of the renderer (issue 13).
+/** At this window width (px) and below the timeline becomes one of the tabs (the CSS breakpoint matches). */
+export const NARROW_LAYOUT_MAX_PX = 1000;
+/** At this width (px) and below the phone layout applies (read-only reading from a link). */
+export const PHONE_LAYOUT_MAX_PX = 600;

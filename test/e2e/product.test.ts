@@ -149,6 +149,17 @@ describe.skipIf(!chromiumAvailable())('War Room screens: keyboard, accessibility
     await leaveField(p);
     await p.keyboard.press('2');
     await check(p, 'incident-roster');
+
+    // The shortcut overlay fits a 900 px high window, heading included.
+    await p.keyboard.press('?');
+    const overlay = p.getByTestId('help-overlay');
+    await overlay.waitFor({ timeout: STEP_MS });
+    const heading = (await overlay.getByRole('heading').boundingBox())!;
+    expect(heading.y).toBeGreaterThanOrEqual(0);
+    expect(heading.y + heading.height).toBeLessThanOrEqual(900);
+    await check(p, 'shortcuts');
+    await p.keyboard.press('Escape');
+    await overlay.waitFor({ state: 'detached', timeout: STEP_MS });
   });
 
   it('edits the overview and a profile, with the history in the timeline and the change live for others', async () => {
@@ -225,6 +236,9 @@ describe.skipIf(!chromiumAvailable())('War Room screens: keyboard, accessibility
     const errors = watchConsole(viewer.page);
     try {
       await viewer.page.setViewportSize({ width: 390, height: 844 });
+      await viewer.page.goto(h.server.inviteLink(h.server.createToken('viewer', incidentId), incidentId));
+      await viewer.page.getByTestId('connect-screen').waitFor({ timeout: STEP_MS });
+      expect(await axeSerious(viewer.page), 'axe on the connect screen').toEqual([]);
       await joinWithInvite({ name: 'Sam Viewer', zone: 'Europe/Dublin', skills: '', ...viewer }, h.server.inviteLink(h.server.createToken('viewer', incidentId), incidentId));
       await viewer.page.getByTestId('incident-view').waitFor({ timeout: 10_000 });
       await viewer.page.getByTestId('readonly-bar').waitFor({ timeout: STEP_MS });

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import type { Status, UserEntryKind } from '../../../shared/model.ts';
+import { NARROW_LAYOUT_MAX_PX } from '../../../shared/constants.ts';
 import { selectCanEdit, selectMembers } from '../../store/index.ts';
 import { useShortcuts } from '../../hooks/useShortcuts.ts';
 import { useUiCommand } from '../../hooks/uiCommands.ts';
@@ -27,7 +28,7 @@ interface Props {
 }
 
 /** Below this width the timeline becomes one of the tabs instead of a column beside them. */
-export const NARROW_QUERY = '(max-width: 1000px)';
+export const NARROW_QUERY = `(max-width: ${NARROW_LAYOUT_MAX_PX}px)`;
 
 /** The war-room screen: header, banners and timeline in the middle, overview / board / roster / help on the right. */
 export function IncidentView({ onExport }: Props) {
