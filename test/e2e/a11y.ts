@@ -38,13 +38,20 @@ export function watchConsole(page: Page): string[] {
   return errors;
 }
 
-/** Saves the page at 1440 and 800 px wide (then back to the width it had). */
-export async function shots(page: Page, name: string): Promise<void> {
+/**
+ * Saves the page at 1440 and 800 px wide (then back to the width it had). `narrowTab` picks the
+ * tab to show at 800 px, where the timeline and the side panels share one tab bar.
+ */
+export async function shots(page: Page, name: string, narrowTab?: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const size = page.viewportSize() ?? { width: 1440, height: 900 };
   for (const width of [1440, 800]) {
     await page.setViewportSize({ width, height: 900 });
     await settle(page);
+    if (width < 1000 && narrowTab && (await page.getByTestId(`tab-${narrowTab}`).count()) > 0) {
+      await page.getByTestId(`tab-${narrowTab}`).click();
+      await settle(page);
+    }
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`) });
   }
   await page.setViewportSize(size);

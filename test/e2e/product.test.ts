@@ -28,10 +28,18 @@ describe.skipIf(!chromiumAvailable())('War Room screens: keyboard, accessibility
     return { name, zone, skills, context, page };
   };
   /** axe on the page as it is, then the two screenshots. */
-  const check = async (page: Page, name: string) => {
+  const check = async (page: Page, name: string, narrowTab?: string) => {
     expect(await axeSerious(page), `axe on ${name}`).toEqual([]);
-    await shots(page, name);
+    await shots(page, name, narrowTab);
+    // And at 800 px, where the layout is another one.
+    await page.setViewportSize({ width: 800, height: 900 });
+    if (narrowTab && (await page.getByTestId(`tab-${narrowTab}`).count()) > 0) await page.getByTestId(`tab-${narrowTab}`).click();
+    expect(await axeSerious(page), `axe on ${name} at 800 px`).toEqual([]);
+    await page.setViewportSize({ width: 1440, height: 900 });
   };
+  /** Waits until the element with this test id has the keyboard focus. */
+  const focused = (page: Page, testId: string) => within(STEP_MS, `focus on ${testId}`, async () =>
+    (await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)) === testId);
   const roleOps = async (page: Page) => (await committed(page))!.timeline.filter((e) => e.kind === 'role').length;
 
   beforeAll(async () => {
@@ -71,6 +79,7 @@ describe.skipIf(!chromiumAvailable())('War Room screens: keyboard, accessibility
 
     await leaveField(p);
     await p.keyboard.press('n');
+    await focused(p, 'composer-input');
     await p.keyboard.type('Nodes crash on start while replaying the log');
     await p.keyboard.press('Enter');
     // A decision posted does not make the next entry a decision too.
@@ -102,7 +111,7 @@ describe.skipIf(!chromiumAvailable())('War Room screens: keyboard, accessibility
     await entryRow(p, '(replication message)').waitFor({ timeout: STEP_MS });
     await p.keyboard.press('p');
     await within(LIVE_MS, 'the entry is pinned', async () => (await view(p))!.timeline.some((e) => e.pinned && e.text.endsWith('(replication message)')));
-    await check(p, 'incident-timeline');
+    await check(p, 'incident-timeline', 'timeline');
   });
 
   it('moves a task, asks for help and changes a role once, from the keyboard', async () => {
@@ -112,16 +121,18 @@ describe.skipIf(!chromiumAvailable())('War Room screens: keyboard, accessibility
 
     await leaveField(p);
     await p.keyboard.press('t');
+    await focused(p, 'task-new-title');
     await p.keyboard.type('Roll back cluster c3-eu');
     await p.keyboard.press('Enter');
     await taskCard(p, 'Roll back cluster c3-eu').focus();
     await p.keyboard.press('Shift+ArrowRight');
     await within(LIVE_MS, 'the task is in Doing', async () => (await taskCard(p, 'Roll back cluster c3-eu').getAttribute('data-column')) === 'doing');
-    await check(p, 'incident-board');
+    await check(p, 'incident-board', 'board');
 
     await leaveField(p);
     await p.keyboard.press('a');
     await p.getByTestId('ask-help-dialog').waitFor({ timeout: STEP_MS });
+    await focused(p, 'help-message');
     await p.keyboard.type('Need someone who can roll back deploys on c3-eu');
     await p.keyboard.press('Tab');
     await p.keyboard.press('Tab');
@@ -133,7 +144,7 @@ describe.skipIf(!chromiumAvailable())('War Room screens: keyboard, accessibility
     await within(LIVE_MS, 'the help request is open', async () => Object.values((await view(p))!.help).some((r) => r.status === 'open'));
     await leaveField(p);
     await p.keyboard.press('3');
-    await check(p, 'incident-help');
+    await check(p, 'incident-help', 'help');
 
     // ↓↓↑ on the ops role writes nothing until Enter, then exactly one role change.
     const before = await roleOps(p);
@@ -148,7 +159,7 @@ describe.skipIf(!chromiumAvailable())('War Room screens: keyboard, accessibility
 
     await leaveField(p);
     await p.keyboard.press('2');
-    await check(p, 'incident-roster');
+    await check(p, 'incident-roster', 'roster');
 
     // The shortcut overlay fits a 900 px high window, heading included.
     await p.keyboard.press('?');
@@ -180,7 +191,7 @@ describe.skipIf(!chromiumAvailable())('War Room screens: keyboard, accessibility
     const rows = (await view(la.page))!.timeline.filter((e) => e.ref?.startsWith('overview:')).map((e) => e.text);
     expect(rows.some((t) => t.startsWith('Summary updated'))).toBe(true);
     expect(rows.some((t) => t.startsWith('Affected services updated'))).toBe(true);
-    await check(p, 'incident-overview');
+    await check(p, 'incident-overview', 'overview');
 
     // Singapore changes her skills from the profile button in the header.
     const s = sg.page;

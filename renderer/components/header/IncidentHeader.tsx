@@ -84,6 +84,15 @@ export const IncidentHeader = memo(function IncidentHeader(p: Props) {
         )}
         <Elapsed startedAt={inc.startedAt} resolvedAt={inc.resolvedAt} />
         <Countdown dueAt={inc.nextUpdateDueAt} cadenceMin={inc.cadenceMin} />
+        <label className="cadence inline">
+          <span className="visually-hidden">Stakeholder updates every</span>
+          {p.canEdit ? (
+            <CommitSelect aria-label="Update cadence" data-testid="cadence" value={String(inc.cadenceMin)} onCommit={(v) => p.onCadence(Number(v))}
+              title="How often stakeholder updates are due">
+              {[...new Set([...CADENCES, inc.cadenceMin])].sort((a, b) => a - b).map((m) => <option key={m} value={m}>every {m} min</option>)}
+            </CommitSelect>
+          ) : <span className="muted">every {inc.cadenceMin} min</span>}
+        </label>
         <span className="header-break" aria-hidden="true" />
         <span className="header-end">
           {!p.canEdit && <span className="readonly-pill" data-testid="readonly-pill" title="Your invite lets you read and export, not write">Read-only</span>}
@@ -116,14 +125,6 @@ export const IncidentHeader = memo(function IncidentHeader(p: Props) {
             )}
           </label>
         ))}
-        <label className="role inline">
-          <span className="role-name">Updates every</span>
-          {p.canEdit ? (
-            <CommitSelect aria-label="Update cadence" data-testid="cadence" value={String(inc.cadenceMin)} onCommit={(v) => p.onCadence(Number(v))}>
-              {[...new Set([...CADENCES, inc.cadenceMin])].sort((a, b) => a - b).map((m) => <option key={m} value={m}>{m} min</option>)}
-            </CommitSelect>
-          ) : <span className="role-holder">{inc.cadenceMin} min</span>}
-        </label>
       </div>
     </>
   );
