@@ -2,21 +2,23 @@ import './zodConfig.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { stateHash } from '../shared/hash.ts';
+import { hasInviteToken } from '../shared/invite.ts';
 import { getAppStore } from './store/app.ts';
 import { App } from './App.tsx';
 
 /**
- * Entry point, in Electron and in a plain browser. An invite in the address (?token=…&incident=…)
+ * Entry point, in Electron and in a plain browser. An invite in the address (#token=…&incident=…)
  * is taken out of the address bar at once (it is a credential) and used as soon as the member's
  * name is known: straight away when remembered, otherwise after the connect screen asks for it.
  */
 function takeInviteFromAddress(): string | null {
   const url = new URL(location.href);
-  if (!url.searchParams.get('token')) return null;
+  if (!hasInviteToken(url)) return null;
   const invite = url.href;
+  // Invites carry the token in the fragment (#token=…); old links in the query string (?token=…).
   url.searchParams.delete('token');
   url.searchParams.delete('incident');
-  history.replaceState(null, '', url.pathname + url.search + url.hash);
+  history.replaceState(null, '', url.pathname + url.search);
   return invite;
 }
 

@@ -2,18 +2,16 @@
  * The `warroom` command: serve, backup, restore, token create, export. It parses flags (and their
  * env vars) and wires things; all behaviour lives in the modules it calls.
  */
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Server } from 'socket.io';
-import { deepInviteLink, webInviteLink } from '../shared/invite.ts';
-import { ACCESS_ROLES, type AccessRole } from '../shared/model.ts';
-import { idSchema } from '../shared/ops.ts';
-import { createToken, loadOrCreateSecret } from './auth.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, DEFAULT_PORT, type LogLevel } from './config.ts';
-import type { ServerDeps } from './createServer.ts';
+import type { ServerDeps, WarRoomServer } from './createServer.ts';
+import { inviteText, inviteTtlFromEnv, runTokenCommand, TOKEN_USAGE, TokenUsageError } from './access/tokenCommand.ts';
 import { backupDataFile, restoreBackup } from './dataDir.ts';
-import { incidentExists, recordedServerUrl, recordServerUrl } from './tokenCommand.ts';
+import { incidentExists, recordedServerUrl, recordServerUrl, tokenPreflight } from './inviteTarget.ts';
 
 const USAGE = `Usage: warroom <command> [options]
 
@@ -28,14 +26,14 @@ Commands:
     --backup-every-min N  Automatic backups, 0 = off    [WARROOM_BACKUP_EVERY_MIN, default ${DEFAULT_BACKUP_EVERY_MIN}]
     --backup-keep N     Automatic backups kept          [WARROOM_BACKUP_KEEP, default ${DEFAULT_BACKUP_KEEP}]
     --log-level L       fatal|error|warn|info|debug     [WARROOM_LOG_LEVEL, default info]
+    --invite-expires T  Default invite lifetime, e.g. 12h, 7d, never  [WARROOM_INVITE_EXPIRES, default 7d]
     --demo              Seed the Black Friday demo incident if absent
   backup <file>         Consistent copy of the database, safe while serving   [--data-dir]
   restore <file>        Replace the database with a backup (server stopped); the old file is kept as warroom.db.bak
-  token create --role lead|responder|viewer [--incident ID]   Mint an invite   [--data-dir, --public-url, --port]
-                        The link uses --public-url, else the address the server on this data dir
-                        last listened on, else --port. --incident must name an existing incident.
+${TOKEN_USAGE}
   export ...            Export an incident (warroom export --help)
-Cluster: every node needs the same WARROOM_SECRET (or the same secret file).`;
+Cluster: every node needs the same WARROOM_SECRET (at least 32 characters); a node with DATABASE_URL refuses to start without it.
+Back up the secret (the data dir's 'secret' file, or WARROOM_SECRET) and access.db with the database: without them every invite and session is invalid.`;
 
 const env = process.env;
 const dataDirOption = { type: 'string', default: env.WARROOM_DATA_DIR ?? './.warroom' } as const;
@@ -59,10 +57,18 @@ function int(value: string | undefined, name: string, min = 0): number | undefin
 
 const defaultPublicUrl = () => env.WARROOM_PUBLIC_URL || `http://${env.WARROOM_HOST || DEFAULT_HOST}:${env.WARROOM_PORT || DEFAULT_PORT}`;
 
-function printInvite(publicUrl: string, token: string, incidentId: string | null, what: string): void {
-  process.stdout.write(`${what}: ${token}\n`);
-  process.stdout.write(`web link: ${webInviteLink(publicUrl, token, incidentId)}\n`);
-  process.stdout.write(`desktop link: ${deepInviteLink(publicUrl, token, incidentId)}\n`);
+export const FIRST_INVITE_FILE = 'first-invite.txt';
+
+/**
+ * The first lead invite goes apart from the JSON log stream (stdout): into a 0600 file in the
+ * data dir, and onto stderr only when a person watches it (a TTY). Log collectors see neither.
+ */
+async function printFirstInvite(server: WarRoomServer, dataDir: string): Promise<void> {
+  const m = await server.access.issueInvite('lead', { label: 'first start' });
+  const file = join(dataDir, FIRST_INVITE_FILE);
+  writeFileSync(file, inviteText(server.publicUrl, m.token, null, 'lead invite token (first start; `warroom token create` mints more)', m.claims), { mode: 0o600 });
+  if (process.stderr.isTTY) process.stderr.write(readFileSync(file, 'utf8'));
+  else process.stderr.write(`The first lead invite is in ${file} (readable by this user only). Open its link, then delete the file.\n`);
 }
 
 async function serve(args: string[]): Promise<number> {
@@ -76,8 +82,10 @@ async function serve(args: string[]): Promise<number> {
     'backup-every-min': { type: 'string', default: env.WARROOM_BACKUP_EVERY_MIN },
     'backup-keep': { type: 'string', default: env.WARROOM_BACKUP_KEEP },
     'log-level': { type: 'string', default: env.WARROOM_LOG_LEVEL ?? 'info' },
+    'invite-expires': { type: 'string', default: env.WARROOM_INVITE_EXPIRES },
     demo: { type: 'boolean', default: false },
   });
+  const inviteTtlMs = inviteTtlFromEnv(values['invite-expires']);
   const logLevel = values['log-level'] as LogLevel;
   // Loaded here, not at the top: backup, restore and token then start in a fraction of the time.
   const { createServer } = await import('./createServer.ts');
@@ -87,6 +95,8 @@ async function serve(args: string[]): Promise<number> {
   const redisUrl = values['redis-url'];
   const deps: ServerDeps = { logger };
   if (databaseUrl) {
+    const { createPostgresAccess } = await import('./access/postgres.ts');
+    deps.access = createPostgresAccess({ connectionString: databaseUrl, onError: (err) => logger.error({ err }, 'access registry connection error') });
     const { createPostgresStore } = await import('./store/postgres.ts');
     deps.store = createPostgresStore({
       connectionString: databaseUrl,
@@ -111,13 +121,12 @@ async function serve(args: string[]): Promise<number> {
     publicUrl: values['public-url'] || undefined,
     secret: env.WARROOM_SECRET || undefined,
     demo: values.demo,
+    ...(inviteTtlMs !== undefined ? { inviteTtlMs } : {}),
   }, deps);
   // Recorded before the listening line, so `token create` run as soon as it shows links to this port.
   recordServerUrl(resolve(values['data-dir']), server.publicUrl);
   process.stdout.write(`listening on ${server.url}\n`);
-  if (server.secretCreated) {
-    printInvite(server.publicUrl, server.createToken('lead'), null, 'lead invite token (printed once; `warroom token create` mints more)');
-  }
+  if (server.secretCreated) await printFirstInvite(server, resolve(values['data-dir']));
   await new Promise<void>((done) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'shutting down');
@@ -151,29 +160,6 @@ function restore(args: string[]): number {
   return 0;
 }
 
-async function token(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
-    role: { type: 'string' },
-    incident: { type: 'string' },
-    'data-dir': dataDirOption,
-    'public-url': { type: 'string', default: env.WARROOM_PUBLIC_URL },
-    port: { type: 'string' },
-  }, true);
-  if (positionals[0] !== 'create' || positionals.length > 1) throw new UsageError('token takes the subcommand create: warroom token create --role lead|responder|viewer [--incident ID]');
-  const role = values.role as AccessRole | undefined;
-  if (!role || !ACCESS_ROLES.includes(role)) throw new UsageError(`--role must be one of ${ACCESS_ROLES.join(', ')}.`);
-  const incident = values.incident ?? null;
-  if (incident !== null && !idSchema.safeParse(incident).success) throw new UsageError('--incident must be an incident id (letters, digits and _ . : -).');
-  const dataDir = resolve(values['data-dir']);
-  const port = int(values.port, '--port');
-  const publicUrl = values['public-url'] || (port !== undefined ? `http://${env.WARROOM_HOST || DEFAULT_HOST}:${port}` : recordedServerUrl(dataDir) ?? defaultPublicUrl());
-  if (incident !== null && !(await incidentExists(incident, { dataDir, databaseUrl: env.DATABASE_URL }))) {
-    throw new UsageError(`There is no incident "${incident}" on this server (data dir ${dataDir}${env.DATABASE_URL ? ', DATABASE_URL' : ''}). Check the id in the incident list, or leave --incident out for an invite to every incident.`);
-  }
-  const secret = env.WARROOM_SECRET || loadOrCreateSecret(dataDir).secret;
-  printInvite(publicUrl, createToken(secret, role, incident), incident, `${role} invite token${incident ? ` for ${incident}` : ''}`);
-  return 0;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -182,7 +168,16 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve': return await serve(rest);
       case 'backup': return backup(rest);
       case 'restore': return restore(rest);
-      case 'token': return await token(rest);
+      case 'token': {
+        // The link carries the address the server on this data dir really listens on (not port 4000),
+        // and an invite must not name an incident that does not exist (it would fail only when used).
+        const pre = tokenPreflight(rest, env);
+        if (pre.incident !== null && !(await incidentExists(pre.incident, { dataDir: pre.dataDir, databaseUrl: env.DATABASE_URL }))) {
+          throw new UsageError(`There is no incident "${pre.incident}" on this server (data dir ${pre.dataDir}${env.DATABASE_URL ? ', DATABASE_URL' : ''}). Check the id in the incident list, or leave --incident out for an invite to every incident.`);
+        }
+        const publicUrl = env.WARROOM_PUBLIC_URL ? defaultPublicUrl() : recordedServerUrl(pre.dataDir) ?? defaultPublicUrl();
+        return await runTokenCommand(rest, env, publicUrl, (t) => process.stdout.write(t));
+      }
       case 'export': return await (await import('./exportCommand.ts')).runExportCommand(rest);
       case undefined: case 'help': case '--help': case '-h':
         process.stdout.write(`${USAGE}\n`);
@@ -191,7 +186,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof TokenUsageError) {
       process.stderr.write(`${e.message}\n\n${USAGE}\n`);
       return 2;
     }

@@ -22,6 +22,8 @@ export interface ServerConfig {
   maxPayloadBytes?: number;
   /** Signing secret shared by every node of a cluster; otherwise read or created in dataDir. */
   secret?: string;
+  /** Lifetime of invites minted without an explicit one (ms); null: never. Default INVITE_DEFAULT_TTL_MS. */
+  inviteTtlMs?: number | null;
   /** Where the built renderer is; defaults to dist/renderer of this package. */
   staticDir?: string;
   /** Seeds the Black Friday demo incident if it is absent. */

@@ -12,8 +12,12 @@ import type { AccessRole } from '../shared/model.ts';
 import { webInviteLink } from '../shared/invite.ts';
 import type { CommittedOp } from '../shared/ops.ts';
 import type { PresenceState } from '../shared/protocol.ts';
-import { PRESENCE_BROADCAST_MS } from '../shared/constants.ts';
-import { createToken, loadOrCreateSecret } from './auth.ts';
+import { INVITE_DEFAULT_TTL_MS, PRESENCE_BROADCAST_MS } from '../shared/constants.ts';
+import { createAccess } from './access/access.ts';
+import type { AccessRegistry } from './access/registry.ts';
+import { accessFileOf, createSqliteAccess } from './access/sqlite.ts';
+import { watchSessions } from './access/watch.ts';
+import { checkSecret, loadOrCreateSecret } from './auth.ts';
 import {
   DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, limitsOf, maxPayloadOf, type ServerConfig,
 } from './config.ts';
@@ -37,6 +41,8 @@ export interface ServerDeps {
   /** Attaches a cross-node socket.io adapter; returns how to detach it. */
   fanout?: (io: IO) => Promise<() => Promise<void>>;
   logger?: Logger;
+  /** Token records, bindings, revocations. Defaults to access.db in dataDir; a PostgreSQL store needs the PostgreSQL one. */
+  access?: AccessRegistry;
 }
 
 const DEFAULT_STATIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer');
@@ -61,7 +67,24 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     for (const fn of cleanup.reverse()) await fn();
   };
   try {
+    if (config.secret !== undefined) checkSecret(config.secret);
+    // A node of a cluster making up its own secret would refuse every other node's tokens.
+    if (store.kind === 'postgres' && config.secret === undefined) {
+      throw new Error('A database-backed node needs WARROOM_SECRET: every node of a cluster must sign with the same secret (at least 32 characters, e.g. openssl rand -hex 32).');
+    }
+    if (store.kind === 'postgres' && deps.access?.kind !== 'postgres') {
+      throw new Error('A PostgreSQL store needs the PostgreSQL access registry (createPostgresAccess), so that bindings and revocations reach every node.');
+    }
     const { secret, created } = config.secret ? { secret: config.secret, created: false } : loadOrCreateSecret(config.dataDir);
+    const registry = deps.access ?? createSqliteAccess({ file: accessFileOf(config.dataDir) });
+    await registry.open();
+    cleanup.push(() => registry.close());
+    const access = createAccess({
+      registry, secret,
+      inviteTtlMs: config.inviteTtlMs === undefined ? INVITE_DEFAULT_TTL_MS : config.inviteTtlMs,
+      onError: (err) => logger.error({ err }, 'access registry write failed'),
+    });
+    cleanup.push(() => access.settle());
     const opened = await store.open();
     cleanup.push(() => store.close());
     for (const q of opened.quarantined) logger.warn({ quarantined: q }, 'stored record failed validation and was quarantined');
@@ -128,7 +151,9 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       publishPresence: presenceOut.mark, publishOnline: onlineOut.mark,
     };
     await engine.start();
-    attachConnections(io, ctx, { secret, limits, maxPayloadBytes });
+    attachConnections(io, ctx, { access, limits, maxPayloadBytes });
+    const sessions = watchSessions(io, registry, logger);
+    cleanup.push(() => sessions.close());
     if (deps.fanout) {
       const detach = await deps.fanout(io);
       cleanup.push(detach);
@@ -183,7 +208,11 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       logger,
       /** True when this start created the secret: the time to print the first lead invite. */
       secretCreated: created,
-      createToken: (role: AccessRole, incidentId: string | null = null) => createToken(secret, role, incidentId),
+      /** An invite (recorded in the background; use access.issueInvite to await it). */
+      createToken: (role: AccessRole, incidentId: string | null = null, ttlMs?: number | null) => access.inviteNow(role, { incidentId, ttlMs }),
+      /** A session for a member id, as `warroom token create --member` makes (tests connect the same id twice with it). */
+      createSession: (memberId: string, role: AccessRole, incidentId: string | null = null) => access.sessionNow(memberId, role, { incidentId }),
+      access,
       inviteLink: (token: string, incidentId: string | null = null) => webInviteLink(publicUrl, token, incidentId),
       /** The state as this node folded it (tests, CLI). */
       incidentState: (incidentId: string) => engine.state(incidentId),

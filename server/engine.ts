@@ -29,7 +29,8 @@ interface Entry {
   snapshotSeq: number;
 }
 
-export type SubmitAck = { ok: true; seq: number; duplicate?: boolean } | Refusal;
+/** A duplicate names the incident of the original op: an opId reused for another incident is visible. */
+export type SubmitAck = { ok: true; seq: number; duplicate?: boolean; incidentId?: string } | Refusal;
 
 interface Pending {
   op: Op;
@@ -66,6 +67,7 @@ export function createEngine(deps: EngineDeps) {
   const cache = new Map<string, Entry>();
   const pending: Pending[] = [];
   const inflight = new Map<string, Promise<SubmitAck>>();
+  const firstIncident = new Map<string, string>();
   let flushScheduled = false;
   let lock: Promise<unknown> = Promise.resolve();
   let closed = false;
@@ -125,7 +127,7 @@ export function createEngine(deps: EngineDeps) {
   /** Answers a resubmitted op with its original seq; false when the opId is new. */
   async function answeredAsDuplicate(item: Pending): Promise<boolean> {
     const dup = await store.findByOpId(item.op.opId);
-    if (dup) item.resolve({ ok: true, seq: dup.seq, duplicate: true });
+    if (dup) item.resolve({ ok: true, seq: dup.seq, duplicate: true, incidentId: dup.incidentId });
     return dup !== null;
   }
 
@@ -229,10 +231,17 @@ export function createEngine(deps: EngineDeps) {
     submit(op: Op): Promise<SubmitAck> {
       if (closed) return Promise.resolve(refuse('INTERNAL', 'the server is shutting down'));
       const running = inflight.get(op.opId);
-      if (running) return running.then((r) => (r.ok ? { ok: true, seq: r.seq, duplicate: true } : r));
+      if (running) {
+        const first = firstIncident.get(op.opId) ?? op.incidentId;
+        return running.then((r) => (r.ok ? { ok: true, seq: r.seq, duplicate: true, incidentId: r.incidentId ?? first } : r));
+      }
       const p = new Promise<SubmitAck>((resolve) => pending.push({ op, receivedAt: process.hrtime.bigint(), resolve }));
       inflight.set(op.opId, p);
-      void p.finally(() => inflight.delete(op.opId));
+      firstIncident.set(op.opId, op.incidentId);
+      void p.finally(() => {
+        inflight.delete(op.opId);
+        firstIncident.delete(op.opId);
+      });
       if (!flushScheduled) {
         flushScheduled = true;
         setImmediate(() => void flush());

@@ -74,6 +74,16 @@ export const STATE_SAVE_AFTER_JOIN_MS = 5_000;
  */
 export const PRESENCE_BROADCAST_MS = 500;
 
+// Identity and tokens (issue 9).
+/** Default lifetime of an invite (ms) when `--expires` / WARROOM_INVITE_EXPIRES is not given: 7 days. */
+export const INVITE_DEFAULT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** Lifetime of a personal session token redeemed from an invite (ms): 30 days. */
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** How often each node reads new revocations and expiries to end live sockets (ms); the promise is 5 s. */
+export const REVOCATION_POLL_MS = 1_000;
+/** Shortest WARROOM_SECRET accepted (characters). */
+export const MIN_SECRET_CHARS = 32;
+
 // UI: layout and list timings of the renderer (issue 13).
 /** At this window width (px) and below the timeline becomes one of the tabs (the CSS breakpoint matches). */
 export const NARROW_LAYOUT_MAX_PX = 1000;

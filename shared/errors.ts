@@ -2,6 +2,10 @@
 export const ERROR_MESSAGES = {
   AUTH_MISSING: 'No invite token was given. Open the invite link you were sent, or ask the incident lead for one.',
   AUTH_INVALID: 'This invite token is not valid for this server. Ask the incident lead for a new invite link.',
+  // Identity and tokens (issue 9): each refusal of a token or an identity has its own code.
+  TOKEN_EXPIRED: 'This invite or session has expired. Ask the incident lead for a new invite link.',
+  TOKEN_REVOKED: 'This invite or session was revoked by the incident lead. Ask them for a new invite link if you still need access.',
+  CLIENT_ID_TAKEN: 'This member id already belongs to someone else on this server, so an invite cannot claim it. If it is yours, reconnect from the app where you first joined, or ask the lead for a personal link (warroom token create --member ID).',
   PROTOCOL_UNSUPPORTED: 'This War Room app speaks a different protocol version than the server. Update the app to match the server.',
   FORBIDDEN_ROLE: 'Your invite lets you read this incident but not change it. Ask the incident lead for a responder invite.',
   FORBIDDEN_INCIDENT: 'Your invite is for a different incident. Ask the incident lead for an invite to this one.',
@@ -47,6 +51,9 @@ export type ErrorClass = 'transient' | 'permanent';
 export const ERROR_CLASSES: Record<ErrorCode, ErrorClass> = {
   AUTH_MISSING: 'permanent',
   AUTH_INVALID: 'permanent',
+  TOKEN_EXPIRED: 'permanent',
+  TOKEN_REVOKED: 'permanent',
+  CLIENT_ID_TAKEN: 'permanent',
   PROTOCOL_UNSUPPORTED: 'permanent',
   FORBIDDEN_ROLE: 'permanent',
   FORBIDDEN_INCIDENT: 'permanent',

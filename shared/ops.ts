@@ -212,6 +212,25 @@ function describe(error: z.ZodError): string {
 }
 
 /** Parses untrusted input into an op; never throws. */
+// A UTF-16 surrogate without its pair: not text in any encoding (PostgreSQL's JSONB refuses it).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Where the first string holding a lone surrogate is (`payload.text`), or null. */
+export function loneSurrogateAt(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path || '(root)' : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [k, v] of Object.entries(value)) {
+    const at = loneSurrogateAt(v, path ? `${path}.${k}` : k);
+    if (at) return at;
+  }
+  return null;
+}
+
+/**
+ * Parses an op a client sent. Strings with a lone surrogate are refused (never repaired: the
+ * server must not store text the person did not write). Stored ops are parsed by parseCommittedOp,
+ * which does not add this rule, so nothing stored before it becomes unreadable.
+ */
 export function parseOp(input: unknown): ParseResult<Op> {
   if (typeof input === 'object' && input !== null && 'type' in input) {
     const type = (input as { type: unknown }).type;
@@ -221,6 +240,8 @@ export function parseOp(input: unknown): ParseResult<Op> {
   }
   const r = opSchema.safeParse(input);
   if (!r.success) return { ok: false, code: 'INVALID_OP', message: `Invalid op: ${describe(r.error)}` };
+  const lone = loneSurrogateAt(r.data);
+  if (lone) return { ok: false, code: 'INVALID_OP', message: `Invalid op: ${lone}: contains an unpaired UTF-16 surrogate (not valid text)` };
   return { ok: true, value: r.data as Op };
 }
 

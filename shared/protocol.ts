@@ -10,10 +10,33 @@ export { PROTOCOL_VERSION } from './constants.ts';
 
 /** socket.io `auth` on connect. */
 export interface HandshakeAuth {
+  /** An invite (redeemed into a session at this handshake) or the session token it gave. */
   token: string;
   protocol: number;
-  /** The member id this install acts as; every op's actorId must equal it. */
+  /**
+   * The member id to bind when redeeming an invite. With a session token the server ignores it:
+   * the acting identity is the session's holder (see `session:whoami`).
+   */
   clientId: string;
+  /**
+   * Optional, with an invite only: the session token this install already holds for clientId.
+   * It lets the same person redeem another invite (another incident or role) for their own id.
+   */
+  session?: string;
+}
+
+/** `session:token`: the personal token an invite was redeemed into; use it from now on. */
+export interface SessionTokenGrant {
+  token: string;
+  clientId: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** `session:ended`: sent just before the server disconnects a socket whose token was revoked or expired. */
+export interface SessionEnded {
+  code: ErrorCode;
+  message: string;
 }
 
 /** Sent as the connect_error `data` when the middleware refuses a connection. */
@@ -68,7 +91,12 @@ export interface PresenceState {
 }
 
 export interface WhoAmI {
+  /** The member id this connection acts as (a session's holder). */
   clientId: string;
+  /** Expiry of the connection's session (epoch ms); null only for a pre-session token. */
+  expiresAt: number | null;
+  /** Present when this connection redeemed an invite: the same token `session:token` carried. */
+  sessionToken?: string;
   access: AccessRole;
   /** Incident scope of the token, or null for every incident. */
   incidentId: string | null;
@@ -85,7 +113,7 @@ export interface ClientToServerEvents {
   /** One page of the committed op log (the full history, e.g. for a lossless export). Viewers may read it. */
   'incident:ops': (req: OpsPageRequest, ack: (res: Ack<OpsPage>) => void) => void;
   /** Sent again with the same opId after a lost ack: answered with the original seq. */
-  'op:submit': (op: Op, ack: (res: Ack<{ seq: number; duplicate?: boolean }>) => void) => void;
+  'op:submit': (op: Op, ack: (res: Ack<{ seq: number; duplicate?: boolean; /** On duplicates: the original op's incident. */ incidentId?: string }>) => void) => void;
   'presence:typing': (req: { incidentId: string; typing: boolean }) => void;
 }
 
@@ -95,6 +123,9 @@ export interface ServerToClientEvents {
   'presence:state': (state: PresenceState) => void;
   /** A change to the incident list (creation, status, severity…). */
   'incident:summary': (summary: IncidentSummary) => void;
+  /** Right after a handshake that redeemed an invite. */
+  'session:token': (grant: SessionTokenGrant) => void;
+  'session:ended': (ended: SessionEnded) => void;
 }
 
 export interface InterServerEvents {
@@ -105,4 +136,8 @@ export interface SocketData {
   clientId: string;
   access: AccessRole;
   scope: string | null;
+  tokenJti: string;
+  /** The jtis whose revocation ends this socket (its token's and, for a session, its invite's). */
+  tokenKeys: string[];
+  expiresAt: number | null;
 }

@@ -60,7 +60,14 @@ export function withEntries(f: Fold, s: IncidentState, entries: readonly Timelin
 }
 
 /** Text of a system row, kept within the bound every timeline entry has. */
-export const clip = (text: string): string => (text.length <= MAX_TEXT_CHARS ? text : `${text.slice(0, MAX_TEXT_CHARS - 1)}…`);
+export function clip(text: string): string {
+  if (text.length <= MAX_TEXT_CHARS) return text;
+  let end = MAX_TEXT_CHARS - 1;
+  // Never cut between the halves of a surrogate pair: a lone surrogate is invalid text.
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
 
 export function systemEntry(
   op: CommittedOp, kind: EntryKind, text: string,

@@ -186,3 +186,17 @@ describe('postmortem action items and alerts', () => {
     expect(ahead.timeline.find((e) => e.id === 'alert-future')!.occurredAt).toBe(min(6));
   });
 });
+
+describe('system row text', () => {
+  it('a long text is clipped to the bound without splitting a surrogate pair', () => {
+    const log = people();
+    const emoji = '\u{1F525}';
+    // The summary fills the bound so that the row's prefix pushes an emoji across the cut.
+    const summary = `${'x'.repeat(10_000 - 'Summary updated: '.length - 2)}${emoji}${emoji}`.slice(0, 10_000);
+    log.add('incident.update', { summary }, 'ana', 10);
+    const row = fold(log.ops).timeline.find((e) => e.ref === 'overview:summary')!;
+    expect(row.text.length).toBeLessThanOrEqual(10_000);
+    expect(row.text.endsWith('…')).toBe(true);
+    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(row.text)).toBe(false);
+  });
+});

@@ -5,6 +5,7 @@
  * replay() for a run of ops, apply() for one, as renderer/sync/syncEngine.ts foldRun() does.
  * The same code joins War Room and the relay baseline.
  */
+import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../shared/constants.ts';
 import type { IncidentState } from '../../shared/model.ts';
@@ -22,7 +23,8 @@ async function once(a: MeasureArgs, n: number): Promise<JoinTiming> {
   const t0 = performance.now();
   const socket = io(a.url, {
     transports: ['websocket'], forceNew: true, reconnection: false, timeout: 30_000,
-    auth: { token: a.token, protocol: PROTOCOL_VERSION, clientId: `joiner${n}` },
+    // A fresh member id per connection: an invite cannot claim an id it already bound (each join measures a first join).
+    auth: { token: a.token, protocol: PROTOCOL_VERSION, clientId: `joiner${n}-${randomUUID().slice(0, 8)}` },
   });
   try {
     await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,8 @@
 import { createServer } from '../../server/createServer.ts';
 import type { Limits } from '../../server/config.ts';
 import type { Store } from '../../server/store/store.ts';
+import type { AccessRegistry } from '../../server/access/registry.ts';
+import { randomBytes } from 'node:crypto';
 import { memoryNow, serveChild } from '../lib/proc.ts';
 
 export interface WarRoomProcessArgs {
@@ -18,15 +20,20 @@ export interface WarRoomProcessArgs {
 
 const args = JSON.parse(process.argv[2] ?? '{}') as WarRoomProcessArgs;
 let store: Store | undefined;
+let access: AccessRegistry | undefined;
 if (args.postgres) {
   const { createPostgresStore } = await import('../../server/store/postgres.ts');
+  const { createPostgresAccess } = await import('../../server/access/postgres.ts');
   store = createPostgresStore(args.postgres);
+  access = createPostgresAccess(args.postgres);
 }
 const t0 = performance.now();
 const server = await createServer({
   dataDir: args.dataDir, port: 0, ...(args.staticDir ? { staticDir: args.staticDir } : {}), host: '127.0.0.1', logLevel: 'silent', backupEveryMin: 0,
   limits: { rateLimitPerSec: 1_000_000, rateLimitBurst: 1_000_000, ...args.limits },
-}, store ? { store } : {});
+  // A database-backed node needs a shared secret; one process is the whole cluster here.
+  ...(store ? { secret: randomBytes(32).toString('hex') } : {}),
+}, store && access ? { store, access } : {});
 const startMs = performance.now() - t0;
 
 serveChild({

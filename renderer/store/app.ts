@@ -1,4 +1,5 @@
 /** The store the app runs on: socket.io transport, IndexedDB, the platform bridge, timers on. */
+import { hasInviteToken } from '../../shared/invite.ts';
 import { IdbPersistence } from '../persistence/idbPersistence.ts';
 import { getPlatform } from '../platform/index.ts';
 import { SocketTransport } from '../sync/socketTransport.ts';
@@ -8,14 +9,14 @@ let app: WarRoomStore | null = null;
 
 /**
  * Creates the app store once and resumes the remembered connection and incident. An invite in
- * the page address (?token=…&incident=…) wins over what was remembered.
+ * the page address (#token=…&incident=…, or the old ?token=… form) wins over what was remembered.
  */
 export function getAppStore(): WarRoomStore {
   if (app) return app;
   const store = createWarRoomStore({ transport: new SocketTransport(), persistence: new IdbPersistence(), platform: getPlatform() });
   app = store;
   const href = typeof location !== 'undefined' ? location.href : '';
-  const fromPage = href && new URL(href).searchParams.get('token') ? store.getState().connect({ invite: href }) : null;
+  const fromPage = href && hasInviteToken(new URL(href)) ? store.getState().connect({ invite: href }) : null;
   if (!fromPage?.ok) {
     store.getState().resume();
     const last = store.getState().prefs.lastIncidentId;

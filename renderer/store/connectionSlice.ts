@@ -46,8 +46,10 @@ export const createConnectionSlice = (ctx: StoreCtx): StateCreator<WarRoomState,
       get().closeIncident();
       set({ incidents: {}, incidentsLoaded: false });
     }
+    // Opening another invite for the same server: our session proves our member id is ours.
+    const held = get().prefs.serverUrl === serverUrl ? get().prefs.token : null;
     get().setPreferences({ serverUrl, token });
-    ctx.engine.connect(serverUrl, token);
+    ctx.engine.connect(serverUrl, token, held !== token ? held : null);
     if (incidentId) void get().openIncident(incidentId);
     return { ok: true, incidentId };
   },

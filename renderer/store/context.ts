@@ -26,7 +26,8 @@ export interface EngineHandle {
   /** The outbox grew: send it when live. */
   kick(): void;
   /** Forget per-connection state and (re)connect with the remembered server and token. */
-  connect(serverUrl: string, token: string): void;
+  /** `session`: the session token held for this server, sent along with an invite to prove the member id is ours. */
+  connect(serverUrl: string, token: string, session?: string | null): void;
   disconnect(): void;
   refreshIncidents(): Promise<void>;
   /** Measures the round trip (rttMs) with a cheap request, when connected. */

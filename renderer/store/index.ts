@@ -43,7 +43,7 @@ export function createWarRoomStore(deps: StoreDeps): WarRoomStore {
   const engineHandle: EngineHandle = {
     incidentChanged: () => engine?.incidentChanged(),
     kick: () => engine?.kick(),
-    connect: (u, t) => engine?.connect(u, t),
+    connect: (u, t, s) => engine?.connect(u, t, s),
     disconnect: () => engine?.disconnect(),
     refreshIncidents: () => engine?.refreshIncidents() ?? Promise.resolve(),
     leave: (id) => engine?.leave(id),

@@ -79,6 +79,13 @@ export const createPreferencesSlice = (ctx: StoreCtx): StateCreator<WarRoomState
         if (Object.keys(diff).length > 0) get().updateMember(diff);
       }
     },
+    adoptSessionToken(token, clientId) {
+      const before = get().prefs;
+      if (before.token === token && before.clientId === clientId) return;
+      // The server names the holder; it is the clientId we proposed unless we were given another member's session.
+      get().setPreferences({ token });
+      if (get().prefs.clientId !== clientId && /^[A-Za-z0-9_.:-]{1,64}$/.test(clientId)) save({ ...get().prefs, clientId });
+    },
     toggleUtc() {
       save({ ...get().prefs, showUtc: !get().prefs.showUtc });
     },

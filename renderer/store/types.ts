@@ -222,6 +222,11 @@ export interface Preferences {
 export interface PreferencesSlice {
   prefs: Preferences;
   setPreferences(patch: Partial<Omit<Preferences, 'clientId' | 'lastSeen'>>): void;
+  /**
+   * The server redeemed our invite into a personal session token (`session:token`): keep it in
+   * place of the invite, so every later connection acts as the member it names.
+   */
+  adoptSessionToken(token: string, clientId: string): void;
   toggleUtc(): void;
 }
 

@@ -20,6 +20,12 @@ const refusalSchema = z.object({
   message: z.string().max(2_000),
 });
 
+const grantSchema = z.object({
+  token: z.string().min(10).max(2_048),
+  clientId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/),
+  expiresAt: z.number().int(),
+});
+
 /** Checks the common ack shape; event-specific payloads are parsed by the caller (inbound.ts). */
 function readAck(event: RequestEvent, res: unknown): unknown {
   if (typeof res !== 'object' || res === null || typeof (res as { ok?: unknown }).ok !== 'boolean') {
@@ -65,7 +71,9 @@ export class SocketTransport implements Transport {
   connect(serverUrl: string, auth: TransportAuth): void {
     this.closeSocket();
     this.attempt = 0;
-    const handshake: HandshakeAuth = { token: auth.token, protocol: PROTOCOL_VERSION, clientId: auth.clientId };
+    const handshake: HandshakeAuth = {
+      token: auth.token, protocol: PROTOCOL_VERSION, clientId: auth.clientId, ...(auth.session ? { session: auth.session } : {}),
+    };
     const socket: AnySocket = io(serverUrl, {
       auth: handshake,
       transports: ['websocket', 'polling'],
@@ -76,6 +84,18 @@ export class SocketTransport implements Transport {
     });
     this.socket = socket;
     this.setStatus({ kind: 'connecting' });
+    let ended: { code: ErrorCode; message: string } | null = null;
+    socket.on('session:token', (raw: unknown) => {
+      const g = grantSchema.safeParse(raw);
+      if (!g.success) return;
+      // Reconnects must present the session, not the invite: the invite cannot claim a bound id again.
+      socket.auth = { token: g.data.token, protocol: PROTOCOL_VERSION, clientId: handshake.clientId };
+      auth.onSessionToken?.(g.data);
+    });
+    socket.on('session:ended', (raw: unknown) => {
+      const r = refusalSchema.safeParse(raw);
+      if (r.success) ended = { code: r.data.code as ErrorCode, message: r.data.message };
+    });
     socket.on('connect', () => {
       this.attempt = 0;
       this.setStatus({ kind: 'connected' });
@@ -101,6 +121,11 @@ export class SocketTransport implements Transport {
     socket.on('disconnect', (reason) => {
       this.failPending();
       if (reason === 'io client disconnect') return;
+      if (reason === 'io server disconnect' && ended) {
+        // Revoked or expired: reconnecting with the same token cannot help.
+        this.setStatus({ kind: 'refused', ...ended });
+        return;
+      }
       if (reason === 'io server disconnect') {
         // The server closed us (a restart, a deploy). socket.io leaves this to us: try again with
         // backoff; a server that really refuses us says so in the handshake and we stop there.

@@ -357,8 +357,11 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     kick() {
       if (connected() && get().syncPhase === 'live') void flush();
     },
-    connect(serverUrl, token) {
-      transport.connect(serverUrl, { token, clientId: get().prefs.clientId });
+    connect(serverUrl, token, session) {
+      transport.connect(serverUrl, {
+        token, clientId: get().prefs.clientId, ...(session ? { session } : {}),
+        onSessionToken: (grant) => get().adoptSessionToken(grant.token, grant.clientId),
+      });
     },
     disconnect() {
       transport.disconnect();

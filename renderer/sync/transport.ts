@@ -6,7 +6,7 @@
 import type { ErrorCode, Refusal } from '../../shared/errors.ts';
 import type { IncidentSummary } from '../../shared/model.ts';
 import type { CommittedOp } from '../../shared/ops.ts';
-import type { ClientToServerEvents, PresenceState } from '../../shared/protocol.ts';
+import type { ClientToServerEvents, PresenceState, SessionTokenGrant } from '../../shared/protocol.ts';
 
 /** Where the connection is; `refused` is terminal until connect() is called again. */
 export type TransportStatus =
@@ -18,8 +18,13 @@ export type TransportStatus =
   | { kind: 'refused'; code: ErrorCode; message: string };
 
 export interface TransportAuth {
+  /** An invite or a session token. */
   token: string;
   clientId: string;
+  /** With an invite: the session already held for clientId on this server (see HandshakeAuth.session). */
+  session?: string;
+  /** Called when the server redeemed an invite into a session token; the transport reconnects with it already. */
+  onSessionToken?: (grant: SessionTokenGrant) => void;
 }
 
 type Last<T extends unknown[]> = T extends [...unknown[], infer L] ? L : never;

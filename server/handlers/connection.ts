@@ -1,7 +1,9 @@
 /** The handshake middleware, the per-message size check, and wiring each feature to a socket. */
 import { refuse } from '../../shared/errors.ts';
 import type { ConnectRefusal } from '../../shared/protocol.ts';
-import { checkHandshake } from '../auth.ts';
+import type { Access } from '../access/access.ts';
+import { revocationKeys } from '../access/registry.ts';
+import { connectRefusal } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import { createTokenBucket } from '../rateLimit.ts';
 import { lobbyRoom, type Conn, type Ctx, type IO, type WarSocket } from './context.ts';
@@ -14,7 +16,7 @@ import { registerPresence } from './presence.ts';
 const KNOWN_EVENTS = new Set(['session:whoami', 'incident:list', 'incident:create', 'incident:join', 'incident:leave', 'incident:ops', 'op:submit', 'presence:typing']);
 
 export interface ConnectionOptions {
-  secret: string;
+  access: Access;
   limits: Limits;
   maxPayloadBytes: number;
 }
@@ -25,27 +27,48 @@ function refusalError(refusal: ConnectRefusal): Error & { data: ConnectRefusal }
 }
 
 export function attachConnections(io: IO, ctx: Ctx, options: ConnectionOptions): void {
+  const grants = new WeakMap<object, string>();
   io.use((socket, next) => {
-    const r = checkHandshake(options.secret, socket.handshake.auth);
-    if (!r.ok) {
-      ctx.metrics.connectionsRefused.inc({ code: r.refusal.code });
-      ctx.logger.info({ code: r.refusal.code, address: socket.handshake.address }, 'connection refused');
-      next(refusalError(r.refusal));
-      return;
-    }
-    socket.data.clientId = r.clientId;
-    socket.data.access = r.claims.role;
-    socket.data.scope = r.claims.incidentId;
-    next();
+    const refused = (refusal: ConnectRefusal) => {
+      ctx.metrics.connectionsRefused.inc({ code: refusal.code });
+      // Never the auth itself: it holds the token.
+      ctx.logger.info({ code: refusal.code, address: socket.handshake.address }, 'connection refused');
+      next(refusalError(refusal));
+    };
+    options.access.admit(socket.handshake.auth).then((r) => {
+      if (!r.ok) return refused(r.refusal);
+      socket.data.clientId = r.clientId;
+      socket.data.access = r.claims.role;
+      socket.data.scope = r.claims.incidentId;
+      socket.data.tokenJti = r.claims.jti;
+      socket.data.tokenKeys = revocationKeys(r.claims);
+      socket.data.expiresAt = r.claims.exp;
+      // Not in socket.data: that travels to other nodes through the adapter (fetchSockets).
+      if (r.sessionToken) grants.set(socket, r.sessionToken);
+      // A session presented with another clientId (e.g. an admin-issued one pasted into a fresh
+      // install): tell the client who it acts as, or every op it signs would be ACTOR_MISMATCH.
+      else if ((socket.handshake.auth as { clientId?: unknown }).clientId !== r.clientId) {
+        grants.set(socket, String((socket.handshake.auth as { token?: unknown }).token));
+      }
+      if (r.sessionToken) ctx.logger.info({ clientId: r.clientId, session: r.claims.jti, invite: r.claims.inv }, 'invite redeemed');
+      next();
+    }, (err: unknown) => {
+      ctx.logger.error({ err }, 'access registry failed during a handshake');
+      refused(connectRefusal('STORE_UNAVAILABLE', 'the access registry did not answer'));
+    });
   });
 
   io.on('connection', (socket: WarSocket) => {
     const conn: Conn = {
-      socket, clientId: socket.data.clientId, access: socket.data.access, scope: socket.data.scope,
+      socket, clientId: socket.data.clientId, access: socket.data.access, scope: socket.data.scope, sessionToken: grants.get(socket) ?? null,
       joined: new Set(), bucket: createTokenBucket(options.limits.rateLimitPerSec, options.limits.rateLimitBurst),
     };
     ctx.metrics.connectedClients.inc();
     void socket.join(lobbyRoom(conn.scope));
+    grants.delete(socket);
+    if (conn.sessionToken && socket.data.expiresAt !== null) {
+      socket.emit('session:token', { token: conn.sessionToken, clientId: conn.clientId, expiresAt: socket.data.expiresAt });
+    }
 
     // socket.io already cut anything past maxHttpBufferSize; this answers the merely too large with a sentence.
     socket.use((packet, next) => {

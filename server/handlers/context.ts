@@ -36,6 +36,8 @@ export interface Conn {
   clientId: string;
   access: AccessRole;
   scope: string | null;
+  /** The session token this handshake issued (it redeemed an invite), for session:whoami. */
+  sessionToken: string | null;
   joined: Set<string>;
   bucket: TokenBucket;
 }

@@ -8,7 +8,10 @@ export function registerIncidents(conn: Conn, ctx: Ctx): void {
     const visible = conn.scope === null ? all : all.filter((s) => s.id === conn.scope);
     return { ok: true, incidents: visible.map((s) => ({ ...s, online: ctx.presence.online(s.id) })) };
   });
-  handle(conn, ctx, 'session:whoami', () => ({
-    ok: true, clientId: conn.clientId, access: conn.access, incidentId: conn.scope, serverProtocol: PROTOCOL_VERSION,
-  }));
+  handle(conn, ctx, 'session:whoami', () => {
+    return {
+      ok: true, clientId: conn.clientId, access: conn.access, incidentId: conn.scope, serverProtocol: PROTOCOL_VERSION,
+      expiresAt: conn.socket.data.expiresAt, ...(conn.sessionToken ? { sessionToken: conn.sessionToken } : {}),
+    };
+  });
 }

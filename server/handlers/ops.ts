@@ -10,7 +10,8 @@ async function submit(conn: Conn, ctx: Ctx, payload: unknown, createOnly: boolea
   if (createOnly && op.type !== 'incident.create') return refusal('INVALID_OP', 'incident:create takes an op of type incident.create');
   if (conn.access === 'viewer') return refusal('FORBIDDEN_ROLE');
   if (conn.scope !== null && op.incidentId !== conn.scope) return refusal('FORBIDDEN_INCIDENT', `your invite is for ${conn.scope}`);
-  if (op.actorId !== conn.clientId) return refusal('ACTOR_MISMATCH', `actorId ${op.actorId} is not this connection's clientId ${conn.clientId}`);
+  // conn.clientId is the session's holder (bound at the invite's redemption), not what the client claimed.
+  if (op.actorId !== conn.clientId) return refusal('ACTOR_MISMATCH', `actorId ${op.actorId} is not ${conn.clientId}, the holder of this connection's session`);
   if (op.type !== 'incident.create' && !conn.joined.has(op.incidentId)) return refusal('NOT_JOINED', op.incidentId);
   return ctx.engine.submit(op);
 }
@@ -20,6 +21,6 @@ export function registerOps(conn: Conn, ctx: Ctx): void {
   handle(conn, ctx, 'incident:create', async (payload) => {
     const r = await submit(conn, ctx, payload, true);
     if (!r.ok) return r;
-    return { ok: true, seq: r.seq, incidentId: (payload as { incidentId: string }).incidentId, ...(r.duplicate ? { duplicate: true } : {}) };
+    return { ok: true, seq: r.seq, incidentId: r.incidentId ?? (payload as { incidentId: string }).incidentId, ...(r.duplicate ? { duplicate: true } : {}) };
   });
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -5,7 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
-import { parseInvite } from '../../shared/invite.ts';
+import { inviteParams, parseInvite } from '../../shared/invite.ts';
 import { PROTOCOL_VERSION, type HandshakeAuth } from '../../shared/protocol.ts';
 import { fallbackSentence, findElectron, linkUrl, parseInviteToken, parseListening, rendererBuildReason } from '../../scripts/startLib.ts';
 
@@ -43,7 +44,8 @@ function waitForLine(child: ChildProcess, match: RegExp, deadlineMs: number): Pr
 /** Asks the server who the invite's token makes us: the printed URL must carry a lead token. */
 async function whoami(inviteUrl: string): Promise<unknown> {
   const u = new URL(inviteUrl);
-  const auth: HandshakeAuth = { token: u.searchParams.get('token')!, protocol: PROTOCOL_VERSION, clientId: 'start-test' };
+  // A fresh member id per call: an invite cannot claim an id another start already bound.
+  const auth: HandshakeAuth = { token: inviteParams(u).get('token')!, protocol: PROTOCOL_VERSION, clientId: `start-test-${randomUUID()}` };
   const socket = io(u.origin, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
   try {
     return await socket.timeout(10_000).emitWithAck('session:whoami');
@@ -100,7 +102,7 @@ describe('npm start without an Electron binary (this machine)', () => {
     expect(first.reason).toBe(!expected.ok && expected.reason);
     // The second start has no first-start invite from the server, so it mints one; both must be valid lead invites.
     const second = await startAndCheck(dataDir);
-    const tokens = [first.url, second.url].map((u) => new URL(u).searchParams.get('token'));
+    const tokens = [first.url, second.url].map((u) => inviteParams(new URL(u)).get('token'));
     expect(tokens[0]).not.toBe(tokens[1]);
   }, 180_000);
 });

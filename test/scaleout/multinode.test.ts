@@ -12,6 +12,7 @@ import { apply, replay } from '../../shared/reducer.ts';
 import { uncommitted } from '../../shared/testkit.ts';
 import { attachFanout, type FanoutOptions } from '../../server/fanout.ts';
 import { createPostgresStore } from '../../server/store/postgres.ts';
+import { createPostgresAccess } from '../../server/access/postgres.ts';
 import type { WarRoomServer } from '../../server/createServer.ts';
 import { call, connect, member, op, removeDir, startServer, tempDir, until, type Client } from '../server/helpers.ts';
 import { DATABASE_URL, REDIS_URL, dropSchema, postgresAvailable, redisAvailable, uniqueName } from './services.ts';
@@ -74,6 +75,7 @@ async function startNode(schema: string, secret: string, fanout: FanoutOptions):
   const dir = tempDir('warroom-node-');
   const node = await startServer(dir, { secret }, {
     store: createPostgresStore({ connectionString: DATABASE_URL, schema }),
+    access: createPostgresAccess({ connectionString: DATABASE_URL, schema }),
     fanout: (io) => attachFanout(io, fanout),
   });
   cleanup.push(async () => {
@@ -163,7 +165,7 @@ for (const setup of setups) {
 
       // A late joiner on either node gets the same state.
       for (const node of [nodeA, nodeB]) {
-        const late = await connect(node.url, { token: nodeA.createToken('viewer'), clientId: 'dee' });
+        const late = await connect(node.url, { token: nodeA.createSession('dee', 'viewer'), clientId: 'dee' });
         cleanup.push(() => void late.close());
         const f = follower(late, incidentId);
         f.take(await call<JoinAck>(late, 'incident:join', { incidentId, sinceSeq: 0 }));
@@ -172,7 +174,7 @@ for (const setup of setups) {
       }
       // A lost ack: ben resubmits one of his ops through the other node; it keeps its seq, stored once.
       const [benOpId, benAck] = [...acked].find(([, a]) => a.node === nodeB)!;
-      const benAgain = await connect(nodeA.url, { token: nodeA.createToken('responder'), clientId: 'ben' });
+      const benAgain = await connect(nodeA.url, { token: nodeA.createSession('ben', 'responder'), clientId: 'ben' });
       cleanup.push(() => void benAgain.close());
       await call<JoinAck>(benAgain, 'incident:join', { incidentId, sinceSeq: total });
       const again = await call<SubmitAck>(benAgain, 'op:submit', uncommitted(log[benAck.seq - 1]!));

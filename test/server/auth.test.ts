@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 async function as(role: 'lead' | 'responder' | 'viewer', clientId: string, incidentId: string | null = null): Promise<Client> {
-  const c = await connect(server.url, { token: server.createToken(role, incidentId), clientId });
+  const c = await connect(server.url, { token: server.createSession(clientId, role, incidentId), clientId });
   open.push(c);
   return c;
 }
@@ -78,7 +78,7 @@ describe('handshake refusals', () => {
 describe('roles and scopes', () => {
   it('session:whoami reports the access and scope of the token', async () => {
     const v = await as('viewer', 'vic', 'inc-a');
-    expect(await call(v, 'session:whoami')).toEqual({ ok: true, clientId: 'vic', access: 'viewer', incidentId: 'inc-a', serverProtocol: PROTOCOL_VERSION });
+    expect(await call(v, 'session:whoami')).toEqual({ ok: true, clientId: 'vic', access: 'viewer', incidentId: 'inc-a', serverProtocol: PROTOCOL_VERSION, expiresAt: expect.any(Number) });
   });
 
   it('a viewer reads but cannot write: FORBIDDEN_ROLE and nothing stored', async () => {

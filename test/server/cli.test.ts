@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { WarRoomServer } from '../../server/createServer.ts';
 import { verifyToken } from '../../server/auth.ts';
 import { parseInvite } from '../../shared/invite.ts';
-import { readFileSync } from 'node:fs';
-import { call, connect, op, removeDir, startServer, tempDir, type Client } from './helpers.ts';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { call, connect, op, removeDir, startServer, tempDir, until, type Client } from './helpers.ts';
 
 const CLI = resolve(import.meta.dirname, '../../server/cli.ts');
 const children: ChildProcess[] = [];
@@ -22,7 +22,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) removeDir(d);
 });
 
-interface Started { child: ChildProcess; url: string; stdout: () => string }
+interface Started { child: ChildProcess; url: string; stdout: () => string; stderr: () => string }
 
 /** Spawns `warroom serve` and resolves once it printed its listening line. */
 function serve(dataDir: string, extra: string[] = []): Promise<Started> {
@@ -36,14 +36,22 @@ function serve(dataDir: string, extra: string[] = []): Promise<Started> {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /^listening on (http:\/\/127\.0\.0\.1:(\d+))$/m.exec(out);
-      // On first start the invite follows the listening line; wait for it too.
-      if (m && (out.includes('desktop link:') || !out.includes('lead invite token'))) {
+      if (m) {
         clearTimeout(timer);
-        setTimeout(() => ok({ child, url: m[1]!, stdout: () => out }), out.includes('lead invite') ? 0 : 50);
+        ok({ child, url: m[1]!, stdout: () => out, stderr: () => err });
       }
     });
     child.once('exit', (code) => fail(new Error(`server exited with ${code}: ${err}`)));
   });
+}
+
+/** The first-start invite, written apart from the log stream to a 0600 file in the data dir. */
+async function firstInvite(dir: string): Promise<{ token: string; link: string; text: string }> {
+  const file = join(dir, 'first-invite.txt');
+  await until(() => existsSync(file) && readFileSync(file, 'utf8').includes('desktop link:'), 'the first-start invite file', 15_000);
+  expect(statSync(file).mode & 0o777).toBe(0o600);
+  const text = readFileSync(file, 'utf8');
+  return { token: /^lead invite token[^:]*: (\S+)$/m.exec(text)![1]!, link: /^web link: (\S+)$/m.exec(text)![1]!, text };
 }
 
 function run(args: string[]) {
@@ -60,20 +68,26 @@ describe('warroom CLI', () => {
   it('serve prints the real port and, on first start only, a working lead invite', async () => {
     const dir = newDir();
     const first = await serve(dir);
-    const token = /^lead invite token[^:]*: (\S+)$/m.exec(first.stdout())?.[1];
-    expect(token).toBeDefined();
-    const link = /^web link: (\S+)$/m.exec(first.stdout())?.[1];
-    const invite = parseInvite(link!);
+    const { token, link } = await firstInvite(dir);
+    // Not on the log stream (stdout), and on stderr only as a pointer to the file (no TTY here).
+    await until(() => first.stderr().includes('first-invite.txt'), 'the pointer to the invite file on stderr');
+    expect(first.stdout()).not.toContain(token);
+    expect(first.stderr()).not.toContain(token);
+    expect(new URL(link).search).toBe('');
+    const invite = parseInvite(link);
     expect(invite).toMatchObject({ ok: true, invite: { serverUrl: first.url, token } });
-    const c = await connect(first.url, { token: token!, clientId: 'lia' });
+    const c = await connect(first.url, { token, clientId: 'lia' });
     sockets.push(c);
     expect(await call(c, 'session:whoami')).toMatchObject({ ok: true, access: 'lead', incidentId: null });
     c.close();
     first.child.kill('SIGTERM');
     await new Promise((r) => first.child.once('exit', r));
     expect(first.child.exitCode).toBe(0);
+    rmSync(join(dir, 'first-invite.txt'));
     const second = await serve(dir);
+    await new Promise((r) => setTimeout(r, 300));
     expect(second.stdout()).not.toContain('lead invite');
+    expect(existsSync(join(dir, 'first-invite.txt'))).toBe(false);
     // A second server on the same data dir is refused while the first runs.
     const third = run(['serve', '--port', '0', '--data-dir', dir, '--log-level', 'silent']);
     expect(third.status).toBe(1);
@@ -95,7 +109,7 @@ describe('warroom CLI', () => {
     const token = /^viewer invite token for inc-9: (\S+)$/m.exec(r.stdout)?.[1];
     const secret = readFileSync(join(dir, 'secret'), 'utf8').trim();
     expect(verifyToken(secret, token!)).toMatchObject({ role: 'viewer', incidentId: 'inc-9' });
-    expect(r.stdout).toContain('web link: https://war.example.com/?token=');
+    expect(r.stdout).toContain('web link: https://war.example.com/#token=');
     const bad = run(['token', 'create', '--role', 'admin', '--data-dir', dir]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--role must be one of lead, responder, viewer');
@@ -104,7 +118,7 @@ describe('warroom CLI', () => {
   it('kill -9 right after the acks loses nothing; backup works while serving; restore refuses while a server runs', async () => {
     const dir = newDir();
     const s = await serve(dir);
-    const token = /^lead invite token[^:]*: (\S+)$/m.exec(s.stdout())![1]!;
+    const { token } = await firstInvite(dir);
     const clients = await Promise.all(['ana', 'ben', 'cho'].map(async (id) => {
       const c = await connect(s.url, { token, clientId: id });
       sockets.push(c);

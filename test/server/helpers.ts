@@ -158,7 +158,7 @@ export function serverFixture() {
       return current();
     },
     async connectAs(clientId: string, role: AccessRole = 'responder'): Promise<Client> {
-      const c = await connect(current().url, { token: current().createToken(role), clientId });
+      const c = await connect(current().url, { token: current().createSession(clientId, role), clientId });
       clients.push(c);
       return c;
     },

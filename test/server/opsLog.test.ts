@@ -53,7 +53,7 @@ let seeded: CommittedOp[];
 const sockets: Client[] = [];
 
 async function client(role: 'lead' | 'responder' | 'viewer', scope: string | null, clientId: string): Promise<Client> {
-  const c = await connect(server.url, { token: server.createToken(role, scope), clientId });
+  const c = await connect(server.url, { token: server.createSession(clientId, role, scope), clientId });
   sockets.push(c);
   return c;
 }

@@ -34,7 +34,7 @@ async function stop(s: WarRoomServer) {
 }
 
 async function writer(s: WarRoomServer, incidentId = 'inc-1'): Promise<Client> {
-  const c = await connect(s.url, { token: s.createToken('lead'), clientId: 'lia' });
+  const c = await connect(s.url, { token: s.createSession('lia', 'lead'), clientId: 'lia' });
   sockets.push(c);
   const created = await call(c, 'incident:create', op('incident.create', incidentId, 'lia', { title: 'Persist me', severity: 'SEV2' }));
   expect(created.ok || (created as { code: string }).code === 'INCIDENT_EXISTS').toBe(true);
@@ -49,7 +49,7 @@ async function notes(c: Client, from: number, to: number, incidentId = 'inc-1') 
 }
 
 async function joinFresh(s: WarRoomServer, incidentId: string, sinceSeq = 0): Promise<JoinAck> {
-  const c = await connect(s.url, { token: s.createToken('viewer'), clientId: 'reader' });
+  const c = await connect(s.url, { token: s.createSession('reader', 'viewer'), clientId: 'reader' });
   sockets.push(c);
   return call<JoinAck>(c, 'incident:join', { incidentId, sinceSeq });
 }

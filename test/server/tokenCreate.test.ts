@@ -67,8 +67,8 @@ describe('warroom token create', () => {
     expect(url).not.toContain(':4000');
     const r = run(['token', 'create', '--role', 'viewer', '--data-dir', dir]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain(`web link: ${url}/?token=`);
-    // An explicit --port still wins over the recorded address.
-    expect(run(['token', 'create', '--role', 'viewer', '--data-dir', dir, '--port', '4555']).stdout).toContain('web link: http://127.0.0.1:4555/?token=');
+    expect(r.stdout).toContain(`web link: ${url}/`);
+    // An explicit --public-url still wins over the recorded address.
+    expect(run(['token', 'create', '--role', 'viewer', '--data-dir', dir, '--public-url', 'https://war.example.com']).stdout).toContain('web link: https://war.example.com/');
   });
 });

@@ -1,11 +1,12 @@
 /**
- * What `warroom token create` needs beyond flags: the address the running server really uses
+ * What `warroom token create` needs beyond its flags: the address the running server really uses
  * (so a link never points at port 4000 when the server listens elsewhere) and whether the
  * incident an invite names exists (an invite to nothing would fail only when someone clicks it).
  */
 import { DatabaseSync } from 'node:sqlite';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { dbFileOf } from './dataDir.ts';
 
 export const SERVER_URL_FILE = 'server-url';
@@ -53,4 +54,23 @@ export async function incidentExists(incidentId: string, where: { dataDir: strin
   } finally {
     db.close();
   }
+}
+
+/**
+ * The data dir and, for `token create`, the incident named, read leniently from the arguments
+ * before the token command parses them strictly (and reports any mistake itself).
+ */
+export function tokenPreflight(args: string[], env: Record<string, string | undefined>): { dataDir: string; incident: string | null } {
+  let values: { 'data-dir'?: string | boolean; incident?: string | boolean } = {};
+  let sub: string | undefined;
+  try {
+    const r = parseArgs({ args, strict: false, allowPositionals: true, options: { 'data-dir': { type: 'string' }, incident: { type: 'string' } } });
+    values = r.values;
+    sub = r.positionals[0];
+  } catch {
+    // Left to the strict parser.
+  }
+  const dir = typeof values['data-dir'] === 'string' ? values['data-dir'] : env.WARROOM_DATA_DIR ?? './.warroom';
+  const incident = sub === 'create' && typeof values.incident === 'string' ? values.incident : null;
+  return { dataDir: resolve(dir), incident };
 }
