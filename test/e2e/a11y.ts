@@ -39,13 +39,13 @@ export function watchConsole(page: Page): string[] {
 }
 
 /**
- * Saves the page at 1440 and 800 px wide (then back to the width it had). `narrowTab` picks the
+ * Saves the page at 1440, 1024 and 800 px wide (then back to the width it had). `narrowTab` picks the
  * tab to show at 800 px, where the timeline and the side panels share one tab bar.
  */
 export async function shots(page: Page, name: string, narrowTab?: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const size = page.viewportSize() ?? { width: 1440, height: 900 };
-  for (const width of [1440, 800]) {
+  for (const width of [1440, 1024, 800]) {
     await page.setViewportSize({ width, height: 900 });
     await settle(page);
     if (width < 1000 && narrowTab && (await page.getByTestId(`tab-${narrowTab}`).count()) > 0) {
