@@ -19,7 +19,7 @@ export function OverviewContainer({ onShowHistory, onPostmortem }: { onShowHisto
       {view.status === 'resolved' && (
         <section className="resolved-card" aria-labelledby="resolved-heading">
           <h2 id="resolved-heading">Resolved</h2>
-          <ResolutionSummary state={view} onPostmortem={onPostmortem} />
+          <ResolutionSummary state={view} onPostmortem={onPostmortem} canEdit={canEdit} />
         </section>
       )}
       <OverviewPanel
@@ -40,12 +40,16 @@ export function OverviewContainer({ onShowHistory, onPostmortem }: { onShowHisto
 export function ResolvedBanner({ onSummary, onPostmortem }: { onSummary: () => void; onPostmortem: () => void }) {
   const r = useWarRoom(useShallow((s) => (s.view?.status === 'resolved'
     ? { startedAt: s.view.startedAt, resolvedAt: s.view.resolvedAt ?? s.view.updatedAt } : null)));
+  const canEdit = useWarRoom(selectCanEdit);
   if (!r) return null;
   return (
     <div className="banner resolved" role="status" data-testid="resolved-banner">
-      <span className="grow"><strong>Resolved</strong> after {formatDuration(r.resolvedAt - r.startedAt)}. Next step: the postmortem, while memories are fresh.</span>
+      <span className="grow">
+        <strong>Resolved</strong> after {formatDuration(r.resolvedAt - r.startedAt)}.
+        {canEdit ? ' Next step: the postmortem, while memories are fresh.' : ' The postmortem comes next.'}
+      </span>
       <button onClick={onSummary} data-testid="resolved-summary">Summary</button>
-      <button className="primary" onClick={onPostmortem} data-testid="resolved-postmortem">Write the postmortem (w)</button>
+      <button className="primary" onClick={onPostmortem} data-testid="resolved-postmortem">{canEdit ? 'Write the postmortem (w)' : 'Read the postmortem (w)'}</button>
     </div>
   );
 }

@@ -28,10 +28,12 @@ const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 interface Props {
   state: IncidentState;
   onPostmortem: (() => void) | null;
+  /** Viewers read the postmortem; the others write it. */
+  canEdit?: boolean;
 }
 
 /** What a resolved incident amounts to: how long, the moments that mattered, and what is still open. */
-export function ResolutionSummary({ state, onPostmortem }: Props) {
+export function ResolutionSummary({ state, onPostmortem, canEdit = true }: Props) {
   const fmt = useTimeFormat();
   const end = state.resolvedAt ?? state.firstResolvedAt;
   const moments = keyMoments(state.timeline);
@@ -61,7 +63,7 @@ export function ResolutionSummary({ state, onPostmortem }: Props) {
             .filter(Boolean).join(', ') + ' still open. Carry them into the postmortem’s action items.'}
       </p>
       {onPostmortem && (
-        <button className="primary" onClick={onPostmortem} data-testid="resolution-postmortem">Write the postmortem</button>
+        <button className="primary" onClick={onPostmortem} data-testid="resolution-postmortem">{canEdit ? 'Write the postmortem' : 'Read the postmortem'}</button>
       )}
     </div>
   );
