@@ -45,8 +45,33 @@ describe('warroom export against a real SQLite store', () => {
     const file = join(dir, 'out', 'pm.md');
     const r = await run(...base(), '--format', 'md', '--tz', 'Europe/Paris', '--include-deleted', '--out', file);
     expect(r).toMatchObject({ code: 0, out: '' });
-    expect(r.err).toBe(`Exported "Search indexing crashes cluster-wide after Black Friday deploy" (md, ${state.timeline.length} timeline entries, up to change #${ops.length}) to ${file}\n`);
+    const live = state.timeline.filter((e) => e.deletedAt === null).length;
+    const gone = state.timeline.length - live;
+    expect(r.err).toBe(`Exported "Search indexing crashes cluster-wide after Black Friday deploy" (md, ${live} timeline entries, ${gone} deleted entries, up to change #${ops.length}) to ${file}\n`);
     expect(readFileSync(file, 'utf8')).toBe(formatMarkdown(state, { exportedAt: Date.parse(AT), timeZone: 'Europe/Paris', includeDeleted: true }));
+  });
+
+  it('counts the rows actually exported in the success line (--pinned-only, --kinds, json)', async () => {
+    const live = state.timeline.filter((e) => e.deletedAt === null);
+    const pinned = live.filter((e) => e.pinned).length;
+    const kinds = live.filter((e) => e.kind === 'update' || e.kind === 'decision').length;
+    expect(pinned).toBeGreaterThan(0);
+    expect(pinned).toBeLessThan(live.length);
+    const p = await run(...base(), '--format', 'md', '--pinned-only', '--out', join(dir, 'out', 'pinned.md'));
+    expect(p.err).toContain(`(md, ${pinned} timeline entries of ${live.length}, up to change #${ops.length})`);
+    const k = await run(...base(), '--format', 'csv', '--kinds', 'update,decision', '--out', join(dir, 'out', 'k.csv'));
+    expect(k.err).toContain(`(csv, ${kinds} timeline entries of ${live.length}, up to change #${ops.length})`);
+    expect(readFileSync(join(dir, 'out', 'k.csv'), 'utf8').split('\r\n').length - 2).toBe(kinds);
+    const j = await run(...base(), '--format', 'json', '--out', join(dir, 'out', 'all.json'));
+    expect(j.err).toContain(`(json, ${ops.length} changes, up to change #${ops.length})`);
+  });
+
+  it('adds the edit history only with --include-edit-history', async () => {
+    const off = await run(...base(), '--format', 'md');
+    expect(off.out).not.toContain('Appendix: earlier versions of edited entries');
+    const on = await run(...base(), '--format', 'md', '--include-edit-history');
+    expect(on.out).toBe(formatMarkdown(state, { exportedAt: Date.parse(AT), includeEditHistory: true }));
+    expect(on.out).toContain('## Appendix: earlier versions of edited entries');
   });
 
   it('prints HTML and CSV to standard output, honouring the filters', async () => {

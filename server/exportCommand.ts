@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  EXPORT_FORMATS, formatCsv, formatHtml, formatJson, formatMarkdown, type ExportBase, type ExportFormat, type ExportOptions,
+  EXPORT_FORMATS, exportedEntryCount, formatCsv, formatHtml, formatJson, formatMarkdown, type ExportBase, type ExportFormat, type ExportOptions,
 } from '../shared/export/index.ts';
 import { ENTRY_KINDS, type EntryKind, type IncidentState } from '../shared/model.ts';
 import type { CommittedOp } from '../shared/ops.ts';
@@ -25,6 +25,8 @@ export const EXPORT_USAGE = `Usage: warroom export --incident <id> --format md|h
   --database-url URL     Read from PostgreSQL instead           [DATABASE_URL]
   --tz ZONE              Add a local-time column in this IANA zone, e.g. Europe/Paris (times are always UTC too)
   --include-deleted      List deleted timeline entries (an appendix; in CSV, rows marked deleted)
+  --include-edit-history Add earlier versions of edited entries to the appendix (off: a blameless
+                         postmortem need not republish what an author retracted; edits stay marked)
   --pinned-only          Only pinned timeline entries
   --kinds K,K            Only these entry kinds (${ENTRY_KINDS.join(', ')})
   --exclude-kinds K,K    Leave these entry kinds out
@@ -61,7 +63,7 @@ function parse(argv: string[]): Parsed | 'help' {
         incident: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, tz: { type: 'string' },
         'data-dir': { type: 'string', default: process.env.WARROOM_DATA_DIR ?? './.warroom' },
         'database-url': { type: 'string', default: process.env.DATABASE_URL },
-        'include-deleted': { type: 'boolean', default: false }, 'pinned-only': { type: 'boolean', default: false },
+        'include-deleted': { type: 'boolean', default: false }, 'include-edit-history': { type: 'boolean', default: false }, 'pinned-only': { type: 'boolean', default: false },
         kinds: { type: 'string' }, 'exclude-kinds': { type: 'string' }, 'exported-at': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -87,7 +89,7 @@ function parse(argv: string[]): Parsed | 'help' {
     incidentId: values.incident, format: values.format as ExportFormat, out: values.out ?? null,
     dataDir: resolve(values['data-dir']), databaseUrl: values['database-url'] || null,
     options: {
-      exportedAt, timeZone: values.tz ?? null, includeDeleted: values['include-deleted'], pinnedOnly: values['pinned-only'],
+      exportedAt, timeZone: values.tz ?? null, includeDeleted: values['include-deleted'], includeEditHistory: values['include-edit-history'], pinnedOnly: values['pinned-only'],
       kinds: kindsOf(values.kinds, '--kinds'), excludeKinds: kindsOf(values['exclude-kinds'], '--exclude-kinds'),
     },
   };
@@ -144,6 +146,16 @@ async function loadIncident(store: Store, incidentId: string, warn: (m: string) 
   throw new Error(`The stored log of incident "${incidentId}" does not fold into an incident (gaps or invalid changes). Run the server once to quarantine bad records, then export again.`);
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** What the file holds, counted the way the formatter filtered it (not the incident's whole timeline). */
+export function whatWasExported(p: Pick<Parsed, 'format' | 'options'>, state: IncidentState, opCount: number): string {
+  if (p.format === 'json') return plural(opCount, 'change', 'changes');
+  const { shown, deleted } = exportedEntryCount(state, p.options);
+  const filtered = p.options.pinnedOnly || p.options.kinds || p.options.excludeKinds?.length ? ` of ${state.timeline.filter((e) => e.deletedAt === null).length}` : '';
+  return `${plural(shown, 'timeline entry', 'timeline entries')}${filtered}${p.options.includeDeleted ? `, ${plural(deleted, 'deleted entry', 'deleted entries')}` : ''}`;
+}
+
 /** Runs the export command; resolves to the process exit code (0 ok, 1 failure, 2 usage). */
 export async function runExportCommand(argv: string[]): Promise<number> {
   let p: Parsed | 'help';
@@ -175,7 +187,7 @@ export async function runExportCommand(argv: string[]): Promise<number> {
       const file = resolve(p.out);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, text);
-      process.stderr.write(`Exported "${state.title}" (${p.format}, ${state.timeline.length} timeline entries, up to change #${state.headSeq}) to ${file}\n`);
+      process.stderr.write(`Exported "${state.title}" (${p.format}, ${whatWasExported(p, state, ops.length)}, up to change #${state.headSeq}) to ${file}\n`);
     } else {
       process.stdout.write(text);
     }

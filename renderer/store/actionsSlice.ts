@@ -52,6 +52,13 @@ export const createActionsSlice = (ctx: StoreCtx): StateCreator<WarRoomState, []
     cancelHelp: (helpId) => submit({ type: 'help.cancel', payload: { helpId } }),
     escalateHelp: (helpId, level) => submit({ type: 'help.escalate', payload: { helpId, level } }),
     updatePostmortem: (patch) => submit({ type: 'postmortem.update', payload: patch }),
+    addActionItem(input) {
+      const actionId = ctx.uuid();
+      return withId(submit({ type: 'postmortem.action.add', payload: { actionId, ...input } }), actionId);
+    },
+    updateActionItem: (actionId, patch) => submit({ type: 'postmortem.action.update', payload: { actionId, ...patch } }),
+    deleteActionItem: (actionId) => submit({ type: 'postmortem.action.delete', payload: { actionId } }),
+    restoreActionItem: (actionId) => submit({ type: 'postmortem.action.restore', payload: { actionId } }),
     setTyping(typing) {
       const { incidentId, connection } = get();
       if (!incidentId || connection.kind !== 'connected') return;

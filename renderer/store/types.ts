@@ -180,6 +180,11 @@ export interface ActionsSlice {
   cancelHelp(helpId: string): SubmitResult;
   escalateHelp(helpId: string, level: 1 | 2): SubmitResult;
   updatePostmortem(patch: PayloadOf<'postmortem.update'>): SubmitResult;
+  /** Postmortem action items (issue 14): the id is made here; delete is soft and restore undoes it. */
+  addActionItem(input: Omit<PayloadOf<'postmortem.action.add'>, 'actionId'>): SubmitResult;
+  updateActionItem(actionId: string, patch: Omit<PayloadOf<'postmortem.action.update'>, 'actionId'>): SubmitResult;
+  deleteActionItem(actionId: string): SubmitResult;
+  restoreActionItem(actionId: string): SubmitResult;
   /** Tells others this member is typing (throttled; presence only, never logged). */
   setTyping(typing: boolean): void;
 }

@@ -64,7 +64,7 @@ describe('formatCsv', () => {
   it('starts with a UTF-8 BOM and a header row, and ends every record with CRLF', () => {
     expect(text.startsWith('\uFEFFseq,occurred_at_utc,logged_at_utc,kind,author,')).toBe(true);
     expect(text.endsWith('\r\n')).toBe(true);
-    expect(header).toEqual(['seq', 'occurred_at_utc', 'logged_at_utc', 'kind', 'author', 'author_id', 'text', 'pinned', 'edited', 'edited_at_utc', 'deleted', 'deleted_at_utc', 'unsynced', 'entry_id']);
+    expect(header).toEqual(['seq', 'occurred_at_utc', 'logged_at_utc', 'kind', 'author', 'author_id', 'text', 'pinned', 'edited', 'edited_at_utc', 'deleted', 'deleted_at_utc', 'unsynced', 'entry_id', 'moment', 'logged_after_min']);
     for (const r of rows) expect(r).toHaveLength(header.length);
   });
 
@@ -87,13 +87,25 @@ describe('formatCsv', () => {
     expect(rows.find((r) => r[col('entry_id')] === 'e-dec')![col('pinned')]).toBe('yes');
   });
 
+  it('gives the local time with its offset, so the repeated hour of a fall-back night is unambiguous, and marks backdated rows', async () => {
+    const { dstIncident, DST_EXPORTED_AT } = await import('../../test/export/dstFixture.ts');
+    const rows = parseCsv(formatCsv(fold(dstIncident()), { exportedAt: DST_EXPORTED_AT, timeZone: 'Europe/Paris' }).slice(1));
+    const h = rows[0]!;
+    const at = (iso: string) => rows.find((r) => r[h.indexOf('occurred_at_utc')] === iso)!;
+    expect(at('2026-10-25T00:30:00Z')[h.indexOf('occurred_at_local (Europe/Paris)')]).toBe('2026-10-25 02:30+02:00');
+    expect(at('2026-10-25T01:30:00Z')[h.indexOf('occurred_at_local (Europe/Paris)')]).toBe('2026-10-25 02:30+01:00');
+    expect(at('2026-10-25T00:40:00Z')[h.indexOf('logged_after_min')]).toBe(String(39 * 60 + 48));
+    expect(at('2026-10-25T01:30:00Z')[h.indexOf('logged_after_min')]).toBe('');
+    expect(at('2026-10-25T09:00:00Z')[h.indexOf('moment')]).toBe('reopened');
+  });
+
   it('includes deleted entries, flagged, only when asked; adds a local-time column for a zone', () => {
     expect(text).not.toContain('wrong channel');
     const all = parseCsv(formatCsv(state, { exportedAt: EXPORTED_AT, includeDeleted: true, timeZone: 'Asia/Tokyo' }).slice(1));
     const h = all[0]!;
     expect(h[2]).toBe('occurred_at_local (Asia/Tokyo)');
     const del = all.find((r) => r[h.indexOf('entry_id')] === 'e-oops')!;
-    expect([del[h.indexOf('deleted')], del[h.indexOf('deleted_at_utc')], del[2]]).toEqual(['yes', '2026-03-02T09:07:30Z', '2026-03-02 18:07']);
+    expect([del[h.indexOf('deleted')], del[h.indexOf('deleted_at_utc')], del[2]]).toEqual(['yes', '2026-03-02T09:07:30Z', '2026-03-02 18:07+09:00']);
     expect(all.slice(1).map((r) => r[h.indexOf('entry_id')])).toEqual(state.timeline.map((e) => e.id));
   });
 

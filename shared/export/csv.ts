@@ -26,17 +26,18 @@ export function formatCsv(state: IncidentState, options: ExportOptions): string 
   const zone = rep.zone;
   const head = [
     'seq', 'occurred_at_utc', ...(zone ? [`occurred_at_local (${zone})`] : []), 'logged_at_utc', 'kind', 'author', 'author_id',
-    'text', 'pinned', 'edited', 'edited_at_utc', 'deleted', 'deleted_at_utc', 'unsynced', 'entry_id',
+    'text', 'pinned', 'edited', 'edited_at_utc', 'deleted', 'deleted_at_utc', 'unsynced', 'entry_id', 'moment', 'logged_after_min',
   ];
+  // The local column carries its offset ("2026-10-25 02:30+01:00"), so the repeated hour of a fall-back night is unambiguous.
   const rows = options.includeDeleted ? [...rep.entries, ...rep.deleted].sort(readingOrder) : rep.entries;
   const out: string[] = [head.map(csvField).join(',')];
   for (const r of rows) {
     const e = r.entry;
     out.push([
-      String(e.seq), isoUtc(e.occurredAt), ...(zone ? [dateTime(e.occurredAt, zone)] : []), isoUtc(e.loggedAt),
+      String(e.seq), isoUtc(e.occurredAt), ...(zone && rep.zoneSpan ? [`${dateTime(e.occurredAt, zone)}${rep.zoneSpan.label(e.occurredAt).slice(3)}`] : []), isoUtc(e.loggedAt),
       KIND_LABEL[e.kind].toLowerCase(), r.author, e.authorId, e.text, yes(e.pinned), yes(r.edited),
       e.editedAt === null ? '' : isoUtc(e.editedAt), yes(e.deletedAt !== null), e.deletedAt === null ? '' : isoUtc(e.deletedAt),
-      yes(r.unsynced), e.id,
+      yes(r.unsynced), e.id, e.moment ?? '', r.delayMs === null ? '' : String(Math.round(r.delayMs / 60_000)),
     ].map(csvField).join(','));
   }
   return `\uFEFF${out.join('\r\n')}\r\n`;

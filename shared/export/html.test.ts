@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dstIncident, DST_EXPORTED_AT } from '../../test/export/dstFixture.ts';
 import { commit, EXPORTED_AT, fold, smallSteps, type Step } from '../../test/export/kit.ts';
 import { escapeHtml, formatHtml } from './html.ts';
 import { formatMarkdown } from './markdown.ts';
@@ -18,7 +19,7 @@ const hostileSteps: Step[] = [
 
 const ALLOWED_TAGS = new Set([
   '!doctype', 'html', 'head', 'meta', 'title', 'style', 'body', 'main', 'header', 'footer', 'section', 'h1', 'h2', 'h3',
-  'p', 'br', 'dl', 'dt', 'dd', 'span', 'strong', 'code', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td',
+  'p', 'br', 'dl', 'dt', 'dd', 'span', 'strong', 'code', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'details', 'summary', 'a',
 ]);
 
 describe('escapeHtml', () => {
@@ -42,12 +43,18 @@ describe('formatHtml', () => {
     expect(out).toContain('<title>Postmortem: Title &lt;script&gt;');
   });
 
-  it('makes no external requests: no src/href in any tag, no url()/@import in the stylesheet, a CSP that forbids them', () => {
-    for (const out of [html({ timeZone: 'Asia/Tokyo', includeDeleted: true }), formatHtml(fold(commit(hostileSteps)), { exportedAt: EXPORTED_AT })]) {
+  it('makes no external requests: no src in any tag, no url()/@import in the stylesheet, a CSP that forbids them', () => {
+    const payments = formatHtml(fold(dstIncident()), { exportedAt: DST_EXPORTED_AT, includeDeleted: true, includeEditHistory: true });
+    // An action item's ticket is a link a reader clicks (navigation, not a request the page makes).
+    expect(payments).toContain('<a href="https://tracker.example.com/PAY-101" rel="noreferrer noopener">https://tracker.example.com/PAY-101</a>');
+    for (const out of [html({ timeZone: 'Asia/Tokyo', includeDeleted: true }), formatHtml(fold(commit(hostileSteps)), { exportedAt: EXPORTED_AT }), payments]) {
       // Recorded text is escaped, so every "<" left in the page starts one of our own tags.
       const tags = out.match(/<[^>]*>/g) ?? [];
       expect(tags.length).toBeGreaterThan(50);
-      for (const tag of tags) expect(tag).not.toMatch(/\s(?:src|srcset|href|action|data|poster|background)\s*=/i);
+      for (const tag of tags) {
+        if (tag.startsWith('<a ')) expect(tag).toMatch(/^<a href="https?:\/\/[^"\s]+" rel="noreferrer noopener">$/);
+        else expect(tag).not.toMatch(/\s(?:src|srcset|href|action|data|poster|background)\s*=/i);
+      }
       const css = out.slice(out.indexOf('<style>'), out.indexOf('</style>'));
       expect(css).not.toMatch(/url\(|@import|https?:/i);
       expect(out).not.toMatch(/<(?:script|link|img|iframe|object|embed|base)\b/i);
@@ -59,7 +66,9 @@ describe('formatHtml', () => {
     const o = { exportedAt: EXPORTED_AT, includeDeleted: true };
     const mdHeadings = formatMarkdown(state, o).split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3));
     const htmlHeadings = [...formatHtml(state, o).matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1]);
-    expect(htmlHeadings).toEqual(mdHeadings);
+    // Markdown has no collapsible rows, so its system rows get a section of their own; HTML folds them into <details> per day.
+    expect(htmlHeadings).toEqual(mdHeadings.filter((h) => h !== 'Timeline: system rows'));
+    expect(formatHtml(state, o)).toMatch(/<details class="system">\n<summary>\d+ system rows? on this day/);
   });
 
   it('is printable: print rules, page size, table headers repeat', () => {

@@ -29,7 +29,8 @@ th { background: var(--soft); font-weight: 600; white-space: nowrap; }
 table.timeline { table-layout: fixed; }
 table.timeline th.time { width: 6.5em; }
 table.timeline th.who { width: 9.5em; }
-table.timeline th.kind { width: 5.5em; }
+table.timeline th.kind { width: 7.5em; }
+table.timeline th.local { width: 9.5em; }
 table.help { table-layout: fixed; }
 table.help th.asked { width: 11em; }
 table.help th.of { width: 10em; }
@@ -38,7 +39,8 @@ table.help th.outcome { width: 10.5em; }
 table.roles { width: auto; min-width: 60%; }
 td.time { white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.who { overflow-wrap: anywhere; }
-td.kind { color: var(--muted); white-space: nowrap; }
+td.kind { color: var(--muted); overflow-wrap: anywhere; }
+td.time.local { white-space: normal; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; }
 tr.sys td { color: var(--muted); }
 tr.status td { font-weight: 600; }
@@ -48,10 +50,18 @@ tr.pinned td:first-child { box-shadow: inset 3px 0 0 #e0a800; }
 .badge.pinned { color: #7a5200; border-color: #e0a800; background: #fff1c2; }
 .badge.edited { color: var(--muted); border-color: var(--line); font-weight: 500; }
 .badge.unsynced { color: #8a2c0d; border-color: #f0a27a; background: #fff0e8; }
+.badge.backdated { color: #5a3d8a; border-color: #b9a3e0; background: #f3eefc; font-weight: 500; }
+.badge.late { color: #b42318; border-color: #f3a09a; background: #fdeceb; }
 .badge.overdue { color: #b42318; border-color: #f3a09a; background: #fdeceb; }
 ul.key { padding-left: 20px; }
 ul.key .time, ol.versions .time { font-variant-numeric: tabular-nums; color: var(--muted); white-space: nowrap; }
 .appendix { color: #333a44; }
+details.system { margin: 0 0 16px; }
+details.system summary { cursor: pointer; color: var(--muted); }
+table.facts-table { width: auto; min-width: 60%; }
+ul.actions > li, ul.help > li { margin-bottom: 10px; }
+ul.meta { list-style: none; padding-left: 0; margin: 2px 0; color: var(--muted); font-size: 13px; }
+ul.meta li { display: inline; margin-right: 14px; }
 footer { margin-top: 36px; padding-top: 10px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12px; }
 @page { size: A4; margin: 16mm 14mm; }
 @media print {
@@ -61,6 +71,8 @@ footer { margin-top: 36px; padding-top: 10px; border-top: 1px solid var(--line);
   h3 { break-after: avoid; }
   tr, li { break-inside: avoid; }
   thead { display: table-header-group; }
+  details.system::details-content { content-visibility: visible; display: block; }
+  details.system > summary { display: none; }
   dl.facts, tr.pinned td, .badge, .sev { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 `;

@@ -7,3 +7,5 @@ export {
   applyPending, formatJson, importJson, EXPORT_FORMAT_ID, EXPORT_FORMAT_VERSION,
   type ExportBase, type ExportDocument, type ImportedIncident, type ImportResult, type JsonExportInput,
 } from './json.ts';
+export { exportedEntryCount } from './report.ts';
+export { keyTimes, metrics, reopens, roleHistory, updateGaps, type KeyTime, type Metric, type UpdatesReport } from './facts.ts';

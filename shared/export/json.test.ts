@@ -83,6 +83,15 @@ describe('formatJson / importJson', () => {
     expect(r).toEqual({ ok: false, code: 'IMPORT_CHECKSUM', message: ERROR_MESSAGES.IMPORT_CHECKSUM });
   });
 
+  it('refuses a file whose last change was removed and checksum recomputed (headSeq disagrees with the log)', async () => {
+    const doc = JSON.parse(await formatJson({ ops, exportedAt: EXPORTED_AT })) as ExportDocument;
+    const r = await refusal(resign({ ...doc, ops: doc.ops.slice(0, -1) }));
+    expect(r.code).toBe('IMPORT_HEAD_MISMATCH');
+    expect(r.message).toBe(`${ERROR_MESSAGES.IMPORT_HEAD_MISMATCH} (the file says its log ends at change #${ops.length}, but the log it holds ends at change #${ops.length - 1})`);
+    // The untouched file still opens.
+    expect((await importJson(await formatJson({ ops, exportedAt: EXPORTED_AT }))).ok).toBe(true);
+  });
+
   it.each([
     ['not JSON', () => 'hello', /not valid JSON/],
     ['another JSON file', () => '{"name":"x"}', /not marked as a War Room export/],

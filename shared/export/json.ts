@@ -196,6 +196,12 @@ export async function importJson(text: string): Promise<ImportResult> {
     if (!r.ok) return invalid(`unsynced change ${i + 1}: ${r.message}`);
     pending.push(r.value);
   }
+  // The checksum only proves the file is as someone wrote it: one who removed the last change and
+  // recomputed it would pass. The header's own head seq and hash must also agree with the log.
+  const lastSeq = expected - 1;
+  if (lastSeq !== env.data.incident.headSeq) {
+    return refuse('IMPORT_HEAD_MISMATCH', `the file says its log ends at change #${env.data.incident.headSeq}, but the log it holds ends at change #${lastSeq}`);
+  }
   const folded = fold(ops, base);
   if (!folded.ok) return folded;
   const withPending = applyPending(folded.state, pending);

@@ -6,7 +6,7 @@ import { parseOp } from '../ops.ts';
 const ops = commit(smallSteps());
 const state = fold(ops);
 const md = (o: Partial<Parameters<typeof formatMarkdown>[1]> = {}) => formatMarkdown(state, { exportedAt: EXPORTED_AT, ...o });
-const timelineOf = (text: string) => text.slice(text.indexOf('## Timeline'), text.indexOf('## What went well'));
+const timelineOf = (text: string) => text.slice(text.indexOf('## Timeline'), text.indexOf('## Help requests'));
 
 describe('mdText', () => {
   it.each([
@@ -14,7 +14,11 @@ describe('mdText', () => {
     ['a | b', 'a \\| b'],
     ['<script>x</script>', '\\<script\\>x\\</script\\>'],
     ['*bold* and `code`', '\\*bold\\* and \\`code\\`'],
-    ['[link](http://x)', '\\[link\\](http://x)'],
+    ['[link](http://x)', '\\[link\\](http\\://x)'],
+    ['--- and 1. x', '\\--- and 1. x'],
+    ['12. item', '12\\. item'],
+    ['&amp; R&D', '\\&amp; R&D'],
+    ['www.e.com a@b.com', 'www\\.e.com a\\@b.com'],
     ['# heading', '\\# heading'],
     ['#storage skill', '#storage skill'],
     ['## two', '\\## two'],
@@ -30,21 +34,22 @@ describe('mdText', () => {
 
 describe('formatMarkdown', () => {
   it('has the blameless template sections in order', () => {
-    const headings = md().split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3));
+    const headings = md({ includeEditHistory: true }).split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3));
     expect(headings).toEqual([
-      'Summary', 'Impact', 'Roles and participants', 'Timeline', 'What went well', 'What went wrong',
-      'Root cause and contributing factors', 'Lessons', 'Action items', 'Help requests', 'Appendix: earlier versions of edited entries',
+      'Summary', 'Key timestamps', 'Response metrics', 'Impact', 'Trigger', 'Root cause', 'Contributing factors', 'Detection',
+      'What went well', 'What went wrong', 'Where we got lucky', 'Lessons', 'Action items', 'Roles and participants',
+      'Stakeholder updates', 'Timeline', 'Timeline: system rows', 'Help requests', 'Appendix: earlier versions of edited entries',
     ]);
     expect(md()).toMatch(/^# Postmortem: Checkout latency\n/);
   });
 
-  it('states severity, status, detection, resolution and duration', () => {
+  it('states severity, status, key times and duration', () => {
     const out = md();
     expect(out).toContain('- **Severity:** SEV2');
     expect(out).toContain('- **Status:** Resolved');
-    expect(out).toContain('- **Detected:** 2026-03-02 09:00 UTC');
-    expect(out).toContain('- **Resolved:** 2026-03-02 09:20 UTC');
-    expect(out).toContain('- **Duration:** 20m');
+    expect(out).toContain('| Declared | 2026-03-02 09:00 UTC | when the incident was opened in War Room (never backdated) |');
+    expect(out).toContain('| Resolved | 2026-03-02 09:20 UTC | the incident was closed |');
+    expect(out).toContain('| Duration | 20m | impact started → resolved |');
     expect(out).toContain('- **Incident commander:** Ana Silva');
   });
 
@@ -59,38 +64,43 @@ describe('formatMarkdown', () => {
     const withDeleted = md({ includeDeleted: true });
     expect(timelineOf(withDeleted)).not.toContain('wrong channel');
     const appendix = withDeleted.slice(withDeleted.indexOf('## Appendix: deleted entries'));
-    expect(appendix).toContain('| 2026-03-02 09:07 UTC | Ken Sato | Note | wrong channel | 2026-03-02 09:07 UTC by Ken Sato |');
+    expect(appendix).toContain('- **2026-03-02 09:07 UTC** · Ken Sato · Note · deleted 2026-03-02 09:07 UTC by Ken Sato: wrong channel');
   });
 
-  it('shows the final text of an edited entry, marked, and keeps the earlier text in the appendix', () => {
+  it('shows the final text of an edited entry, marked; earlier texts only with includeEditHistory', () => {
     const out = md();
-    expect(timelineOf(out)).toContain('p99 at 4.2s _(edited)_');
-    expect(timelineOf(out)).not.toContain('p99 at 4s');
-    expect(out).toContain('2026-03-02 09:03 UTC, Ken Sato: "p99 at 4s"');
+    expect(timelineOf(out)).toContain('Ken Sato · Note _(edited)_: p99 at 4.2s');
+    expect(out).not.toContain('p99 at 4s');
+    const withHistory = md({ includeEditHistory: true });
+    expect(withHistory).toContain('  - 2026-03-02 09:03 UTC, Ken Sato: p99 at 4s');
+    expect(withHistory).toContain('  - 2026-03-02 09:06 UTC, Ken Sato (current): p99 at 4.2s');
   });
 
-  it('marks pinned entries and lists them with status changes as key moments', () => {
+  it('marks pinned entries and lists them with key moments first', () => {
     const out = md();
-    expect(out).toContain('| Decision | **[pinned]** Scale the pool |');
+    expect(out).toContain('· Ana Silva · Decision _(pinned)_: Scale the pool');
     const key = out.slice(out.indexOf('### Key moments'), out.indexOf('### Monday'));
-    expect(key).toContain('**2026-03-02 09:04 UTC**: Scale the pool');
-    expect(key).toContain('Status changed from investigating to resolved');
+    expect(key).toContain('- **2026-03-02 09:04 UTC** · Ana Silva: Scale the pool _(pinned)_');
+    expect(key).toContain('Resolved — Status changed from investigating to resolved');
+    expect(key).toContain('Declared — Incident declared (SEV2): Checkout latency');
+    expect(key).toContain('Acknowledged — Ana Silva is now commander');
     expect(key).not.toContain('p99');
   });
 
-  it('adds a local-time column for the chosen zone and says so', () => {
+  it('adds the local time for the chosen zone, with its offset where it first appears, and says so', () => {
     const out = md({ timeZone: 'Asia/Tokyo' });
-    expect(out).toContain('| Time (UTC) | Asia/Tokyo | Who | Kind | Entry |');
-    expect(out).toContain('| 09:04 | 18:04 | Ana Silva | Decision |');
-    expect(out).toContain('Times are UTC, with local time in Asia/Tokyo (UTC+09:00');
+    expect(out).toContain('- **09:00 UTC** · 18:00 (UTC+09:00) · Ana Silva · Status (declared)');
+    expect(out).toContain('- **09:03 UTC** · 18:03 · Ken Sato · Note _(edited)_: p99 at 4.2s');
+    expect(out).toContain('- **09:04 UTC** · 18:04 · Ana Silva · Decision _(pinned)_: Scale the pool');
+    expect(out).toContain('Times are UTC, with local time in Asia/Tokyo alongside (UTC+09:00 when the incident started, unchanged throughout).');
     expect(md()).toContain('All times are UTC.');
-    expect(md()).toContain('| Time (UTC) | Who | Kind | Entry |');
+    expect(md()).toContain('- **09:04 UTC** · Ana Silva · Decision _(pinned)_: Scale the pool');
   });
 
   it('prefixes the weekday when the local date differs from the UTC date', () => {
     const late = commit([...smallSteps(), ['2026-03-02T20:00:00Z', 'ken', { type: 'timeline.add', payload: { entryId: 'e-late', kind: 'note', text: 'late' } }]]);
     const out = formatMarkdown(fold(late), { exportedAt: EXPORTED_AT, timeZone: 'Asia/Tokyo' });
-    expect(out).toContain('| 20:00 | Tue 05:00 | Ken Sato | Note | late |');
+    expect(out).toContain('- **20:00 UTC** · Tue 05:00 · Ken Sato · Note: late');
   });
 
   it('filters by kind and by pin, and says the timeline is filtered', () => {
@@ -104,7 +114,8 @@ describe('formatMarkdown', () => {
     expect(without).not.toContain('is now commander');
     expect(without).toContain('p99 at 4.2s');
     const pinned = timelineOf(md({ pinnedOnly: true }));
-    expect(pinned.match(/^\| \d\d:\d\d \|/gm)).toHaveLength(1);
+    const day = pinned.slice(pinned.indexOf('### Monday'));
+    expect(day.match(/^- \*\*\d\d:\d\d UTC\*\*/gm)).toHaveLength(1);
     expect(pinned).toContain('Scale the pool');
   });
 
@@ -113,16 +124,16 @@ describe('formatMarkdown', () => {
     if (!p.ok) throw new Error(p.message);
     const local = commit([...smallSteps(), ['2026-03-02T09:30:00Z', 'ken', { type: 'timeline.add', payload: { entryId: 'e-local', kind: 'note', text: 'typed offline' } }]]);
     const out = formatMarkdown(fold(local), { exportedAt: EXPORTED_AT, pendingOps: [p.value] });
-    expect(out).toContain('typed offline _(unsynced)_');
+    expect(out).toContain('Ken Sato · Note _(unsynced)_: typed offline');
     expect(out).toContain('**Includes 1 local change not yet confirmed by the server**');
     expect(out.match(/_\(unsynced\)_/g)).toHaveLength(2);
     const byId = formatMarkdown(fold(local), { exportedAt: EXPORTED_AT, pendingEntryIds: ['e-dec'] });
-    expect(byId).toContain('Scale the pool _(unsynced)_');
+    expect(byId).toContain('Decision _(pinned, unsynced)_: Scale the pool');
   });
 
-  it('lists follow-up tasks as action items with owner, status, due date and overdue flag', () => {
-    expect(md()).toContain('| Alert on pool saturation | Ken Sato | To do | 2026-03-01 **(overdue)** |');
-    expect(formatMarkdown(state, { exportedAt: Date.parse('2026-02-28T00:00:00Z') })).toContain('| Alert on pool saturation | Ken Sato | To do | 2026-03-01 |');
+  it('lists follow-up tasks from the board with owner, status, due date and overdue flag', () => {
+    expect(md()).toContain('- Alert on pool saturation · Ken Sato · To do · due 2026-03-01 **(overdue)**');
+    expect(formatMarkdown(state, { exportedAt: Date.parse('2026-02-28T00:00:00Z') })).toContain('- Alert on pool saturation · Ken Sato · To do · due 2026-03-01\n');
   });
 
   it('reports help requests with time to acknowledge', () => {
@@ -132,14 +143,15 @@ describe('formatMarkdown', () => {
       ['2026-03-02T09:17:00Z', 'ken', { type: 'help.ack', payload: { helpId: 'h-1' } }],
     ];
     const out = formatMarkdown(fold(commit(steps)), { exportedAt: EXPORTED_AT });
-    expect(out).toContain('| 2026-03-02 09:10 UTC | Ana Silva | #db, Ken Sato | now | Pool sizing? | Ken Sato | 7m | Acknowledged, still open |');
+    expect(out).toContain('- **2026-03-02 09:10 UTC** · Ana Silva asked #db, Ken Sato (now): Pool sizing?\n\n  - **Acknowledged:** Ken Sato, after 7m\n  - **Outcome:** Acknowledged, still open');
     expect(md()).toContain('_No one was asked for help._');
   });
 
-  it('keeps table rows intact when text holds pipes and line breaks, and escapes markup', () => {
+  it('keeps line breaks as hard breaks inside a list item and escapes markup', () => {
     const steps: Step[] = [...smallSteps(), ['2026-03-02T09:09:00Z', 'ken', { type: 'timeline.add', payload: { entryId: 'e-x', kind: 'note', text: 'a | b\nsecond <b>line</b>' } }]];
     const out = formatMarkdown(fold(commit(steps)), { exportedAt: EXPORTED_AT });
-    expect(out).toContain('| 09:09 | Ken Sato | Note | a \\| b<br>second \\<b\\>line\\</b\\> |');
+    expect(out).toContain('- **09:09 UTC** · Ken Sato · Note: a \\| b\\\n  second \\<b\\>line\\</b\\>\n');
+    expect(out).not.toContain('<br>');
   });
 
   it('is deterministic: the export time is an input', () => {
@@ -170,6 +182,6 @@ describe('formatMarkdown structure', () => {
       if (header === 0) { header = cells(line); tables++; continue; }
       expect(cells(line), line).toBe(header);
     }
-    expect(tables).toBeGreaterThanOrEqual(6);
+    expect(tables).toBeGreaterThanOrEqual(4);
   });
 });

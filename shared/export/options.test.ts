@@ -36,7 +36,7 @@ describe('pendingMarks', () => {
   it('marks the system entry an unsynced status change writes', () => {
     const pending = [op('incident.status', { status: 'monitoring' }, 7)];
     const state = applyPending(fold(commit(smallSteps())), pending).state;
-    expect(formatMarkdown(state, { exportedAt: EXPORTED_AT, pendingOps: pending })).toContain('Incident reopened: status changed from resolved to monitoring _(unsynced)_ |');
+    expect(formatMarkdown(state, { exportedAt: EXPORTED_AT, pendingOps: pending })).toContain('· Status (reopened) _(unsynced)_: Incident reopened: status changed from resolved to monitoring\n');
   });
 });
 

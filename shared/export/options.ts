@@ -25,6 +25,12 @@ export interface ExportOptions {
   pinnedOnly?: boolean;
   /** List soft-deleted entries in an appendix (CSV: as rows marked deleted). Off by default. */
   includeDeleted?: boolean;
+  /**
+   * Add the earlier versions of edited entries (and of deleted ones, with includeDeleted) to the
+   * audit appendix. Off by default: a blameless postmortem is read widely, and what an author
+   * retracted is not for every reader; edited entries stay marked, and the JSON export keeps it all.
+   */
+  includeEditHistory?: boolean;
   /** Local ops the server has not acknowledged yet; whatever they touched is marked "unsynced". */
   pendingOps?: readonly Op[];
   /** Extra entry ids to mark as unsynced (for callers that track them directly). */
@@ -36,6 +42,7 @@ export interface PendingMarks {
   entryIds: ReadonlySet<string>;
   taskIds: ReadonlySet<string>;
   helpIds: ReadonlySet<string>;
+  actionIds: ReadonlySet<string>;
   /** Op ids: the reducer names system entries `sys-<opId>-<n>`. */
   opIds: ReadonlySet<string>;
 }
@@ -45,14 +52,16 @@ export function pendingMarks(options: Pick<ExportOptions, 'pendingOps' | 'pendin
   const taskIds = new Set<string>();
   const helpIds = new Set<string>();
   const opIds = new Set<string>();
+  const actionIds = new Set<string>();
   for (const op of options.pendingOps ?? []) {
     opIds.add(op.opId);
     const p = op.payload as Record<string, unknown>;
     if (typeof p.entryId === 'string') entryIds.add(p.entryId);
     if (typeof p.taskId === 'string') taskIds.add(p.taskId);
     if (typeof p.helpId === 'string') helpIds.add(p.helpId);
+    if (typeof p.actionId === 'string') actionIds.add(p.actionId);
   }
-  return { count: options.pendingOps?.length ?? entryIds.size, entryIds, taskIds, helpIds, opIds };
+  return { count: options.pendingOps?.length ?? entryIds.size, entryIds, taskIds, helpIds, actionIds, opIds };
 }
 
 export function isPendingEntry(marks: PendingMarks, id: string): boolean {

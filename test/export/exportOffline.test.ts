@@ -50,17 +50,18 @@ describe.skipIf(!run)('export while the server is down (browser client)', () => 
     expect(await p.getByTestId('export-note').textContent()).toMatch(/^The server is unreachable: exporting from this device’s copy of the incident\. Includes 1 unsynced change/);
     const preview = (await p.getByTestId('md-preview').textContent()) ?? '';
     expect(preview).toContain('# Postmortem: Search indexing crashes cluster-wide after Black Friday deploy');
-    expect(preview).toContain(`${OFFLINE_NOTE} _(unsynced)_`);
+    expect(preview).toContain(`_(unsynced)_: ${OFFLINE_NOTE}`);
   });
 
   it('saves Markdown and CSV files with the offline note', async () => {
     const md = await saveAs('md');
     expect(md).toContain('## Action items');
-    expect(md).toContain(`${OFFLINE_NOTE} _(unsynced)_`);
+    expect(md).toContain(`_(unsynced)_: ${OFFLINE_NOTE}`);
     const csv = await saveAs('csv');
     const row = csv.split('\r\n').find((l) => l.includes('restart c7-ap-2'));
     expect(row).toContain('"Typed while the server was down: ""restart c7-ap-2, then check lag"", by hand"');
-    expect(row).toMatch(/,yes,[^,]+$/);
+    // unsynced = yes, then entry_id, moment (none) and logged_after_min (not backdated).
+    expect(row).toMatch(/,yes,[^,]+,,$/);
   });
 
   it('saves a JSON export that reopens to exactly what the client showed', async () => {

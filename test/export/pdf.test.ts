@@ -75,13 +75,15 @@ describe.skipIf(!haveChromium)('PDF from the HTML export', () => {
   it.runIf(tool('pdftotext'))('holds the title, the sections and entries from every day', () => {
     const text = execFileSync('pdftotext', ['-layout', join(work, 'postmortem.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     expect(text).toContain('Search indexing crashes cluster-wide after Black Friday deploy');
-    for (const heading of ['Summary', 'Impact', 'Timeline', 'What went well', 'Root cause and contributing factors', 'Action items', 'Help requests']) {
+    for (const heading of ['Summary', 'Key timestamps', 'Response metrics', 'Impact', 'Timeline', 'What went well', 'Root cause', 'Where we got lucky', 'Action items', 'Stakeholder updates', 'Help requests']) {
       expect(text).toContain(heading);
     }
     expect(text).toContain('Friday 27 November 2026');
     expect(text).toContain('Saturday 28 November 2026');
     expect(text).toContain('Léa Martin');
     expect(text).toContain('c7-ap repaired, all 3 nodes indexing');
+    // System rows are collapsed on screen (<details>) but printed in full.
+    expect(text).toContain('Marcus Lee joined (America/Los_Angeles)');
   });
 
   it.runIf(tool('pdftoppm'))('rasterises page 1 to a PNG', () => {

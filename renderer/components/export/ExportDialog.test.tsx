@@ -36,7 +36,13 @@ describe('ExportDialog', () => {
   it('previews the Markdown postmortem from local state, unsynced changes included and marked', () => {
     open();
     expect(mdPreview()).toContain('# Postmortem: Search indexing crashes cluster-wide after Black Friday deploy');
-    expect(mdPreview()).toContain('Customer summary sent to support leads for review, "final" version due Tuesday. _(unsynced)_');
+    expect(mdPreview()).toContain('Léa Martin · Update _(unsynced)_: Customer summary sent to support leads for review, "final" version due Tuesday.');
+    expect(mdPreview()).toContain('## Key timestamps');
+    expect(mdPreview()).toContain('| Reopened | 2026-11-28 01:50 UTC |');
+    const highlights = screen.getByTestId('export-highlights').textContent ?? '';
+    expect(highlights).toContain('Reopened once');
+    expect(highlights).toContain('Time to mitigate: 2h 12m');
+    expect(highlights).toMatch(/\d+ update gaps over the cadence/);
     expect(screen.getByTestId('export-note').textContent).toBe('The server is unreachable: exporting from this device’s copy of the incident. Includes 1 unsynced change, marked “unsynced”.');
   });
 
@@ -48,7 +54,13 @@ describe('ExportDialog', () => {
     expect(mdPreview()).toContain('test entry, ignore');
 
     choose('Local time column', 'Asia/Singapore');
-    await waitFor(() => expect(mdPreview()).toContain('| Time (UTC) | Asia/Singapore | Who | Kind | Entry |'));
+    await waitFor(() => expect(mdPreview()).toContain('| Moment | UTC | Asia/Singapore | Note |'));
+    expect(mdPreview()).toContain('Times are UTC, with local time in Asia/Singapore alongside');
+
+    expect(mdPreview()).not.toContain('Appendix: earlier versions of edited entries');
+    fireEvent.click(screen.getByLabelText('Include edit history'));
+    await waitFor(() => expect(mdPreview()).toContain('## Appendix: earlier versions of edited entries'));
+    expect(mdPreview()).toContain('c3-eu repaired and indexing again, lag 40 min and falling.');
 
     fireEvent.click(screen.getByLabelText('Include system entries'));
     await waitFor(() => expect(mdPreview()).not.toContain('joined (Europe/Paris)'));
@@ -56,7 +68,7 @@ describe('ExportDialog', () => {
 
     fireEvent.click(screen.getByLabelText('Pinned entries only'));
     await waitFor(() => expect(mdPreview()).not.toContain('Deploys frozen for the day.'));
-    expect(mdPreview()).toContain('**[pinned]** All 36 machines repaired.');
+    expect(mdPreview()).toContain('Note _(pinned)_: All 36 machines repaired.');
   });
 
   it('previews HTML as a styled page', async () => {

@@ -5,6 +5,7 @@ import { exportFileName, formatHtml, type ExportOptions } from '../../../shared/
 import { ENTRY_KINDS, type EntryKind } from '../../../shared/model.ts';
 import type { OpLogResult } from '../../store/index.ts';
 import { buildExportFile, FORMAT_LABEL, jsonSource, jsonUnavailable, textOf, type DialogFormat, type LocalIncident } from './exportFile.ts';
+import { ExportHighlights } from './ExportHighlights.tsx';
 import { HtmlPreview } from './HtmlPreview.tsx';
 
 export interface ExportDialogProps extends LocalIncident {
@@ -59,6 +60,8 @@ export function ExportDialog(props: ExportDialogProps) {
   const [zone, setZone] = useState<string>(defaultTimeZone && defaultTimeZone !== 'UTC' ? defaultTimeZone : '');
   const [pinnedOnly, setPinnedOnly] = useState(false);
   const [includeDeleted, setIncludeDeleted] = useState(false);
+  // Off by default: a blameless postmortem is read widely, and what an author retracted is not for every reader.
+  const [includeEditHistory, setIncludeEditHistory] = useState(false);
   const [kinds, setKinds] = useState<ReadonlySet<EntryKind>>(() => new Set(ENTRY_KINDS));
   const [busy, setBusy] = useState<'fetching' | 'saving' | null>(null);
   const [result, setResult] = useState<{ tone: 'ok' | 'warn' | 'error'; text: string } | null>(null);
@@ -72,9 +75,9 @@ export function ExportDialog(props: ExportDialogProps) {
   }, []);
 
   const options = useMemo<ExportOptions>(() => ({
-    exportedAt: openedAt, timeZone: zone || null, pinnedOnly, includeDeleted,
+    exportedAt: openedAt, timeZone: zone || null, pinnedOnly, includeDeleted, includeEditHistory,
     kinds: kinds.size === ENTRY_KINDS.length ? undefined : ENTRY_KINDS.filter((k) => kinds.has(k)),
-  }), [openedAt, zone, pinnedOnly, includeDeleted, kinds]);
+  }), [openedAt, zone, pinnedOnly, includeDeleted, includeEditHistory, kinds]);
   // Formatting a long incident takes a moment: keep the controls responsive, let the preview follow.
   const request = useMemo(() => ({ format, options }), [format, options]);
   const deferred = useDeferredValue(request);
@@ -177,7 +180,13 @@ export function ExportDialog(props: ExportDialogProps) {
           )}
           {format !== 'json' && <label className="inline"><input type="checkbox" checked={pinnedOnly} onChange={(e) => setPinnedOnly(e.target.checked)} /> Pinned entries only</label>}
           {format !== 'json' && <label className="inline"><input type="checkbox" checked={includeDeleted} onChange={(e) => setIncludeDeleted(e.target.checked)} /> Include deleted entries</label>}
+          {format !== 'json' && format !== 'csv' && (
+            <label className="inline" title="Earlier versions of edited entries, in an appendix. Off by default: a blameless postmortem need not republish what an author retracted.">
+              <input type="checkbox" checked={includeEditHistory} onChange={(e) => setIncludeEditHistory(e.target.checked)} /> Include edit history
+            </label>
+          )}
         </div>
+        <ExportHighlights state={src.state} exportedAt={openedAt} />
         {format !== 'json' && (
           <fieldset style={S.kinds}>
             <legend className="visually-hidden">Entry kinds</legend>

@@ -4,6 +4,7 @@ import { MAX_IMPORT_CHARS } from '../../../shared/constants.ts';
 import { formatHtml, importJson, type ImportedIncident } from '../../../shared/export/index.ts';
 import { formatDateTime } from '../../../shared/time.ts';
 import { ExportDialog } from './ExportDialog.tsx';
+import { ExportHighlights } from './ExportHighlights.tsx';
 import { HtmlPreview } from './HtmlPreview.tsx';
 
 export interface ReviewViewProps {
@@ -26,6 +27,7 @@ export function ReviewView({ text, fileName, bridge, onClose, defaultTimeZone }:
   const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
   const [zone, setZone] = useState(defaultTimeZone && defaultTimeZone !== 'UTC' ? defaultTimeZone : '');
   const [exporting, setExporting] = useState(false);
+  const [editHistory, setEditHistory] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -38,8 +40,8 @@ export function ReviewView({ text, fileName, bridge, onClose, defaultTimeZone }:
 
   const imported = loaded.kind === 'ok' ? loaded.value : null;
   const html = useMemo(() => imported && formatHtml(imported.state, {
-    exportedAt: imported.exportedAt, timeZone: zone || null, includeDeleted: true, pendingOps: imported.pending,
-  }), [imported, zone]);
+    exportedAt: imported.exportedAt, timeZone: zone || null, includeDeleted: true, includeEditHistory: editHistory, pendingOps: imported.pending,
+  }), [imported, zone, editHistory]);
 
   return (
     <section className="review-view" aria-label="Review of an exported incident" data-testid="review-view" style={{ display: 'grid', gap: 12, padding: 16 }}>
@@ -53,6 +55,9 @@ export function ReviewView({ text, fileName, bridge, onClose, defaultTimeZone }:
               {[...new Set(Object.values(imported.state.members).map((m) => m.timeZone))].sort().map((z) => <option key={z} value={z}>{z}</option>)}
             </select>
           </label>
+        )}
+        {imported && (
+          <label className="inline"><input type="checkbox" checked={editHistory} onChange={(e) => setEditHistory(e.target.checked)} /> Show edit history</label>
         )}
         {imported && <button type="button" onClick={() => setExporting(true)}>Export…</button>}
         <button type="button" onClick={onClose}>Close</button>
@@ -73,6 +78,7 @@ export function ReviewView({ text, fileName, bridge, onClose, defaultTimeZone }:
               This file was written by another version of War Room: the incident rebuilt from its log differs from the one recorded at export. What you see is this version’s reading of the log.
             </p>
           )}
+          <ExportHighlights state={imported.state} exportedAt={imported.exportedAt} />
           <HtmlPreview html={html} label={`Postmortem of ${imported.state.title}`} />
         </>
       )}

@@ -4,3 +4,4 @@ export { ExportContainer } from './ExportContainer.tsx';
 export { ReviewView, OpenExportFile, type ReviewViewProps } from './ReviewView.tsx';
 export { HtmlPreview } from './HtmlPreview.tsx';
 export { buildExportFile, FORMAT_LABEL, type DialogFormat, type LocalIncident } from './exportFile.ts';
+export { ExportHighlights } from './ExportHighlights.tsx';

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Status, UserEntryKind } from '../../../shared/model.ts';
 import { NARROW_LAYOUT_MAX_PX } from '../../../shared/constants.ts';
 import { selectCanEdit, selectMembers } from '../../store/index.ts';
@@ -17,6 +17,7 @@ import { BannersContainer } from './BannersContainer.tsx';
 import { HeaderContainer } from './HeaderContainer.tsx';
 import { OverviewContainer, ResolvedBanner } from './OverviewContainer.tsx';
 import { PostmortemScreen } from './PostmortemScreen.tsx';
+import { onOpenPostmortem } from '../postmortem/index.ts';
 import { SidePanels, useOnlineIds, type SideTab } from './SidePanels.tsx';
 import { TimelineContainer } from './TimelineContainer.tsx';
 import { report } from './report.ts';
@@ -70,6 +71,8 @@ export function IncidentView({ onExport }: Props) {
   };
 
   useUiCommand('new-entry', focusComposer);
+  // Anything may ask for the postmortem (openPostmortem() in components/postmortem): it is a screen here.
+  useEffect(() => onOpenPostmortem(() => { setOverlay({ kind: 'none' }); setScreen('postmortem'); }), []);
   useShortcuts({
     n: focusComposer,
     t: () => { setTab('board'); focusSoon(newTaskRef); },

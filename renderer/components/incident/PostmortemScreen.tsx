@@ -1,6 +1,7 @@
 import { useWarRoom } from '../../hooks/useWarRoom.ts';
 import { useShortcuts } from '../../hooks/useShortcuts.ts';
 import { SeverityBadge } from '../common/SeverityBadge.tsx';
+import { PostmortemView } from '../postmortem/index.ts';
 
 interface Props {
   onBack: () => void;
@@ -26,7 +27,7 @@ export function PostmortemScreen({ onBack, onExport }: Props) {
         </span>
       </header>
       <main className="postmortem-body" aria-label="Postmortem">
-        <p className="muted">The postmortem editor is not merged into this build yet.</p>
+        <PostmortemView />
       </main>
     </div>
   );
