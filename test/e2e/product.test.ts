@@ -236,7 +236,20 @@ describe.skipIf(!chromiumAvailable())('War Room screens: keyboard, accessibility
     await dialog.getByTestId('resolution-postmortem').focus();
     await p.keyboard.press('Enter');
     await p.getByTestId('postmortem-screen').waitFor({ timeout: STEP_MS });
+    await p.getByTestId('postmortem-view').waitFor({ timeout: STEP_MS });
+    // Write it from the keyboard: the summary, then an action item.
+    await p.getByTestId('postmortem-view').getByLabel('Summary', { exact: true }).focus();
+    await p.keyboard.type('A corrupt replication message crashed every node that replayed it.');
+    await p.keyboard.press('Tab');
+    await p.getByTestId('action-title').focus();
+    await p.keyboard.type('Validate replicated messages before persisting them');
+    await p.keyboard.press('Enter');
+    await within(LIVE_MS, 'the postmortem is stored', async () => {
+      const pm = (await committed(p))!.postmortem;
+      return pm.summary.startsWith('A corrupt replication message') && pm.actionItems.some((a) => a.title.startsWith('Validate replicated'));
+    });
     await check(p, 'postmortem');
+    await leaveField(p);
     await p.keyboard.press('w');
     await p.getByTestId('incident-view').waitFor({ timeout: STEP_MS });
     await p.getByTestId('resolved-banner').waitFor({ timeout: STEP_MS });
