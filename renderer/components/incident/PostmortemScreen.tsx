@@ -2,6 +2,7 @@ import { useWarRoom } from '../../hooks/useWarRoom.ts';
 import { useShortcuts } from '../../hooks/useShortcuts.ts';
 import { SeverityBadge } from '../common/SeverityBadge.tsx';
 import { PostmortemView } from '../postmortem/index.ts';
+import { ResolutionSummary } from '../overview/ResolutionSummary.tsx';
 
 interface Props {
   onBack: () => void;
@@ -15,6 +16,7 @@ interface Props {
 export function PostmortemScreen({ onBack, onExport }: Props) {
   const title = useWarRoom((s) => s.view?.title ?? '');
   const severity = useWarRoom((s) => s.view?.severity ?? 'SEV3');
+  const view = useWarRoom((s) => s.view);
   useShortcuts({ w: onBack, e: onExport });
   return (
     <div className="postmortem-screen" data-testid="postmortem-screen">
@@ -26,9 +28,17 @@ export function PostmortemScreen({ onBack, onExport }: Props) {
           <button onClick={onExport} title="Export (e)" data-testid="postmortem-export">Export</button>
         </span>
       </header>
-      <main className="postmortem-body" aria-label="Postmortem">
-        <PostmortemView />
-      </main>
+      <div className="postmortem-body">
+        <main className="postmortem-main" aria-label="Postmortem">
+          <PostmortemView />
+        </main>
+        {view && (
+          <aside className="postmortem-facts" aria-label="What the timeline recorded">
+            <h2>From the timeline</h2>
+            <ResolutionSummary state={view} onPostmortem={null} />
+          </aside>
+        )}
+      </div>
     </div>
   );
 }

@@ -55,6 +55,6 @@ describe('ResolutionSummary', () => {
     expect(screen.getByTestId('resolution-duration').textContent).toBe('4m');
     const moments = screen.getByTestId('resolution-moments').textContent!;
     for (const m of ['Declared', 'Mitigated', 'Resolved']) expect(moments).toContain(m);
-    expect(screen.getByTestId('resolution-open').textContent).toBe('1 task still open. Carry them into the postmortem’s action items.');
+    expect(screen.getByTestId('resolution-open').textContent).toBe('1 task still open. Carry what matters into the postmortem’s action items.');
   });
 });

@@ -60,7 +60,7 @@ export function ResolutionSummary({ state, onPostmortem, canEdit = true }: Props
       <p data-testid="resolution-open">
         {open.tasks + open.help + open.actions === 0 ? 'Nothing: every task is done and every help request closed.'
           : [open.tasks > 0 && plural(open.tasks, 'task'), open.help > 0 && plural(open.help, 'help request'), open.actions > 0 && plural(open.actions, 'action item')]
-            .filter(Boolean).join(', ') + ' still open. Carry them into the postmortem’s action items.'}
+            .filter(Boolean).join(', ') + ' still open.' + (open.tasks + open.help > 0 ? ' Carry what matters into the postmortem’s action items.' : '')}
       </p>
       {onPostmortem && (
         <button className="primary" onClick={onPostmortem} data-testid="resolution-postmortem">{canEdit ? 'Write the postmortem' : 'Read the postmortem'}</button>
