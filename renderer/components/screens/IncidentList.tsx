@@ -59,7 +59,7 @@ function Rows({ incidents, now, onOpen }: { incidents: IncidentSummary[]; now: n
               {i.lastUpdateAt !== null ? <span title={fullLabel(i.lastUpdateAt, fmt)}>{ago(now - i.lastUpdateAt)}</span>
                 : <span className={open ? 'warn-text' : 'muted'}>{open ? 'none yet' : '—'}</span>}
             </td>
-            <td>{i.memberCount} · <span className={i.online > 0 ? 'hours-in' : 'muted'}>{i.online} online</span></td>
+            <td className="nowrap">{i.memberCount} · <span className={i.online > 0 ? 'hours-in' : 'muted'}>{i.online} online</span></td>
           </tr>
         );
       })}
