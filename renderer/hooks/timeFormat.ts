@@ -87,3 +87,8 @@ export function wallTimeToUtc(wall: string, zone: string): number | null {
 export function utcToWallTime(at: number, zone: string): string {
   return `${formatDate(at, zone)}T${formatClock(at, zone)}`;
 }
+
+/** The time of day, with a short date in front when the day is not the same as `ref`'s (e.g. today). */
+export function whenLabel(at: number, f: TimeFormat, ref = Date.now()): string {
+  return dateLabel(at, f) === dateLabel(ref, f) ? clockLabel(at, f) : `${shortDate(at, f, ref)}, ${clockLabel(at, f)}`;
+}

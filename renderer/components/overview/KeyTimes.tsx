@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { IncidentState } from '../../../shared/model.ts';
 import type { PayloadOf } from '../../../shared/ops.ts';
 import { formatDuration } from '../../../shared/time.ts';
-import { clockLabel, fullLabel, useTimeFormat, utcToWallTime, wallTimeToUtc } from '../../hooks/timeFormat.ts';
+import { fullLabel, useTimeFormat, utcToWallTime, wallTimeToUtc, whenLabel } from '../../hooks/timeFormat.ts';
 
 type Times = Pick<IncidentState, 'startedAt' | 'detectedAt' | 'declaredAt' | 'acknowledgedAt' | 'mitigatedAt' | 'impactEndedAt' | 'resolvedAt'>;
 type Editable = 'startedAt' | 'detectedAt' | 'acknowledgedAt' | 'mitigatedAt' | 'impactEndedAt';
@@ -63,7 +63,7 @@ export function KeyTimes({ times, canEdit, zone, onTimes }: Props) {
                     </span>
                   ) : at === null ? <span className="faint">—</span> : (
                     <time dateTime={new Date(at).toISOString()} title={fullLabel(at, fmt)}>
-                      {clockLabel(at, fmt)}
+                      {whenLabel(at, fmt)}
                       {key !== 'startedAt' && at >= times.startedAt && <span className="faint"> · +{formatDuration(at - times.startedAt)}</span>}
                     </time>
                   )}

@@ -1,6 +1,6 @@
 import type { IncidentState, KeyMoment, TimelineEntry } from '../../../shared/model.ts';
 import { formatDuration } from '../../../shared/time.ts';
-import { clockLabel, fullLabel, useTimeFormat } from '../../hooks/timeFormat.ts';
+import { fullLabel, useTimeFormat, whenLabel } from '../../hooks/timeFormat.ts';
 
 export const MOMENT_LABEL: Record<KeyMoment, string> = {
   'impact-started': 'Impact started', detected: 'Detected', declared: 'Declared', acknowledged: 'Acknowledged',
@@ -50,7 +50,7 @@ export function ResolutionSummary({ state, onPostmortem, canEdit = true }: Props
       <ol className="moments" data-testid="resolution-moments">
         {moments.map((e) => (
           <li key={e.id}>
-            <time dateTime={new Date(e.occurredAt).toISOString()} title={fullLabel(e.occurredAt, fmt)}>{clockLabel(e.occurredAt, fmt)}</time>
+            <time dateTime={new Date(e.occurredAt).toISOString()} title={fullLabel(e.occurredAt, fmt)}>{whenLabel(e.occurredAt, fmt, state.startedAt)}</time>
             <span className="moment-tag">{MOMENT_LABEL[e.moment!]}</span>
             <span className="grow">{e.text}</span>
           </li>

@@ -1,5 +1,6 @@
 import { AVAILABILITIES, type Availability, type IncidentRole, type Member } from '../../../shared/model.ts';
-import { formatClock, formatOffset, isWithinWorkingHours } from '../../../shared/time.ts';
+import { formatOffset, isWithinWorkingHours } from '../../../shared/time.ts';
+import { clockLabel, useTimeFormat } from '../../hooks/timeFormat.ts';
 import { useNow } from '../../hooks/useNow.ts';
 import { Avatar } from '../common/Avatar.tsx';
 
@@ -18,6 +19,7 @@ interface Props {
 /** Who is in the incident: online now, their local time and whether they are inside working hours. */
 export function Roster({ members, meId, online, typing, roles, canEdit, onAvailability, onAsk, onProfile }: Props) {
   const now = useNow(30_000);
+  const fmt = useTimeFormat();
   const sorted = [...members].sort((a, b) => Number(online.has(b.id)) - Number(online.has(a.id)) || a.name.localeCompare(b.name));
   const rolesOf = (id: string) => (Object.entries(roles) as [IncidentRole, string | null][]).filter(([, m]) => m === id).map(([r]) => r);
   return (
@@ -40,7 +42,7 @@ export function Roster({ members, meId, online, typing, roles, canEdit, onAvaila
                 {held.length > 0 && <span className="role-chip">{held.join(', ')}</span>}
               </div>
               <div className="muted">
-                <span className="mono" data-testid="member-local-time">{formatClock(now, m.timeZone)}</span>{' '}
+                <span className="mono" data-testid="member-local-time">{clockLabel(now, { zone: m.timeZone, utc: false, ...(fmt.locale ? { locale: fmt.locale } : {}) })}</span>{' '}
                 <span className={inHours ? 'hours-in' : 'hours-out'} data-testid="member-hours" title={`Working hours ${m.workingHours.start}–${m.workingHours.end}`}>
                   {inHours ? 'working hours' : 'off hours'}
                 </span>
