@@ -32,6 +32,11 @@ export function OverviewContainer({ onShowHistory, onPostmortem }: { onShowHisto
         onTimes={(patch) => report(store.getState().setTimes(patch))}
         onShowHistory={onShowHistory}
       />
+      {view.status !== 'resolved' && (
+        <p className="muted small postmortem-early">
+          Notes for the postmortem can start now: <button className="link" onClick={onPostmortem} data-testid="overview-postmortem">open the postmortem (w)</button>
+        </p>
+      )}
     </div>
   );
 }
