@@ -233,7 +233,8 @@ describe.skipIf(!chromiumAvailable())('War Room screens: keyboard, accessibility
     await check(p, 'resolution');
     // The Help badge stops counting once resolved.
     expect(await p.getByTestId('tab-help').locator('.badge').count()).toBe(0);
-    await dialog.getByTestId('resolution-postmortem').focus();
+    // The next step has the focus: Enter writes the postmortem.
+    expect(await p.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('resolution-postmortem');
     await p.keyboard.press('Enter');
     await p.getByTestId('postmortem-screen').waitFor({ timeout: STEP_MS });
     await p.getByTestId('postmortem-view').waitFor({ timeout: STEP_MS });

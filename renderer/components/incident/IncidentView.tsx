@@ -150,8 +150,13 @@ function ResolvedDialog({ onPostmortem, onClose }: { onPostmortem: () => void; o
   if (!view) return null;
   return (
     <Dialog title={`Resolved: ${view.title}`} onClose={onClose} testId="resolution-dialog">
-      <ResolutionSummary state={view} onPostmortem={onPostmortem} />
-      <div className="form"><div className="actions"><button onClick={onClose}>Back to the war room</button></div></div>
+      <ResolutionSummary state={view} onPostmortem={null} />
+      <div className="form">
+        <div className="actions">
+          <button onClick={onClose}>Back to the war room</button>
+          <button className="primary" data-autofocus onClick={onPostmortem} data-testid="resolution-postmortem">Write the postmortem</button>
+        </div>
+      </div>
     </Dialog>
   );
 }
