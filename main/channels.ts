@@ -2,7 +2,7 @@
  * IPC channel names between the preload and main, and the envelope every invoke answers with.
  * Imported by both sides so a renamed channel cannot drift.
  */
-import type { ErrorCode } from '../shared/errors.ts';
+import type { ShellResult } from '../shared/bridge.ts';
 
 export const IPC = {
   saveFile: 'warroom:save-file',
@@ -10,13 +10,17 @@ export const IPC = {
   notify: 'warroom:notify',
   getSettings: 'warroom:get-settings',
   setSettings: 'warroom:set-settings',
+  startLocalServer: 'warroom:start-local-server',
   /** renderer → main (send): the renderer now listens for commands; flush the queued ones. */
   commandsReady: 'warroom:commands-ready',
   /** main → renderer (webContents.send): one ShellCommand. */
   command: 'warroom:command',
 } as const;
 
-export type InvokeChannel = (typeof IPC)['saveFile' | 'printToPdf' | 'notify' | 'getSettings' | 'setSettings'];
+export type InvokeChannel = (typeof IPC)['saveFile' | 'printToPdf' | 'notify' | 'getSettings' | 'setSettings' | 'startLocalServer'];
 
-/** What every `ipcMain.handle` answers; the preload unwraps it so the renderer sees PlatformBridge types. */
-export type IpcResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+/**
+ * What every `ipcMain.handle` answers. The preload passes it on as data (ShellResult) and the
+ * renderer unwraps it: contextBridge would strip a `code` thrown on an Error.
+ */
+export type IpcResult<T> = ShellResult<T>;

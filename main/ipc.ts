@@ -4,13 +4,13 @@
  * refusal with a code and a sentence, never a partial action.
  */
 import { z } from 'zod';
-import type { NotifyRequest, SaveFileRequest, SaveFileResult, Settings } from '../shared/bridge.ts';
-import { MAX_NAME_CHARS, MAX_PDF_HTML_CHARS, MAX_SAVE_FILE_BYTES, MAX_SHORT_TEXT_CHARS } from '../shared/constants.ts';
+import type { NotifyRequest, SaveFileRequest, SaveFileResult, Settings, StartLocalServerRequest, StartLocalServerResult } from '../shared/bridge.ts';
+import { MAX_PDF_HTML_CHARS, MAX_SAVE_FILE_BYTES, NOTIFY_REQUEST_MAX_CHARS } from '../shared/constants.ts';
 import { refuse } from '../shared/errors.ts';
 import { idSchema } from '../shared/ops.ts';
 import { IPC, type InvokeChannel, type IpcResult } from './channels.ts';
 import { originOf } from './security.ts';
-import { settingsPatchSchema } from './settings.ts';
+import { settingsPatchSchema, type SettingsPatch } from './settings.ts';
 
 const fileName = z.string().trim().min(1).max(255);
 
@@ -28,11 +28,14 @@ export const printToPdfRequestSchema = z.strictObject({
   suggestedName: fileName,
 });
 
+/** Long text is cut by the shell (notifications.ts), not refused: only absurd sizes are malformed. */
 export const notifyRequestSchema = z.strictObject({
-  title: z.string().min(1).max(MAX_NAME_CHARS * 2),
-  body: z.string().max(MAX_SHORT_TEXT_CHARS * 2),
+  title: z.string().min(1).max(NOTIFY_REQUEST_MAX_CHARS),
+  body: z.string().max(NOTIFY_REQUEST_MAX_CHARS),
   incidentId: idSchema.optional(),
 });
+
+export const startLocalServerRequestSchema = z.strictObject({ shareOnLan: z.boolean() });
 
 /** The argument list of each channel, as a tuple so extra arguments are refused too. */
 export const ipcArgSchemas = {
@@ -41,6 +44,7 @@ export const ipcArgSchemas = {
   [IPC.notify]: z.tuple([notifyRequestSchema]),
   [IPC.getSettings]: z.tuple([]),
   [IPC.setSettings]: z.tuple([settingsPatchSchema]),
+  [IPC.startLocalServer]: z.tuple([startLocalServerRequestSchema]),
 } satisfies Record<InvokeChannel, z.ZodType>;
 
 /** The fields of IpcMainInvokeEvent / IpcMainEvent that the sender check reads. */
@@ -60,7 +64,8 @@ export interface IpcDeps {
   saveFile(req: SaveFileRequest): Promise<SaveFileResult>;
   printToPdf(req: { html: string; suggestedName: string }): Promise<SaveFileResult>;
   notify(req: NotifyRequest): Promise<void> | void;
-  settings: { get(): Settings; update(patch: Partial<Settings>): Promise<Settings> };
+  settings: { get(): Settings; update(patch: SettingsPatch): Promise<Settings> };
+  startLocalServer(req: StartLocalServerRequest): Promise<StartLocalServerResult>;
   /** The renderer subscribed to shell commands: queued ones may be delivered. */
   onCommandsReady(): void;
 }
@@ -83,6 +88,7 @@ export function createIpcHandlers(deps: IpcDeps): { [C in InvokeChannel]: Handle
     },
     [IPC.getSettings]: async () => deps.settings.get(),
     [IPC.setSettings]: (patch) => deps.settings.update(patch),
+    [IPC.startLocalServer]: (req) => deps.startLocalServer(req),
   };
 }
 

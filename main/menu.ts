@@ -9,9 +9,14 @@ export interface MenuOptions {
   isDev: boolean;
   isMac: boolean;
   send(command: ShellCommand): void;
+  /** Teammates' link to the war room this computer shares, when it does. */
+  inviteLink?: string | null;
+  copyInvite?(link: string): void;
+  autoUpdate?: boolean;
+  setAutoUpdate?(on: boolean): void;
 }
 
-export function buildMenuTemplate({ isDev, isMac, send }: MenuOptions): MenuItemConstructorOptions[] {
+export function buildMenuTemplate({ isDev, isMac, send, inviteLink = null, copyInvite, autoUpdate = false, setAutoUpdate }: MenuOptions): MenuItemConstructorOptions[] {
   const cmd = (command: ShellCommand) => () => send(command);
   const view: MenuItemConstructorOptions[] = [
     { label: 'Show Times in UTC', accelerator: 'CmdOrCtrl+U', click: cmd({ type: 'toggle-utc' }) },
@@ -35,6 +40,9 @@ export function buildMenuTemplate({ isDev, isMac, send }: MenuOptions): MenuItem
         { type: 'separator' },
         { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: cmd({ type: 'export' }) },
         { label: 'Print Postmortem to PDF…', accelerator: 'CmdOrCtrl+P', click: cmd({ type: 'print-pdf' }) },
+        ...(inviteLink && copyInvite
+          ? [{ type: 'separator' } as MenuItemConstructorOptions, { label: 'Copy Invite Link for Teammates', click: () => copyInvite(inviteLink) }]
+          : []),
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],
@@ -42,5 +50,14 @@ export function buildMenuTemplate({ isDev, isMac, send }: MenuOptions): MenuItem
     { role: 'editMenu' },
     { label: '&View', submenu: view },
     { role: 'windowMenu' },
+    {
+      label: '&Help',
+      submenu: [
+        {
+          label: 'Check for Updates Automatically', type: 'checkbox', checked: autoUpdate,
+          click: (item) => setAutoUpdate?.(item.checked),
+        },
+      ],
+    },
   ];
 }

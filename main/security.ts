@@ -111,23 +111,64 @@ export function createWindowOpenHandler(openExternal: (url: string) => void) {
   };
 }
 
-const GRANTED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications']);
+const ALWAYS_GRANTED: ReadonlySet<string> = new Set(['notifications']);
 
-/** `setPermissionRequestHandler`: notifications from the app itself, nothing else. */
-export function createPermissionRequestHandler(allowedOrigin: string) {
+/** Chromium's Local Network Access permissions (names as in electron.d.ts for Electron 45). */
+export const LOCAL_NETWORK_PERMISSIONS = ['loopback-network', 'local-network', 'local-network-access'] as const;
+
+function isPrivateIpv4(host: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(host);
+  if (!m) return false;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+}
+
+/**
+ * The local-network permissions the configured server needs, and no others: a server on this
+ * computer needs `loopback-network`; one on a private address (or a DNS name, which may resolve
+ * to one: an office LAN server) needs `local-network`; a public IP needs neither. The legacy
+ * umbrella name `local-network-access` follows either. The CSP's connect-src limits the app to
+ * that one server, so together the window can reach the configured server and nothing else local.
+ */
+export function localNetworkPermissionsFor(serverUrl: string | null): ReadonlySet<string> {
+  if (!serverUrl) return new Set();
+  let host: string;
+  try {
+    const u = new URL(serverUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return new Set();
+    host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return new Set();
+  }
+  if (host === 'localhost' || host === '::1' || /^127\./.test(host)) return new Set(['loopback-network', 'local-network-access']);
+  const ipv6 = host.includes(':');
+  const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
+  const privateV6 = ipv6 && /^(fc|fd|fe8|fe9|fea|feb)/.test(host);
+  if ((ipv4 && !isPrivateIpv4(host)) || (ipv6 && !privateV6)) return new Set();
+  return new Set(['local-network', 'local-network-access']);
+}
+
+export type ServerUrlSource = () => string | null;
+
+function granted(permission: string, serverUrl: ServerUrlSource): boolean {
+  return ALWAYS_GRANTED.has(permission) || localNetworkPermissionsFor(serverUrl()).has(permission);
+}
+
+/** `setPermissionRequestHandler`: notifications, and the configured server's network access, for the app itself only. */
+export function createPermissionRequestHandler(allowedOrigin: string, serverUrl: ServerUrlSource = () => null) {
   return (
     webContents: { getURL(): string },
     permission: string,
     callback: (granted: boolean) => void,
   ): void => {
-    callback(GRANTED_PERMISSIONS.has(permission) && originOf(webContents.getURL()) === allowedOrigin);
+    callback(originOf(webContents.getURL()) === allowedOrigin && granted(permission, serverUrl));
   };
 }
 
 /** `setPermissionCheckHandler`: the synchronous twin of the request handler. */
-export function createPermissionCheckHandler(allowedOrigin: string) {
+export function createPermissionCheckHandler(allowedOrigin: string, serverUrl: ServerUrlSource = () => null) {
   return (_webContents: unknown, permission: string, requestingOrigin: string): boolean =>
-    GRANTED_PERMISSIONS.has(permission) && originOf(requestingOrigin) === allowedOrigin;
+    originOf(requestingOrigin) === allowedOrigin && granted(permission, serverUrl);
 }
 
 /** The origin the window's content is loaded from: the app protocol, or the dev server. */

@@ -111,6 +111,10 @@ function useShellCommands(setInvite: (link: string) => void, openExport: (format
         else if (cmd.incidentId) void s.openIncident(cmd.incidentId);
         return;
       }
+      case 'notice':
+        // Something the desktop shell did on its own (settings reset, window reloaded, server stopped).
+        pushToast({ text: cmd.message, tone: 'error' });
+        return;
       default:
         assertNever(cmd, 'shell command');
     }

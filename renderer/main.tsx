@@ -4,6 +4,8 @@ import { createRoot } from 'react-dom/client';
 import { stateHash } from '../shared/hash.ts';
 import { hasInviteToken } from '../shared/invite.ts';
 import { getAppStore } from './store/app.ts';
+import { getPlatform } from './platform/index.ts';
+import { adoptShellServer } from './platform/shellSettings.ts';
 import { App } from './App.tsx';
 
 /**
@@ -24,6 +26,11 @@ function takeInviteFromAddress(): string | null {
 
 const invite = takeInviteFromAddress();
 const store = getAppStore();
+// Desktop: the shell owns the server setting and keeps the token (the CSP follows it); the window
+// follows it. Rendering waits for that one answer, so the first screen is not a flash of "connect".
+const adopted = invite
+  ? Promise.resolve()
+  : adoptShellServer(getPlatform(), store).then(() => undefined, (err: unknown) => console.warn('War Room could not read the desktop settings:', err));
 let pending: string | null = invite;
 if (invite && store.getState().prefs.name.trim()) {
   const r = store.getState().connect({ invite });
@@ -55,8 +62,8 @@ if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
   );
 }
 
-createRoot(document.getElementById('root')!).render(
+void adopted.then(() => createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App pendingInvite={pending} />
   </StrictMode>,
-);
+));

@@ -57,14 +57,22 @@ function sample(x: number, y: number): Rgba {
   return [17, 19, 24, 255];
 }
 
-export function drawIcon(size = SIZE, ss = 3): Uint8Array {
+/** The tray's "unread alerts" variant: the same tile with an amber dot, ringed in dark, at top right. */
+function sampleWithBadge(x: number, y: number): Rgba {
+  const d = Math.hypot(x - 0.78, y - 0.22);
+  if (d < 0.17) return [250, 204, 21, 255];
+  if (d < 0.23) return [17, 19, 24, 255];
+  return sample(x, y);
+}
+
+export function drawIcon(size = SIZE, ss = 3, at: (x: number, y: number) => Rgba = sample): Uint8Array {
   const out = new Uint8Array(size * size * 4);
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
       const acc = [0, 0, 0, 0];
       for (let sy = 0; sy < ss; sy++) {
         for (let sx = 0; sx < ss; sx++) {
-          const c = sample((px + (sx + 0.5) / ss) / size, (py + (sy + 0.5) / ss) / size);
+          const c = at((px + (sx + 0.5) / ss) / size, (py + (sy + 0.5) / ss) / size);
           for (let i = 0; i < 3; i++) acc[i]! += c[i]! * c[3];
           acc[3]! += c[3];
         }
@@ -82,5 +90,8 @@ if (import.meta.main) {
   const file = path.resolve(import.meta.dirname, '..', 'build', 'icons', 'icon.png');
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, encodePng(SIZE, SIZE, drawIcon()));
-  console.log(`Wrote ${file}`);
+  // Tray icons (main/tray.ts): 32 px, plain and with the unread badge.
+  writeFileSync(path.join(path.dirname(file), 'tray.png'), encodePng(32, 32, drawIcon(32, 4)));
+  writeFileSync(path.join(path.dirname(file), 'tray-unread.png'), encodePng(32, 32, drawIcon(32, 4, sampleWithBadge)));
+  console.log(`Wrote ${file}, tray.png and tray-unread.png`);
 }

@@ -79,15 +79,19 @@ function mintLeadToken(serverUrl: string): string {
   return token;
 }
 
+/** Main, preload and the server bundle the desktop app runs for "Start a war room on this computer". */
 function buildMain(): boolean {
   const r = node([path.join(root, 'scripts', 'build-main.ts')], { stdio: 'inherit' });
-  return r.status === 0;
+  return r.status === 0 && node([path.join(root, 'scripts', 'build-server.ts')], { stdio: 'inherit' }).status === 0;
 }
 
 /** Resolves with the child when Electron is still up after the grace period, else with why it is not. */
 function launchElectron(executable: string, deepLink: string | null, serverUrl: string): Promise<{ child: ChildProcess | null; failure: string | null }> {
   return new Promise((resolve) => {
-    const child = spawn(executable, deepLink ? [root, deepLink] : [root], { cwd: root, env: { ...env, WARROOM_SERVER_URL: serverUrl }, stdio: 'inherit' });
+    // The invite goes through the environment: main trusts it there (development only) without
+    // asking, as it would for a warroom:// link from a web page.
+    const childEnv = { ...env, WARROOM_SERVER_URL: serverUrl, ...(deepLink ? { WARROOM_DEV_INVITE: deepLink } : {}) };
+    const child = spawn(executable, [root], { cwd: root, env: childEnv, stdio: 'inherit' });
     const grace = setTimeout(() => resolve({ child, failure: null }), ELECTRON_STARTUP_GRACE_MS);
     child.once('error', (err) => {
       clearTimeout(grace);

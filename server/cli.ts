@@ -10,8 +10,10 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, DEFAULT_PORT, type LogLevel } from './config.ts';
 import type { ServerDeps, WarRoomServer } from './createServer.ts';
 import { inviteText, inviteTtlFromEnv, runTokenCommand, TOKEN_USAGE, TokenUsageError } from './access/tokenCommand.ts';
+import { loadOrCreateSecret } from './auth.ts';
 import { backupDataFile, restoreBackup } from './dataDir.ts';
 import { incidentExists, recordedServerUrl, recordServerUrl, tokenPreflight } from './inviteTarget.ts';
+import { DUTY_COMMAND_USAGE, DUTY_USAGE, dutyConfigFromFlags, dutyOptions, printWebhookSecret } from './duties/cliFlags.ts';
 
 const USAGE = `Usage: warroom <command> [options]
 
@@ -28,10 +30,12 @@ Commands:
     --log-level L       fatal|error|warn|info|debug     [WARROOM_LOG_LEVEL, default info]
     --invite-expires T  Default invite lifetime, e.g. 12h, 7d, never  [WARROOM_INVITE_EXPIRES, default 7d]
     --demo              Seed the Black Friday demo incident if absent
+${DUTY_USAGE}
   backup <file>         Consistent copy of the database, safe while serving   [--data-dir]
   restore <file>        Replace the database with a backup (server stopped); the old file is kept as warroom.db.bak
 ${TOKEN_USAGE}
   export ...            Export an incident (warroom export --help)
+${DUTY_COMMAND_USAGE}
 Cluster: every node needs the same WARROOM_SECRET (at least 32 characters); a node with DATABASE_URL refuses to start without it.
 Back up the secret (the data dir's 'secret' file, or WARROOM_SECRET) and access.db with the database: without them every invite and session is invalid.`;
 
@@ -84,7 +88,14 @@ async function serve(args: string[]): Promise<number> {
     'log-level': { type: 'string', default: env.WARROOM_LOG_LEVEL ?? 'info' },
     'invite-expires': { type: 'string', default: env.WARROOM_INVITE_EXPIRES },
     demo: { type: 'boolean', default: false },
+    ...dutyOptions(env),
   });
+  let duty: ReturnType<typeof dutyConfigFromFlags>;
+  try {
+    duty = dutyConfigFromFlags(values);
+  } catch (e) {
+    throw new UsageError((e as Error).message, { cause: e });
+  }
   const inviteTtlMs = inviteTtlFromEnv(values['invite-expires']);
   const logLevel = values['log-level'] as LogLevel;
   // Loaded here, not at the top: backup, restore and token then start in a fraction of the time.
@@ -103,6 +114,7 @@ async function serve(args: string[]): Promise<number> {
       onWarning: (finding) => logger.warn({ finding }, 'store check'),
       onError: (err) => logger.error({ err }, 'database connection error'),
     });
+    if (duty.webhooks.length > 0) deps.webhookQueue = (await import('./webhooks/queuePostgres.ts')).createPostgresWebhookQueue({ connectionString: databaseUrl });
   }
   if (databaseUrl || redisUrl) {
     const { attachFanout } = await import('./fanout.ts');
@@ -121,6 +133,7 @@ async function serve(args: string[]): Promise<number> {
     publicUrl: values['public-url'] || undefined,
     secret: env.WARROOM_SECRET || undefined,
     demo: values.demo,
+    ...duty,
     ...(inviteTtlMs !== undefined ? { inviteTtlMs } : {}),
   }, deps);
   // Recorded before the listening line, so `token create` run as soon as it shows links to this port.
@@ -161,6 +174,14 @@ function restore(args: string[]): number {
 }
 
 
+function webhookCommand(args: string[]): number {
+  const { values, positionals } = parse(args, { 'data-dir': dataDirOption }, true);
+  if (positionals[0] !== 'secret' || positionals.length !== 2) throw new UsageError('webhook takes: warroom webhook secret <[slack:]URL>');
+  const secret = env.WARROOM_SECRET || loadOrCreateSecret(resolve(values['data-dir'])).secret;
+  process.stdout.write(printWebhookSecret(secret, positionals[1]));
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -178,6 +199,7 @@ export async function main(argv: string[]): Promise<number> {
         const publicUrl = env.WARROOM_PUBLIC_URL ? defaultPublicUrl() : recordedServerUrl(pre.dataDir) ?? defaultPublicUrl();
         return await runTokenCommand(rest, env, publicUrl, (t) => process.stdout.write(t));
       }
+      case 'webhook': return webhookCommand(rest);
       case 'export': return await (await import('./exportCommand.ts')).runExportCommand(rest);
       case undefined: case 'help': case '--help': case '-h':
         process.stdout.write(`${USAGE}\n`);

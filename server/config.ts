@@ -1,6 +1,8 @@
 /** Server configuration with its defaults; the CLI maps flags and env vars onto it. */
+import type { DeclareRule } from './hooks/route.ts';
+import type { WebhookTarget, WebhookTiming } from './webhooks/dispatcher.ts';
 import {
-  JOIN_MAX_OPS_WITHOUT_SNAPSHOT, MAX_PAYLOAD_BYTES, RATE_LIMIT_BURST, RATE_LIMIT_OPS_PER_SEC, SNAPSHOT_EVERY_OPS,
+  DUTY_SCAN_MS, HELP_ESCALATE_AFTER_MIN, JOIN_MAX_OPS_WITHOUT_SNAPSHOT, MAX_PAYLOAD_BYTES, RATE_LIMIT_BURST, RATE_LIMIT_OPS_PER_SEC, SNAPSHOT_EVERY_OPS,
 } from '../shared/constants.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -30,6 +32,17 @@ export interface ServerConfig {
   demo?: boolean;
   /** Overrides for tests and benchmarks; production uses shared/constants.ts. */
   limits?: Partial<Limits>;
+  /** Duties: minutes before an open help request widens to everyone with the skill; twice that, to everyone. Decimals allowed. */
+  escalateAfterMin?: number;
+  /** Duties: how often each node looks for due duties (ms); 0 runs no clock on this node. */
+  dutyScanMs?: number;
+  /** Alerts in: an alert no incident claims declares one when its labels match any of these. */
+  declareFromAlerts?: DeclareRule[];
+  /** Webhooks out, and (tests) their retry timing. */
+  webhooks?: WebhookTarget[];
+  webhookTiming?: Partial<WebhookTiming>;
+  /** Duties' clock (tests move it forward to reach a reminder); Date.now otherwise. */
+  dutyNow?: () => number;
 }
 
 export interface Limits {
@@ -55,3 +68,14 @@ export function limitsOf(config: ServerConfig): Limits {
 }
 
 export const maxPayloadOf = (config: ServerConfig): number => config.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+
+export function dutyConfigOf(config: ServerConfig) {
+  return {
+    escalateAfterMin: config.escalateAfterMin ?? HELP_ESCALATE_AFTER_MIN,
+    scanMs: config.dutyScanMs ?? DUTY_SCAN_MS,
+    declareFromAlerts: config.declareFromAlerts ?? [],
+    webhooks: config.webhooks ?? [],
+    ...(config.webhookTiming ? { webhookTiming: config.webhookTiming } : {}),
+    ...(config.dutyNow ? { now: config.dutyNow } : {}),
+  };
+}

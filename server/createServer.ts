@@ -19,8 +19,10 @@ import { accessFileOf, createSqliteAccess } from './access/sqlite.ts';
 import { watchSessions } from './access/watch.ts';
 import { checkSecret, loadOrCreateSecret } from './auth.ts';
 import {
-  DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, limitsOf, maxPayloadOf, type ServerConfig,
+  DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, dutyConfigOf, limitsOf, maxPayloadOf, type ServerConfig,
 } from './config.ts';
+import { attachDuties, type AttachedDuties } from './duties/attach.ts';
+import type { WebhookQueue } from './webhooks/queue.ts';
 import { acquireLock, BACKUP_DIR, backupFileName, dbFileOf, pruneBackups } from './dataDir.ts';
 import { seedDemo } from './demo.ts';
 import { createEngine } from './engine.ts';
@@ -41,6 +43,8 @@ export interface ServerDeps {
   /** Attaches a cross-node socket.io adapter; returns how to detach it. */
   fanout?: (io: IO) => Promise<() => Promise<void>>;
   logger?: Logger;
+  /** Durable queue for outbound webhooks; defaults to tables in the SQLite file (required with PostgreSQL and webhooks). */
+  webhookQueue?: WebhookQueue;
   /** Token records, bindings, revocations. Defaults to access.db in dataDir; a PostgreSQL store needs the PostgreSQL one. */
   access?: AccessRegistry;
 }
@@ -111,10 +115,14 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       if (!s) return;
       io.to(lobbyRoom(null)).to(lobbyRoom(incidentId)).emit('incident:summary', { ...s, online: presence.online(incidentId) });
     };
+    let duties: AttachedDuties | null = null;
     const engine = createEngine({
       store, logger, metrics, limits,
       hooks: {
-        onCommitted: (op: CommittedOp) => io.to(incidentRoom(op.incidentId)).emit('op:committed', op),
+        onCommitted: (op: CommittedOp) => {
+          io.to(incidentRoom(op.incidentId)).emit('op:committed', op);
+          duties?.onCommitted(op);
+        },
         onSummaryChanged: publishSummary,
       },
     });
@@ -151,6 +159,12 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       publishPresence: presenceOut.mark, publishOnline: onlineOut.mark,
     };
     await engine.start();
+    const attached = await attachDuties({
+      config: dutyConfigOf(config), io, engine, store, logger, metrics, secret, registry, storeKind: store.kind, sqliteFile: dbFileOf(config.dataDir),
+      ...(deps.webhookQueue ? { webhookQueue: deps.webhookQueue } : {}),
+    });
+    duties = attached;
+    cleanup.push(() => attached.close());
     attachConnections(io, ctx, { access, limits, maxPayloadBytes });
     const sessions = watchSessions(io, registry, logger);
     cleanup.push(() => sessions.close());
@@ -159,7 +173,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       cleanup.push(detach);
     }
     httpServer.on('request', createHttpHandler({
-      store, metrics, logger, staticDir: config.staticDir ?? DEFAULT_STATIC_DIR, isReady: () => ready,
+      store, metrics, logger, staticDir: config.staticDir ?? DEFAULT_STATIC_DIR, isReady: () => ready, routes: attached.routes,
     }));
 
     const host = config.host ?? DEFAULT_HOST;
@@ -174,6 +188,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const publicUrl = config.publicUrl ?? url;
     ready = true;
+    attached.start();
 
     const backupDir = join(config.dataDir, BACKUP_DIR);
     const backupKeep = config.backupKeep ?? DEFAULT_BACKUP_KEEP;
@@ -217,6 +232,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       /** The state as this node folded it (tests, CLI). */
       incidentState: (incidentId: string) => engine.state(incidentId),
       backupNow,
+      /** The clock, outbound webhooks (tests drive a scan or read delivery status). */
+      duties: attached,
       close(): Promise<void> {
         closing ??= (async () => {
           ready = false;
@@ -229,6 +246,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
             httpServer.closeAllConnections();
           });
           await engine.close();
+          // Duties and the webhook queue close before the store (undo), after the last commit queued its events.
           await undo();
           logger.info('closed');
         })();

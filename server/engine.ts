@@ -280,6 +280,18 @@ export function createEngine(deps: EngineDeps) {
       });
     },
 
+    /**
+     * One incident caught up with the store, under the lock for that one read only: the duty clock
+     * reads incidents one at a time so commits and joins interleave with its scan.
+     */
+    refresh(incidentId: string): Promise<IncidentState | null> {
+      return exclusive(async () => {
+        const entry = await entryOf(incidentId, true);
+        if (!entry.state) cache.delete(incidentId);
+        return entry.state;
+      });
+    },
+
     summary(incidentId: string): Summary | null {
       const e = cache.get(incidentId);
       return e?.state ? summaryOf(e.id, e.state, e.head) : null;

@@ -11,6 +11,8 @@ export interface HttpDeps {
   logger: Logger;
   staticDir: string;
   isReady: () => boolean;
+  /** Exact paths served by feature modules (monitoring webhooks, admin status). */
+  routes?: Readonly<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>>;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -40,7 +42,8 @@ export function createHttpHandler(deps: HttpDeps) {
         return;
       }
       default:
-        await serveStatic(req, res, pathname);
+        if (deps.routes && Object.hasOwn(deps.routes, pathname)) await deps.routes[pathname]!(req, res);
+        else await serveStatic(req, res, pathname);
     }
   };
   return (req: IncomingMessage, res: ServerResponse): void => {

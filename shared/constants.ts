@@ -74,6 +74,32 @@ export const STATE_SAVE_AFTER_JOIN_MS = 5_000;
  */
 export const PRESENCE_BROADCAST_MS = 500;
 
+// Duties: timers the server runs (help escalation, update reminders), monitoring webhooks in, webhooks out.
+/** How often each node looks for due duties (ms); a duty fires at most this late. */
+export const DUTY_SCAN_MS = 2_000;
+/** Largest Alertmanager / Grafana webhook body accepted (bytes). */
+export const MAX_HOOK_BODY_BYTES = 1024 * 1024;
+/** Most alerts one webhook call may carry. */
+export const MAX_HOOK_ALERTS = 500;
+/** Outbound webhook delivery: first retry after this (ms), doubling per attempt up to the cap. */
+export const WEBHOOK_RETRY_BASE_MS = 1_000;
+export const WEBHOOK_RETRY_MAX_MS = 10 * 60_000;
+/** Attempts before a delivery is given up (marked dead, the next event goes); ~1 day of retries at the cap. */
+export const WEBHOOK_MAX_ATTEMPTS = 150;
+/** One HTTP attempt's timeout (ms). */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** A node holds a webhook's delivery lease this long (ms), renewed once a third has passed: what is left always outlasts one attempt (WEBHOOK_TIMEOUT_MS). */
+export const WEBHOOK_LEASE_MS = 30_000;
+/** How often an idle node polls the durable queue (ms); a local enqueue wakes it at once. */
+export const WEBHOOK_POLL_MS = 1_000;
+/**
+ * A queued event waits this long (ms) before delivery, so an event another node committed just
+ * before it (its insert still in flight) sorts first. Nodes' clocks must agree to well within it (NTP).
+ */
+export const WEBHOOK_SETTLE_MS = 500;
+/** A receiver should refuse a signature whose timestamp is further than this from its clock (s). */
+export const WEBHOOK_TOLERANCE_SEC = 300;
+
 // Identity and tokens (issue 9).
 /** Default lifetime of an invite (ms) when `--expires` / WARROOM_INVITE_EXPIRES is not given: 7 days. */
 export const INVITE_DEFAULT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -83,6 +109,26 @@ export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 export const REVOCATION_POLL_MS = 1_000;
 /** Shortest WARROOM_SECRET accepted (characters). */
 export const MIN_SECRET_CHARS = 32;
+
+// ---------------------------------------------------------------- desktop shell (issue 12)
+/** Notification text the shell shows (characters); longer requests are cut with an ellipsis, never dropped. */
+export const NOTIFY_TITLE_MAX_CHARS = 120;
+export const NOTIFY_BODY_MAX_CHARS = 400;
+/** A notify request longer than this (characters, title + body) is malformed, not merely long. */
+export const NOTIFY_REQUEST_MAX_CHARS = 64_000;
+/** How long the shell waits for the war room on this computer to report it listens (ms). */
+export const LOCAL_SERVER_START_TIMEOUT_MS = 30_000;
+/** How long it waits for that server to finish its commits at quit before killing it (ms). */
+export const LOCAL_SERVER_STOP_TIMEOUT_MS = 5_000;
+/** Port the local war room tries first, so teammates' invite links survive a restart. */
+export const LOCAL_SERVER_PREFERRED_PORT = 4000;
+/** Servers the desktop remembers (with their tokens). */
+export const MAX_SAVED_SERVERS = 20;
+/** A window unresponsive this long is reloaded (ms). */
+export const WINDOW_UNRESPONSIVE_RELOAD_MS = 10_000;
+/** At most this many automatic reloads after a crash per window per AUTO_RELOAD_WINDOW_MS, so a page that crashes at once does not loop. */
+export const MAX_AUTO_RELOADS = 3;
+export const AUTO_RELOAD_WINDOW_MS = 5 * 60_000;
 
 // --- Postmortem export (issue 14) ---
 /** An entry logged more than this long after the time it says it happened is marked backdated in exports, in ms. */

@@ -23,6 +23,12 @@ export const ERROR_MESSAGES = {
   TASK_DELETED: 'That task was deleted. Restore it first.',
   HELP_NOT_FOUND: 'That help request does not exist.',
   HELP_CLOSED: 'That help request is already resolved or cancelled.',
+  SERVER_ONLY: 'Only the War Room server writes this kind of change (escalations, reminders, alerts). The app does not send it.',
+  LEAD_ONLY: 'Only an incident lead can do this. Ask a lead, or for a lead invite.',
+  INTEGRATION_ONLY: 'This token is for monitoring webhooks (role integration) and cannot open the app or change incidents by hand. Ask the incident lead for an invite.',
+  HOOK_UNAUTHORIZED: 'The webhook needs a bearer token of role integration (warroom token create --role integration).',
+  HOOK_INVALID: 'The monitoring webhook payload is not an Alertmanager (version 4) or Grafana alerting payload. Nothing was stored.',
+  HOOK_TOO_LARGE: 'The monitoring webhook payload is too large. Nothing was stored; lower max_alerts in the receiver config.',
   ACTION_NOT_FOUND: 'That postmortem action item does not exist.',
   MEMBER_NOT_FOUND: 'That member has not joined this incident.',
   ALREADY_EXISTS: 'Something with this id already exists.',
@@ -39,6 +45,14 @@ export const ERROR_MESSAGES = {
   SEQ_CONFLICT: 'Other servers kept writing to this incident at the same moment. Your change is kept and will be sent again.',
   SHELL_BAD_REQUEST: 'The desktop app refused a malformed request from its window. Reload the window (Ctrl+R) and try again.',
   SHELL_FOREIGN_SENDER: 'The desktop app refused a request from a page that is not War Room.',
+  // Desktop shell (issue 12).
+  SHELL_SETTINGS_RESET: 'The desktop app\u2019s settings file was damaged, so it started from the defaults. Join your server again; the damaged file was kept beside the new one.',
+  SHELL_WINDOW_RELOADED: 'The War Room window stopped responding or crashed and was reloaded. Your unsent changes are kept and sent once you are connected.',
+  SHELL_NOT_DESKTOP: 'Running a war room on this computer needs the War Room desktop app. In a browser, join a server with an invite link.',
+  LOCAL_SERVER_FAILED: 'The war room on this computer could not start. Restart the app; if it keeps failing, join a server instead.',
+  LOCAL_SERVER_STOPPED: 'The war room on this computer stopped unexpectedly. Your changes are kept; restart the app to start it again.',
+  SHELL_SECRETS_PLAIN: 'This computer offers no encrypted storage to the app, so your server tokens are kept in a file only your account can read.',
+  SHELL_UPDATE_READY: 'A new version of War Room was downloaded. It is installed when you quit the app.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
@@ -72,6 +86,12 @@ export const ERROR_CLASSES: Record<ErrorCode, ErrorClass> = {
   TASK_DELETED: 'permanent',
   HELP_NOT_FOUND: 'permanent',
   HELP_CLOSED: 'permanent',
+  SERVER_ONLY: 'permanent',
+  LEAD_ONLY: 'permanent',
+  INTEGRATION_ONLY: 'permanent',
+  HOOK_UNAUTHORIZED: 'permanent',
+  HOOK_INVALID: 'permanent',
+  HOOK_TOO_LARGE: 'permanent',
   ACTION_NOT_FOUND: 'permanent',
   MEMBER_NOT_FOUND: 'permanent',
   ALREADY_EXISTS: 'permanent',
@@ -88,6 +108,13 @@ export const ERROR_CLASSES: Record<ErrorCode, ErrorClass> = {
   SEQ_CONFLICT: 'transient',
   SHELL_BAD_REQUEST: 'permanent',
   SHELL_FOREIGN_SENDER: 'permanent',
+  SHELL_SETTINGS_RESET: 'permanent',
+  SHELL_WINDOW_RELOADED: 'transient',
+  SHELL_NOT_DESKTOP: 'permanent',
+  LOCAL_SERVER_FAILED: 'transient',
+  LOCAL_SERVER_STOPPED: 'transient',
+  SHELL_SECRETS_PLAIN: 'permanent',
+  SHELL_UPDATE_READY: 'transient',
 };
 
 export const isTransient = (code: ErrorCode): boolean => ERROR_CLASSES[code] === 'transient';

@@ -103,6 +103,25 @@ export interface WhoAmI {
   serverProtocol: number;
 }
 
+/** What the server asks people to do about an incident (written by its duties, see docs/PROTOCOL.md). */
+export type NoticeKind = 'update-overdue' | 'postmortem-due';
+
+/**
+ * `incident:notice`: sent to the incident's room and to the lobby; the renderer shows it as a
+ * notification when its own clientId is in memberIds (null: everyone in the incident).
+ */
+export interface IncidentNotice {
+  incidentId: string;
+  kind: NoticeKind;
+  memberIds: string[] | null;
+  title: string;
+  body: string;
+  /** The committed op behind it (the reminder, or the resolve). */
+  seq: number;
+  /** True when the server was down when it was due and sent it on start. */
+  late: boolean;
+}
+
 export interface ClientToServerEvents {
   'session:whoami': (ack: (res: Ack<WhoAmI>) => void) => void;
   'incident:list': (ack: (res: Ack<{ incidents: IncidentSummary[] }>) => void) => void;
@@ -123,6 +142,8 @@ export interface ServerToClientEvents {
   'presence:state': (state: PresenceState) => void;
   /** A change to the incident list (creation, status, severity…). */
   'incident:summary': (summary: IncidentSummary) => void;
+  /** A duty's notice: stakeholder update overdue (commander and comms), postmortem due after a resolve. */
+  'incident:notice': (notice: IncidentNotice) => void;
   /** Right after a handshake that redeemed an invite. */
   'session:token': (grant: SessionTokenGrant) => void;
   'session:ended': (ended: SessionEnded) => void;

@@ -47,16 +47,19 @@ describe('browser platform bridge', () => {
     expect(shown).toEqual(['Help needed']);
   });
 
-  it('uses the Electron preload bridge when one is exposed, else the browser one', () => {
+  it('uses the Electron preload bridge when one is exposed, else the browser one', async () => {
     expect(getPlatform().kind).toBe('browser');
     setPlatform(null);
     const electron = {
-      kind: 'electron', saveFile: vi.fn(), printToPdf: vi.fn(), notify: vi.fn(), getSettings: vi.fn(), setSettings: vi.fn(), onCommand: vi.fn(),
+      kind: 'electron', saveFile: vi.fn(), printToPdf: vi.fn(), notify: vi.fn(async () => ({ ok: true, value: null })), getSettings: vi.fn(),
+      setSettings: vi.fn(), startLocalServer: vi.fn(), onCommand: vi.fn(),
     };
     (window as unknown as { warroom?: unknown }).warroom = electron;
     const picked = getPlatform();
     expect(picked.kind).toBe('electron');
-    void picked.notify({ title: 't', body: 'b' });
+    await picked.notify({ title: 't', body: 'b' });
     expect(electron.notify).toHaveBeenCalledWith({ title: 't', body: 'b' });
+    // The browser cannot run a war room, and says so with a code.
+    await expect(createBrowserBridge().startLocalServer!({ shareOnLan: false })).resolves.toMatchObject({ ok: false, code: 'SHELL_NOT_DESKTOP' });
   });
 });

@@ -3,6 +3,7 @@
  * Notification API, settings in localStorage. Same interface as the Electron preload.
  */
 import { DEFAULT_SETTINGS, type PlatformBridge, type Settings, type ShellCommand } from '../../shared/bridge.ts';
+import { refuse } from '../../shared/errors.ts';
 
 const SETTINGS_KEY = 'warroom.settings';
 
@@ -17,6 +18,7 @@ function readSettings(): Settings {
       serverUrl: str(p.serverUrl), token: str(p.token), displayName: str(p.displayName), timeZone: str(p.timeZone),
       skills: Array.isArray(p.skills) ? p.skills.filter((s): s is string => typeof s === 'string') : [],
       showUtc: p.showUtc === true,
+      servers: [],
     };
   } catch {
     return { ...DEFAULT_SETTINGS };
@@ -83,13 +85,16 @@ export function createBrowserBridge(win: Window = window): PlatformBridge {
       return readSettings();
     },
     async setSettings(patch) {
-      const next = { ...readSettings(), ...patch };
+      const next: Settings = { ...readSettings(), ...patch, servers: [] };
       try {
         globalThis.localStorage?.setItem(SETTINGS_KEY, JSON.stringify(next));
       } catch {
         // Storage disabled: settings last for this page only.
       }
       return next;
+    },
+    async startLocalServer() {
+      return refuse('SHELL_NOT_DESKTOP');
     },
     onCommand(_listener: (command: ShellCommand) => void) {
       // A browser has no menus or deep links; the page's own shortcuts cover these commands.

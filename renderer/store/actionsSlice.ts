@@ -50,7 +50,6 @@ export const createActionsSlice = (ctx: StoreCtx): StateCreator<WarRoomState, []
     ackHelp: (helpId, text) => submit({ type: 'help.ack', payload: { helpId, ...(text ? { text } : {}) } }),
     resolveHelp: (helpId, text) => submit({ type: 'help.resolve', payload: { helpId, ...(text ? { text } : {}) } }),
     cancelHelp: (helpId) => submit({ type: 'help.cancel', payload: { helpId } }),
-    escalateHelp: (helpId, level) => submit({ type: 'help.escalate', payload: { helpId, level } }),
     updatePostmortem: (patch) => submit({ type: 'postmortem.update', payload: patch }),
     addActionItem(input) {
       const actionId = ctx.uuid();

@@ -1,6 +1,7 @@
 /** The store the app runs on: socket.io transport, IndexedDB, the platform bridge, timers on. */
 import { hasInviteToken } from '../../shared/invite.ts';
 import { IdbPersistence } from '../persistence/idbPersistence.ts';
+import { persistenceFor } from '../platform/desktopPersistence.ts';
 import { getPlatform } from '../platform/index.ts';
 import { SocketTransport } from '../sync/socketTransport.ts';
 import { createWarRoomStore, type WarRoomStore } from './index.ts';
@@ -13,7 +14,7 @@ let app: WarRoomStore | null = null;
  */
 export function getAppStore(): WarRoomStore {
   if (app) return app;
-  const store = createWarRoomStore({ transport: new SocketTransport(), persistence: new IdbPersistence(), platform: getPlatform() });
+  const store = createWarRoomStore({ transport: new SocketTransport(), persistence: persistenceFor(getPlatform(), new IdbPersistence()), platform: getPlatform() });
   app = store;
   const href = typeof location !== 'undefined' ? location.href : '';
   const fromPage = href && hasInviteToken(new URL(href)) ? store.getState().connect({ invite: href }) : null;

@@ -15,7 +15,7 @@ export interface StoreDeps {
    * that set it also shorten the state-save interval and the quiet time after a join to it.
    */
   saveDebounceMs?: number;
-  /** Run the 15 s timer for help escalation and due-update reminders (tests call tick() instead). */
+  /** Run the 15 s liveness ping (tests call tick() instead); duties on a clock are the server's. */
   timers?: boolean;
 }
 

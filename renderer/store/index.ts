@@ -24,13 +24,13 @@ export type { AwaySummary } from './awaySummary.ts';
 export type { StoreDeps } from './context.ts';
 export * from './selectors.ts';
 export { summarizeSince } from './awaySummary.ts';
-export { dueEscalations, helpTargets } from './helpRules.ts';
+export { helpTargets } from './helpRules.ts';
 export { computeView } from './view.ts';
 export { normalizeServerUrl } from './connectionSlice.ts';
 
 export type WarRoomStore = StoreApi<WarRoomState> & {
   engine: SyncEngine;
-  /** Runs the timed duties now (help escalation, due-update reminder); the timer calls it every 15 s. */
+  /** Runs the liveness ping now; the timer calls it every 15 s (escalation and reminders are the server's). */
   tick(now?: number): void;
   /** Writes the open incident to disk now. */
   flushPersistence(): Promise<void>;

@@ -4,7 +4,7 @@ import type { CommittedOp, Op } from '../../shared/ops.ts';
 import { replay } from '../../shared/reducer.ts';
 import { fixedUuid } from '../../shared/scenario.ts';
 import { seenMark, summarizeSince } from './awaySummary.ts';
-import { dueEscalations, helpTargets } from './helpRules.ts';
+import { helpTargets } from './helpRules.ts';
 import { rankBetween, selectTasksByColumn, updateDue } from './selectors.ts';
 import type { WarRoomState } from './types.ts';
 import { computeView } from './view.ts';
@@ -40,25 +40,6 @@ describe('helpTargets', () => {
     ['never the asker', h({ memberIds: ['ana'], escalation: 2 }), 'ana', [], false],
   ] as const)('%s', (_name, req, me, skills, expected) => {
     expect(helpTargets(req, me, skills)).toBe(expected);
-  });
-});
-
-describe('dueEscalations', () => {
-  const state = fold(base);
-  const withHelp = (skills: string[], escalation = 0): IncidentState => ({
-    ...state, help: { h1: { id: 'h1', askedBy: 'ana', askedAt: T0, skills, memberIds: skills.length ? [] : ['bo'], urgency: 'now', text: 't',
-      status: 'open', escalation: escalation as 0 | 1 | 2, ackBy: null, ackAt: null, closedBy: null, closedAt: null } },
-  });
-  const min = 60_000;
-  it.each([
-    ['too early', withHelp(['db']), 'ana', T0 + 4 * min, []],
-    ['level 1 after the delay', withHelp(['db']), 'ana', T0 + 5 * min, [{ helpId: 'h1', level: 1 }]],
-    ['level 2 after twice the delay', withHelp(['db'], 1), 'ana', T0 + 10 * min, [{ helpId: 'h1', level: 2 }]],
-    ['already at level 1', withHelp(['db'], 1), 'ana', T0 + 6 * min, []],
-    ['no skills: straight to everyone', withHelp([]), 'ana', T0 + 5 * min, [{ helpId: 'h1', level: 2 }]],
-    ['only the asker escalates', withHelp(['db']), 'bo', T0 + 60 * min, []],
-  ] as const)('%s', (_name, s, me, now, expected) => {
-    expect(dueEscalations(s, me, now, 5)).toEqual(expected);
   });
 });
 

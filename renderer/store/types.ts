@@ -178,7 +178,6 @@ export interface ActionsSlice {
   ackHelp(helpId: string, text?: string): SubmitResult;
   resolveHelp(helpId: string, text?: string): SubmitResult;
   cancelHelp(helpId: string): SubmitResult;
-  escalateHelp(helpId: string, level: 1 | 2): SubmitResult;
   updatePostmortem(patch: PayloadOf<'postmortem.update'>): SubmitResult;
   /** Postmortem action items (issue 14): the id is made here; delete is soft and restore undoes it. */
   addActionItem(input: Omit<PayloadOf<'postmortem.action.add'>, 'actionId'>): SubmitResult;

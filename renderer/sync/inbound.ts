@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { IncidentState, IncidentSummary } from '../../shared/model.ts';
 import { SEVERITIES, STATUSES } from '../../shared/model.ts';
 import { parseCommittedOp, type CommittedOp } from '../../shared/ops.ts';
-import type { PresenceState } from '../../shared/protocol.ts';
+import type { IncidentNotice, PresenceState } from '../../shared/protocol.ts';
 import { ACCESS_ROLES, type AccessRole } from '../../shared/model.ts';
 import { looksLikeState } from '../persistence/validate.ts';
 
@@ -23,6 +23,22 @@ const summarySchema = z.object({
   memberCount: z.number().int().min(0),
   online: z.number().int().min(0),
 });
+
+const noticeSchema = z.object({
+  incidentId: z.string().min(1).max(64),
+  kind: z.enum(['update-overdue', 'postmortem-due']),
+  memberIds: z.array(z.string().max(64)).max(1_000).nullable(),
+  title: z.string().max(500),
+  body: z.string().max(2_000),
+  seq: z.number().int().min(1),
+  late: z.boolean(),
+});
+
+/** A duty's notice from the server (incident:notice), or null when it does not parse. */
+export function parseNotice(input: unknown): IncidentNotice | null {
+  const r = noticeSchema.safeParse(input);
+  return r.success ? r.data : null;
+}
 
 const presenceSchema = z.object({
   incidentId: z.string(),

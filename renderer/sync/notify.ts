@@ -1,8 +1,12 @@
-/** Notifications for live changes that concern me: help that reaches me, a role given to me. */
+/**
+ * Notifications for live changes that concern me: help that reaches me (asked, or widened by the
+ * server's escalation), a role given to me, and the server's duty notices addressed to me.
+ */
 import { helpTargets } from '../store/helpRules.ts';
 import type { StoreCtx } from '../store/context.ts';
 import type { WarRoomState } from '../store/types.ts';
 import type { CommittedOp } from '../../shared/ops.ts';
+import type { IncidentNotice } from '../../shared/protocol.ts';
 import { memberName } from '../../shared/reducer.ts';
 import { own } from '../../shared/model.ts';
 
@@ -43,4 +47,12 @@ export function notifyForOps(s: WarRoomState, ctx: StoreCtx, ops: readonly Commi
     }
     if (title) void platform.notify({ title, body, incidentId: state.id }).catch(() => undefined);
   }
+}
+
+/** A duty notice (update overdue, postmortem due) becomes a notification when it names me, or everyone. */
+export function notifyForNotice(s: WarRoomState, ctx: StoreCtx, notice: IncidentNotice): void {
+  const me = s.prefs.clientId;
+  if (!ctx.platform || !s.prefs.notifications) return;
+  if (notice.memberIds !== null && !notice.memberIds.includes(me)) return;
+  void ctx.platform.notify({ title: notice.title, body: notice.body, incidentId: notice.incidentId }).catch(() => undefined);
 }

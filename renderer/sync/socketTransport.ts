@@ -9,8 +9,8 @@ import { ACK_TIMEOUT_MS, PROTOCOL_VERSION } from '../../shared/constants.ts';
 import { ERROR_MESSAGES, refuse, type ErrorCode, type Refusal } from '../../shared/errors.ts';
 import type { IncidentSummary } from '../../shared/model.ts';
 import { parseCommittedOp, type CommittedOp } from '../../shared/ops.ts';
-import type { ClientToServerEvents, HandshakeAuth, PresenceState, ServerToClientEvents } from '../../shared/protocol.ts';
-import { parsePresence, parseSummary } from './inbound.ts';
+import type { ClientToServerEvents, HandshakeAuth, IncidentNotice, PresenceState, ServerToClientEvents } from '../../shared/protocol.ts';
+import { parseNotice, parsePresence, parseSummary } from './inbound.ts';
 import {
   Listeners, type RequestArgs, type RequestEvent, type RequestResult, type Transport, type TransportAuth, type TransportStatus,
 } from './transport.ts';
@@ -61,6 +61,7 @@ export class SocketTransport implements Transport {
   private readonly ops = new Listeners<CommittedOp>();
   private readonly presence = new Listeners<PresenceState>();
   private readonly summaries = new Listeners<IncidentSummary>();
+  private readonly notices = new Listeners<IncidentNotice>();
   private readonly statuses = new Listeners<TransportStatus>();
   private readonly options: SocketTransportOptions;
 
@@ -147,6 +148,10 @@ export class SocketTransport implements Transport {
       const s = parseSummary(raw);
       if (s) this.summaries.emit(s);
     });
+    socket.on('incident:notice', (raw: unknown) => {
+      const n = parseNotice(raw);
+      if (n) this.notices.emit(n);
+    });
   }
 
   disconnect(): void {
@@ -189,6 +194,10 @@ export class SocketTransport implements Transport {
 
   onSummary(listener: (summary: IncidentSummary) => void): () => void {
     return this.summaries.add(listener);
+  }
+
+  onNotice(listener: (notice: IncidentNotice) => void): () => void {
+    return this.notices.add(listener);
   }
 
   onStatus(listener: (status: TransportStatus) => void): () => void {

@@ -19,7 +19,7 @@ import { flushOtherIncidents } from './backgroundFlush.ts';
 import { refreshIncidentList } from './incidentList.ts';
 import { parseJoinResult, type ParsedJoin } from './inbound.ts';
 import { TRANSIENT } from './refusals.ts';
-import { notifyForOps } from './notify.ts';
+import { notifyForNotice, notifyForOps } from './notify.ts';
 import { CATCH_UP_AFTER_ACK_MS, MARK_SEEN_DEBOUNCE_MS, MAX_SUBMIT_ATTEMPTS, SUBMIT_RETRY_DELAY_MS } from '../../shared/constants.ts';
 import type { TransportStatus } from './transport.ts';
 import { singleFlight } from './singleFlight.ts';
@@ -340,6 +340,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     transport.onSummary((summary) => {
       set({ incidents: { ...get().incidents, [summary.id]: summary } });
     }),
+    transport.onNotice?.((notice) => notifyForNotice(get(), ctx, notice)) ?? (() => undefined),
   ];
 
   return {

@@ -6,6 +6,7 @@ import { revocationKeys } from '../access/registry.ts';
 import { connectRefusal } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import { createTokenBucket } from '../rateLimit.ts';
+import { handshakeRefusal, integrationRefusal } from './permissions.ts';
 import { lobbyRoom, type Conn, type Ctx, type IO, type WarSocket } from './context.ts';
 import { registerIncidents } from './incidents.ts';
 import { leaveIncident, registerJoin } from './join.ts';
@@ -35,8 +36,12 @@ export function attachConnections(io: IO, ctx: Ctx, options: ConnectionOptions):
       ctx.logger.info({ code: refusal.code, address: socket.handshake.address }, 'connection refused');
       next(refusalError(refusal));
     };
+    const early = handshakeRefusal(socket.handshake.auth);
+    if (early) return refused(connectRefusal(early.code, early.detail));
     options.access.admit(socket.handshake.auth).then((r) => {
       if (!r.ok) return refused(r.refusal);
+      const barred = integrationRefusal(r.claims.role, r.clientId);
+      if (barred) return refused(connectRefusal(barred.code, barred.detail));
       socket.data.clientId = r.clientId;
       socket.data.access = r.claims.role;
       socket.data.scope = r.claims.incidentId;

@@ -2,6 +2,7 @@
 import { parseOp } from '../../shared/ops.ts';
 import type { SubmitAck } from '../engine.ts';
 import { handle, refusal, type Conn, type Ctx } from './context.ts';
+import { opPermission } from './permissions.ts';
 
 async function submit(conn: Conn, ctx: Ctx, payload: unknown, createOnly: boolean): Promise<SubmitAck> {
   const parsed = parseOp(payload);
@@ -9,6 +10,8 @@ async function submit(conn: Conn, ctx: Ctx, payload: unknown, createOnly: boolea
   const op = parsed.value;
   if (createOnly && op.type !== 'incident.create') return refusal('INVALID_OP', 'incident:create takes an op of type incident.create');
   if (conn.access === 'viewer') return refusal('FORBIDDEN_ROLE');
+  const denied = opPermission(conn.access, op);
+  if (denied) return denied;
   if (conn.scope !== null && op.incidentId !== conn.scope) return refusal('FORBIDDEN_INCIDENT', `your invite is for ${conn.scope}`);
   // conn.clientId is the session's holder (bound at the invite's redemption), not what the client claimed.
   if (op.actorId !== conn.clientId) return refusal('ACTOR_MISMATCH', `actorId ${op.actorId} is not ${conn.clientId}, the holder of this connection's session`);

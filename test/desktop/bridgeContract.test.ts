@@ -37,11 +37,11 @@ describe('preload API contract (tsc against electron.d.ts and shared/bridge.ts)'
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'warroom-contract-'));
     const broken = path.join(dir, 'broken.ts');
     await fs.writeFile(broken, [
-      `import type { PlatformBridge } from '${path.join(root, 'shared/bridge.ts')}';`,
+      `import type { ShellApi } from '${path.join(root, 'shared/bridge.ts')}';`,
       `import type { createBridge } from '${path.join(root, 'main/preload.ts')}';`,
       'type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;',
       'type Assert<T extends true> = T;',
-      "export type Drift = Assert<Equals<ReturnType<typeof createBridge>, Omit<PlatformBridge, 'notify'>>>;",
+      "export type Drift = Assert<Equals<ReturnType<typeof createBridge>, Omit<ShellApi, 'notify'>>>;",
     ].join('\n'));
     try {
       const res = await typecheck(broken, dir);

@@ -4,7 +4,7 @@
  * preload.cjs runs with only `electron` available, as in Electron's sandbox.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -36,6 +36,14 @@ function runCjs(file: string, electron: unknown, allowOthers: boolean): void {
 }
 
 describe('built bundles', () => {
+  it('main.cjs requires only electron and Node built-ins (the packaged app has no node_modules; electron-updater is inside)', () => {
+    const text = readFileSync(path.join(outDir, 'main.cjs'), 'utf8');
+    const required = new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!.replace(/^node:/, '')));
+    const builtins = new Set(builtinModules);
+    expect([...required].filter((r) => r !== 'electron' && !builtins.has(r))).toEqual([]);
+    expect(text).toContain('electron-updater/out/NsisUpdater.js');
+  });
+
   it('preload.cjs needs nothing but electron and exposes window.warroom', () => {
     const exposed: [string, { kind: string }][] = [];
     runCjs(path.join(outDir, 'preload.cjs'), {

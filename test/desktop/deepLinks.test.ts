@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { deepInviteLink, webInviteLink } from '../../shared/invite.ts';
-import { findDeepLink, openDeepLink, parseDeepLink } from '../../main/deepLinks.ts';
+import { findDeepLink, isLoopbackUrl, openDeepLink, parseDeepLink, type Question } from '../../main/deepLinks.ts';
 
 const TOKEN = 'tok_abcdefghijklmnop';
 
@@ -43,21 +43,67 @@ describe('parseDeepLink', () => {
 });
 
 describe('openDeepLink', () => {
-  const deps = () => ({ saveInvite: vi.fn(async () => undefined), sendCommand: vi.fn(), showError: vi.fn(), focusWindow: vi.fn() });
+  /** `answers` are the person's replies to the questions, in order. */
+  const deps = (...answers: boolean[]) => {
+    const questions: Question[] = [];
+    return {
+      questions,
+      confirm: vi.fn(async (q: Question) => {
+        questions.push(q);
+        return answers.shift() ?? false;
+      }),
+      saveInvite: vi.fn(async () => undefined), sendCommand: vi.fn(), showError: vi.fn(), focusWindow: vi.fn(),
+    };
+  };
 
-  it('saves the server and token, then sends the join command', async () => {
-    const d = deps();
+  it('asks first, naming the server, then saves the server and token and sends the join command', async () => {
+    const d = deps(true);
     await openDeepLink(d, deepInviteLink('http://127.0.0.1:4000', TOKEN, 'INC-7'));
+    expect(d.questions).toHaveLength(1);
+    expect(d.questions[0]!.message).toContain('http://127.0.0.1:4000');
+    expect(d.questions[0]!.detail).toContain('INC-7');
     expect(d.saveInvite).toHaveBeenCalledWith('http://127.0.0.1:4000', TOKEN);
     expect(d.sendCommand).toHaveBeenCalledWith({ type: 'join', serverUrl: 'http://127.0.0.1:4000', token: TOKEN, incidentId: 'INC-7' });
     expect(d.showError).not.toHaveBeenCalled();
     expect(d.focusWindow).toHaveBeenCalled();
   });
 
-  it('shows a bad link\u2019s reason and changes nothing', async () => {
-    const d = deps();
+  it('changes nothing when the person says no', async () => {
+    const d = deps(false);
+    const out = await openDeepLink(d, deepInviteLink('https://evil.example', TOKEN));
+    expect(out).toMatchObject({ ok: false, cancelled: true });
+    expect(d.saveInvite).not.toHaveBeenCalled();
+    expect(d.sendCommand).not.toHaveBeenCalled();
+  });
+
+  it('asks a second time for plain http to another computer, and refuses unless confirmed', async () => {
+    const lan = deepInviteLink('http://10.0.0.5:4000', TOKEN);
+    const no = deps(true, false);
+    expect(await openDeepLink(no, lan)).toMatchObject({ ok: false, cancelled: true });
+    expect(no.questions.map((q) => q.title)).toEqual(['Join a war room?', 'Unencrypted server']);
+    expect(no.questions[1]!.message).toContain('http://10.0.0.5:4000');
+    expect(no.saveInvite).not.toHaveBeenCalled();
+    const yes = deps(true, true);
+    expect(await openDeepLink(yes, lan)).toMatchObject({ ok: true });
+    expect(yes.saveInvite).toHaveBeenCalledWith('http://10.0.0.5:4000', TOKEN);
+    // https, or http to this computer, needs no second question.
+    for (const server of ['https://wr.example.com', 'http://localhost:4000', 'http://[::1]:4000']) {
+      const d = deps(true);
+      expect(await openDeepLink(d, deepInviteLink(server, TOKEN))).toMatchObject({ ok: true });
+      expect(d.questions).toHaveLength(1);
+    }
+  });
+
+  it('knows which addresses are this computer', () => {
+    expect(['http://127.0.0.1:1', 'http://127.8.9.1', 'http://localhost', 'http://[::1]:3'].every(isLoopbackUrl)).toBe(true);
+    expect(['http://10.0.0.5', 'http://localhost.evil.example', 'http://127.0.0.1.nip.io', 'http://[::2]'].some(isLoopbackUrl)).toBe(false);
+  });
+
+  it('shows a bad link\u2019s reason and changes nothing, without asking', async () => {
+    const d = deps(true);
     const out = await openDeepLink(d, 'warroom://join?server=http%3A%2F%2Fh%3A4000&token=short');
     expect(out.ok).toBe(false);
+    expect(d.confirm).not.toHaveBeenCalled();
     expect(d.showError).toHaveBeenCalledWith('Invite not opened', expect.stringMatching(/no valid token/));
     expect(d.saveInvite).not.toHaveBeenCalled();
     expect(d.sendCommand).not.toHaveBeenCalled();

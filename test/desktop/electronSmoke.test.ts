@@ -53,11 +53,12 @@ describe.skipIf(!electron.ok)(`Electron smoke test (${why})`, () => {
       expect(spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], { cwd: root, stdio: 'inherit' }).status).toBe(0);
     }
     const server = await startServer(path.join(tmp, 'data'));
-    // The invite on the command line, as a warroom:// link: it also puts the server in the window's CSP.
+    // The invite as `npm start` hands it over (a link on the command line would ask first): it also
+    // puts the server in the window's CSP.
     const app = await _electron.launch({
       executablePath: electron.executable,
-      args: [root, deepInviteLink(server.url, server.token)],
-      env: { ...process.env, WARROOM_USER_DATA_DIR: path.join(tmp, 'user-data') } as Record<string, string>,
+      args: [root],
+      env: { ...process.env, WARROOM_USER_DATA_DIR: path.join(tmp, 'user-data'), WARROOM_DEV_INVITE: deepInviteLink(server.url, server.token) } as Record<string, string>,
     });
     cleanup.push(() => void app.close().catch(() => undefined));
     const page = await app.firstWindow();

@@ -19,6 +19,7 @@ function setup() {
       get: vi.fn(() => settings),
       update: vi.fn(async (patch: Partial<Settings>) => (settings = { ...settings, ...patch })),
     },
+    startLocalServer: vi.fn(async () => ({ ok: true as const, serverUrl: 'http://127.0.0.1:4000', token: 'lead_abcdefghijkl', inviteLink: null })),
     onCommandsReady: vi.fn(),
   } satisfies IpcDeps;
   registerIpcHandlers({ handle: (c, l) => handlers.set(c, l), on: (c, l) => listeners.set(c, l) }, deps);
@@ -42,6 +43,7 @@ const goodArgs: Record<InvokeChannel, unknown[]> = {
   [IPC.notify]: [{ title: 'Help requested', body: 'Ana asks for a DBA', incidentId: 'INC-1' }],
   [IPC.getSettings]: [],
   [IPC.setSettings]: [{ showUtc: true }],
+  [IPC.startLocalServer]: [{ shareOnLan: true }],
 };
 
 const badArgs: Record<InvokeChannel, [string, unknown[]][]> = {
@@ -61,6 +63,7 @@ const badArgs: Record<InvokeChannel, [string, unknown[]][]> = {
     ['no title', [{ body: 'x' }]],
     ['an incident id with spaces', [{ title: 't', body: 'b', incidentId: 'not an id' }]],
     ['null', [null]],
+    ['an absurdly large body (long text is cut, not this)', [{ title: 't', body: 'x'.repeat(70_000) }]],
   ],
   [IPC.getSettings]: [['an unexpected argument', [{}]]],
   [IPC.setSettings]: [
@@ -68,12 +71,19 @@ const badArgs: Record<InvokeChannel, [string, unknown[]][]> = {
     ['a bad time zone', [{ timeZone: 'Mars/Olympus' }]],
     ['an unknown key', [{ admin: true }]],
     ['a wrong type', [{ showUtc: 'yes' }]],
+    ['a saved-servers list (main derives it)', [{ servers: [] }]],
+    ['a token with spaces', [{ token: 'not a token at all' }]],
+  ],
+  [IPC.startLocalServer]: [
+    ['no argument', []],
+    ['a string for shareOnLan', [{ shareOnLan: 'yes' }]],
+    ['a port (main picks it)', [{ shareOnLan: false, port: 22 }]],
   ],
 };
 
 const callsOf = (deps: ReturnType<typeof setup>['deps']) =>
   deps.saveFile.mock.calls.length + deps.printToPdf.mock.calls.length + deps.notify.mock.calls.length +
-  deps.settings.get.mock.calls.length + deps.settings.update.mock.calls.length;
+  deps.settings.get.mock.calls.length + deps.settings.update.mock.calls.length + deps.startLocalServer.mock.calls.length;
 
 describe('IPC handlers', () => {
   it('registers exactly the bridge channels', () => {

@@ -1,6 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ShellCommand } from '../../shared/bridge.ts';
-import { showNotification, type NotifyDeps } from '../../main/notifications.ts';
+import { DEFAULT_SETTINGS, type NotifyRequest, type ShellCommand } from '../../shared/bridge.ts';
+import { MAX_NAME_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS, NOTIFY_BODY_MAX_CHARS, NOTIFY_TITLE_MAX_CHARS } from '../../shared/constants.ts';
+import { replay } from '../../shared/reducer.ts';
+import { logFor } from '../../shared/testkit.ts';
+import { APP_ORIGIN } from '../../main/appProtocol.ts';
+import { IPC } from '../../main/channels.ts';
+import { registerIpcHandlers, type SenderEvent } from '../../main/ipc.ts';
+import { showNotification, truncateText, type NotifyDeps } from '../../main/notifications.ts';
+import { notifyForOps } from '../../renderer/sync/notify.ts';
+import type { StoreCtx } from '../../renderer/store/context.ts';
+import type { WarRoomState } from '../../renderer/store/types.ts';
 import { serverOriginChanged } from '../../main/settings.ts';
 
 function deps(supported = true) {
@@ -52,5 +61,54 @@ describe('server origin changes (the window reloads for its CSP)', () => {
     ['https://h', null, true],
   ])('%s → %s: %s', (a, b, changed) => {
     expect(serverOriginChanged({ serverUrl: a }, { serverUrl: b })).toBe(changed);
+  });
+});
+
+describe('long notifications are cut, never dropped', () => {
+  it('truncates by code points with an ellipsis, and leaves short text alone', () => {
+    expect(truncateText('Help requested', 120)).toBe('Help requested');
+    expect(truncateText('a'.repeat(10), 5)).toBe('aaaa…');
+    // An emoji is one character to a person; never half of one.
+    expect(truncateText('🔥'.repeat(10), 5)).toBe('🔥🔥🔥🔥…');
+    expect(truncateText('line one\n\nline   two', 50)).toBe('line one line two');
+  });
+
+  it('the renderer\u2019s longest help page (200-character title + prefix, 10,000-character ask) reaches the OS, cut to fit', async () => {
+    // The renderer's own notification builder, feeding main's real IPC handler and notifier.
+    const created: { title: string; body: string }[] = [];
+    const handlers = new Map<string, (event: SenderEvent, ...a: unknown[]) => Promise<unknown>>();
+    registerIpcHandlers({ handle: (c, l) => handlers.set(c, l as never), on: () => undefined }, {
+      appOrigin: APP_ORIGIN,
+      saveFile: vi.fn(), printToPdf: vi.fn(), startLocalServer: vi.fn(), onCommandsReady: vi.fn(),
+      settings: { get: () => DEFAULT_SETTINGS, update: vi.fn() },
+      notify: (req) => void showNotification({
+        isSupported: () => true,
+        create: (o) => (created.push(o), { on: () => undefined, show: () => undefined }),
+        focusWindow: () => undefined, sendCommand: () => undefined,
+      }, req),
+    });
+    const answers: unknown[] = [];
+    const platform = {
+      notify: async (req: NotifyRequest) => {
+        answers.push(await handlers.get(IPC.notify)!({ senderFrame: { url: 'app://warroom/index.html', parent: null } }, req));
+      },
+    };
+    const log = logFor('INC-1', 'ana');
+    log.add('incident.create', { title: 'T'.repeat(MAX_TITLE_CHARS), severity: 'SEV1' });
+    log.add('member.join', { name: 'N'.repeat(MAX_NAME_CHARS), timeZone: 'UTC' });
+    log.add('member.join', { name: 'Ben', timeZone: 'UTC', skills: ['postgres'] }, 'ben');
+    const ask = log.add('help.ask', { helpId: 'h1', skills: ['postgres'], memberIds: [], urgency: 'now', text: 'x'.repeat(MAX_TEXT_CHARS) });
+    const r = replay(log.ops);
+    if (!r.ok) throw new Error(r.message);
+    const s = { committed: r.state, prefs: { clientId: 'ben', notifications: true, skills: ['postgres'] } } as unknown as WarRoomState;
+    notifyForOps(s, { platform } as unknown as StoreCtx, [ask]);
+    await vi.waitUntil(() => answers.length === 1);
+    expect(answers).toEqual([{ ok: true, value: null }]);
+    expect(created).toHaveLength(1);
+    expect(created[0]!.title.startsWith('Help needed now: TTT')).toBe(true);
+    expect(created[0]!.title.endsWith('…')).toBe(true);
+    expect(Array.from(created[0]!.title)).toHaveLength(NOTIFY_TITLE_MAX_CHARS);
+    expect(created[0]!.body.startsWith('NNN')).toBe(true);
+    expect(Array.from(created[0]!.body)).toHaveLength(NOTIFY_BODY_MAX_CHARS);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { IPC } from '../../main/channels.ts';
-import type { PlatformBridge } from '../../shared/bridge.ts';
+import type { ShellApi } from '../../shared/bridge.ts';
+import { createElectronPlatform, ShellError } from '../../renderer/platform/electron.ts';
+import { crossWorlds } from './fakeElectron.ts';
 
 // The preload exposes its API on import; electron is a recorder here.
 const exposed: [string, unknown][] = [];
@@ -11,17 +13,18 @@ const ipc = {
   send: vi.fn(),
 };
 vi.mock('electron', () => ({
-  contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.push([key, api]) },
+  // As contextBridge does, the page gets a copy: functions proxied, errors reduced to their message.
+  contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.push([key, Object.freeze(crossWorlds(api))]) },
   ipcRenderer: ipc,
 }));
 
 const { createBridge } = await import('../../main/preload.ts');
-const api = () => exposed[0]![1] as PlatformBridge;
+const api = () => exposed[0]![1] as ShellApi;
 
 describe('preload', () => {
   it('exposes exactly one API, window.warroom, with only the bridge methods', () => {
     expect(exposed.map(([k]) => k)).toEqual(['warroom']);
-    expect(Object.keys(api()).sort()).toEqual(['getSettings', 'kind', 'notify', 'onCommand', 'printToPdf', 'saveFile', 'setSettings']);
+    expect(Object.keys(api()).sort()).toEqual(['getSettings', 'kind', 'notify', 'onCommand', 'printToPdf', 'saveFile', 'setSettings', 'startLocalServer']);
     expect(api().kind).toBe('electron');
     expect(Object.values(api())).not.toContain(ipc);
     expect(Object.isFrozen(api())).toBe(true);
@@ -30,7 +33,7 @@ describe('preload', () => {
   it('invokes one fixed channel per method and unwraps the answer', async () => {
     ipc.invoke.mockResolvedValueOnce({ ok: true, value: { ok: true, path: '/home/me/pm.md' } });
     const req = { suggestedName: 'pm.md', mimeType: 'text/markdown', data: '# PM' };
-    expect(await api().saveFile(req)).toEqual({ ok: true, path: '/home/me/pm.md' });
+    expect(await api().saveFile(req)).toEqual({ ok: true, value: { ok: true, path: '/home/me/pm.md' } });
     expect(ipc.invoke).toHaveBeenLastCalledWith(IPC.saveFile, req);
     await api().getSettings();
     expect(ipc.invoke).toHaveBeenLastCalledWith(IPC.getSettings);
@@ -42,9 +45,28 @@ describe('preload', () => {
     expect(ipc.invoke).toHaveBeenLastCalledWith(IPC.notify, { title: 't', body: 'b' });
   });
 
-  it('turns a refusal from main into a rejected promise with its sentence', async () => {
+  it('a refusal keeps its code across contextBridge, because it travels as data; the renderer rethrows it with the code', async () => {
     ipc.invoke.mockResolvedValueOnce({ ok: false, code: 'SHELL_BAD_REQUEST', message: 'The desktop app refused a malformed request.' });
-    await expect(api().getSettings()).rejects.toMatchObject({ code: 'SHELL_BAD_REQUEST', message: 'The desktop app refused a malformed request.' });
+    expect(await api().getSettings()).toEqual({ ok: false, code: 'SHELL_BAD_REQUEST', message: 'The desktop app refused a malformed request.' });
+    const platform = createElectronPlatform({ warroom: api() });
+    ipc.invoke.mockResolvedValueOnce({ ok: false, code: 'SHELL_FOREIGN_SENDER', message: 'Refused.' });
+    const err = await platform.getSettings().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ShellError);
+    expect(err).toMatchObject({ code: 'SHELL_FOREIGN_SENDER', message: 'Refused.' });
+  });
+
+  it('the model of contextBridge is faithful: a code thrown on an Error would be lost', async () => {
+    const throwing = crossWorlds(async () => {
+      throw Object.assign(new Error('nope'), { code: 'SHELL_BAD_REQUEST' });
+    }) as () => Promise<never>;
+    const err = await throwing().catch((e: unknown) => e);
+    expect((err as Error).message).toBe('nope');
+    expect((err as { code?: string }).code).toBeUndefined();
+  });
+
+  it('a handler that throws in main still answers with a code', async () => {
+    ipc.invoke.mockRejectedValueOnce(new Error("Error invoking remote method 'warroom:get-settings': boom"));
+    expect(await api().getSettings()).toMatchObject({ ok: false, code: 'SHELL_BAD_REQUEST', message: expect.stringContaining('boom') });
   });
 
   it('delivers shell commands, tells main it listens, and unsubscribes', () => {

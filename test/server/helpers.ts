@@ -38,7 +38,8 @@ export function memoryLogger() {
 }
 
 export async function startServer(dataDir: string, config: Partial<ServerConfig> = {}, deps: ServerDeps = {}): Promise<WarRoomServer> {
-  return createServer({ dataDir, port: 0, logLevel: 'silent', backupEveryMin: 0, ...config }, deps);
+  // Duties (the server's clock) are off unless a test asks for them: seeded old logs would get reminders.
+  return createServer({ dataDir, port: 0, logLevel: 'silent', backupEveryMin: 0, dutyScanMs: 0, ...config }, deps);
 }
 
 export interface ConnectOptions {

@@ -7,7 +7,7 @@ import { OPS_PAGE_MAX } from '../../../shared/constants.ts';
 import { refuse, type Refusal } from '../../../shared/errors.ts';
 import type { IncidentState, IncidentSummary } from '../../../shared/model.ts';
 import { parseOp, type CommittedOp, type Op } from '../../../shared/ops.ts';
-import type { PresenceState } from '../../../shared/protocol.ts';
+import type { IncidentNotice, PresenceState } from '../../../shared/protocol.ts';
 import { apply } from '../../../shared/reducer.ts';
 import { summarize } from '../../../shared/summary.ts';
 import {
@@ -87,6 +87,21 @@ export class FakeServer {
     return { ok: true, seq, incidentId: op.incidentId };
   }
 
+  /** An op the server writes itself (a duty: escalation, reminder), committed and sent to every joined client. */
+  serverWrites(op: Op): CommittedOp {
+    const seq = (this.incidents.get(op.incidentId)?.state.headSeq ?? 0) + 1;
+    const committed = { ...op, seq, serverTime: ++this.time } as CommittedOp;
+    const refusal = this.commit(committed);
+    if (refusal) throw new Error(`server op refused: ${refusal.code}`);
+    for (const c of this.clients) if (c.online && c.joined.has(op.incidentId)) c.push('op', committed);
+    return committed;
+  }
+
+  /** A duty notice to every connected client (the server sends it to the room and the lobby). */
+  notice(n: IncidentNotice): void {
+    for (const c of this.clients) if (c.online) c.push('notice', n);
+  }
+
   handle(from: FakeTransport, event: RequestEvent, args: unknown[]): unknown {
     switch (event) {
       case 'session:whoami':
@@ -133,7 +148,7 @@ export class FakeServer {
   }
 }
 
-type Push = { kind: 'op'; value: CommittedOp } | { kind: 'summary'; value: IncidentSummary } | { kind: 'presence'; value: PresenceState };
+type Push = { kind: 'op'; value: CommittedOp } | { kind: 'summary'; value: IncidentSummary } | { kind: 'presence'; value: PresenceState } | { kind: 'notice'; value: IncidentNotice };
 
 export class FakeTransport implements Transport {
   status: TransportStatus = { kind: 'idle' };
@@ -149,7 +164,7 @@ export class FakeTransport implements Transport {
   private pending = new Set<(r: Refusal) => void>();
   private readonly listeners = {
     op: new Listeners<CommittedOp>(), presence: new Listeners<PresenceState>(),
-    summary: new Listeners<IncidentSummary>(), status: new Listeners<TransportStatus>(),
+    summary: new Listeners<IncidentSummary>(), status: new Listeners<TransportStatus>(), notice: new Listeners<IncidentNotice>(),
   };
 
   constructor(server: FakeServer, access: 'lead' | 'responder' | 'viewer') {
@@ -213,6 +228,7 @@ export class FakeTransport implements Transport {
       if (!this.online) return;
       if (kind === 'op') this.listeners.op.emit(value as CommittedOp);
       else if (kind === 'summary') this.listeners.summary.emit(value as IncidentSummary);
+      else if (kind === 'notice') this.listeners.notice.emit(value as IncidentNotice);
       else this.listeners.presence.emit(value as PresenceState);
     });
   }
@@ -220,6 +236,7 @@ export class FakeTransport implements Transport {
   onOp(l: (op: CommittedOp) => void) { return this.listeners.op.add(l); }
   onPresence(l: (s: PresenceState) => void) { return this.listeners.presence.add(l); }
   onSummary(l: (s: IncidentSummary) => void) { return this.listeners.summary.add(l); }
+  onNotice(l: (n: IncidentNotice) => void) { return this.listeners.notice.add(l); }
   onStatus(l: (s: TransportStatus) => void) { return this.listeners.status.add(l); }
 
   private setStatus(s: TransportStatus) {
