@@ -31,6 +31,9 @@ Commands:
     --invite-expires T  Default invite lifetime, e.g. 12h, 7d, never  [WARROOM_INVITE_EXPIRES, default 7d]
     --demo              Seed the Black Friday demo incident if absent
 ${DUTY_USAGE}
+    --init              Create a new, empty database where one is missing or empty (never replaces data)
+  verify                Check the stored data read-only; per-incident report; exit 1 if anything is wrong
+                        (alias: doctor)                     [--data-dir, --database-url]
   backup <file>         Consistent copy of the database, safe while serving   [--data-dir]
   restore <file>        Replace the database with a backup (server stopped); the old file is kept as warroom.db.bak
 ${TOKEN_USAGE}
@@ -89,6 +92,7 @@ async function serve(args: string[]): Promise<number> {
     'invite-expires': { type: 'string', default: env.WARROOM_INVITE_EXPIRES },
     demo: { type: 'boolean', default: false },
     ...dutyOptions(env),
+    init: { type: 'boolean', default: false },
   });
   let duty: ReturnType<typeof dutyConfigFromFlags>;
   try {
@@ -134,6 +138,7 @@ async function serve(args: string[]): Promise<number> {
     secret: env.WARROOM_SECRET || undefined,
     demo: values.demo,
     ...duty,
+    init: values.init,
     ...(inviteTtlMs !== undefined ? { inviteTtlMs } : {}),
   }, deps);
   // Recorded before the listening line, so `token create` run as soon as it shows links to this port.
@@ -182,6 +187,12 @@ function webhookCommand(args: string[]): number {
   return 0;
 }
 
+async function verify(args: string[]): Promise<number> {
+  const { values } = parse(args, { 'data-dir': dataDirOption, 'database-url': { type: 'string', default: env.DATABASE_URL } });
+  const { runVerify } = await import('./integrity/verifyCommand.ts');
+  return runVerify({ dataDir: resolve(values['data-dir']), databaseUrl: values['database-url'] ?? null }, (l) => process.stdout.write(`${l}\n`));
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -200,6 +211,7 @@ export async function main(argv: string[]): Promise<number> {
         return await runTokenCommand(rest, env, publicUrl, (t) => process.stdout.write(t));
       }
       case 'webhook': return webhookCommand(rest);
+      case 'verify': case 'doctor': return await verify(rest);
       case 'export': return await (await import('./exportCommand.ts')).runExportCommand(rest);
       case undefined: case 'help': case '--help': case '-h':
         process.stdout.write(`${USAGE}\n`);

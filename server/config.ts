@@ -28,6 +28,11 @@ export interface ServerConfig {
   inviteTtlMs?: number | null;
   /** Where the built renderer is; defaults to dist/renderer of this package. */
   staticDir?: string;
+  /**
+   * Allows creating a new, empty embedded database where one is expected but missing or empty
+   * (see checkDataDirForStore in dataDir.ts). Never replaces a database that has data.
+   */
+  init?: boolean;
   /** Seeds the Black Friday demo incident if it is absent. */
   demo?: boolean;
   /** Overrides for tests and benchmarks; production uses shared/constants.ts. */

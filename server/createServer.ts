@@ -23,11 +23,13 @@ import {
 } from './config.ts';
 import { attachDuties, type AttachedDuties } from './duties/attach.ts';
 import type { WebhookQueue } from './webhooks/queue.ts';
-import { acquireLock, BACKUP_DIR, backupFileName, dbFileOf, pruneBackups } from './dataDir.ts';
+import { acquireLock, BACKUP_DIR, backupFileName, checkDataDirForStore, dbFileOf, pruneBackups, writeInitMarker } from './dataDir.ts';
+import { reportOpenCheck } from './integrity/serverReport.ts';
 import { seedDemo } from './demo.ts';
 import { createEngine } from './engine.ts';
 import { attachConnections } from './handlers/connection.ts';
 import { incidentRoom, lobbyRoom, type Ctx, type IO, type WarSocket } from './handlers/context.ts';
+import { startHeadHeartbeat } from './handlers/head.ts';
 import { createHttpHandler } from './http.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -63,7 +65,17 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
   const metrics = createMetrics();
   mkdirSync(config.dataDir, { recursive: true });
 
-  const store = deps.store ?? createSqliteStore({ file: dbFileOf(config.dataDir) });
+  let serving = false;
+  const store = deps.store ?? createSqliteStore({
+    file: dbFileOf(config.dataDir),
+    // Findings of the open check are logged below; after it, this reports rows that fail when read.
+    onWarning: (finding) => {
+      if (!serving) return;
+      metrics.integrityFailures.inc({ when: 'read' });
+      logger.error({ finding }, 'stored record failed its integrity check when read');
+      void store.quarantined().then((q) => metrics.quarantined.set(q.length), () => undefined);
+    },
+  });
   // The lock matters for the embedded file: restore must not swap it under a running server.
   const releaseLock = store.kind === 'sqlite' ? acquireLock(config.dataDir) : () => undefined;
   const cleanup: (() => Promise<void> | void)[] = [releaseLock];
@@ -80,6 +92,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       throw new Error('A PostgreSQL store needs the PostgreSQL access registry (createPostgresAccess), so that bindings and revocations reach every node.');
     }
     const { secret, created } = config.secret ? { secret: config.secret, created: false } : loadOrCreateSecret(config.dataDir);
+    const dataDirState = deps.store ? null : checkDataDirForStore(config.dataDir, config.init ?? false);
     const registry = deps.access ?? createSqliteAccess({ file: accessFileOf(config.dataDir) });
     await registry.open();
     cleanup.push(() => registry.close());
@@ -91,9 +104,13 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     cleanup.push(() => access.settle());
     const opened = await store.open();
     cleanup.push(() => store.close());
-    for (const q of opened.quarantined) logger.warn({ quarantined: q }, 'stored record failed validation and was quarantined');
-    for (const w of opened.warnings ?? []) logger.warn({ finding: w }, 'store check');
+    if (dataDirState) {
+      writeInitMarker(config.dataDir);
+      if (dataDirState.newInstall) logger.info({ dataDir: config.dataDir }, 'new data dir: created an empty database');
+    }
+    reportOpenCheck(opened, metrics, logger);
     metrics.quarantined.set((await store.quarantined()).length);
+    serving = true;
     if (config.demo) {
       const seeded = await seedDemo(store);
       if (seeded.added > 0) logger.info(seeded, 'demo incident seeded');
@@ -166,6 +183,7 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     duties = attached;
     cleanup.push(() => attached.close());
     attachConnections(io, ctx, { access, limits, maxPayloadBytes });
+    cleanup.push(startHeadHeartbeat(ctx).stop);
     const sessions = watchSessions(io, registry, logger);
     cleanup.push(() => sessions.close());
     if (deps.fanout) {

@@ -3,7 +3,7 @@
  * backups (kept N), and restore (only while no server holds the lock).
  */
 import { DatabaseSync } from 'node:sqlite';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 
 export const DB_FILE = 'warroom.db';
@@ -11,6 +11,44 @@ export const LOCK_FILE = 'server.lock';
 export const BACKUP_DIR = 'backups';
 
 export const dbFileOf = (dataDir: string) => join(dataDir, DB_FILE);
+/** Written once the data dir holds a database; from then on a missing or empty database is a loss, not a new install. */
+export const INIT_MARKER = 'warroom.initialized';
+
+const backupsIn = (dataDir: string) => {
+  const dir = join(dataDir, BACKUP_DIR);
+  return existsSync(dir) ? readdirSync(dir).filter((f) => /^warroom-.*\.db$/.test(f)).length : 0;
+};
+
+/**
+ * Decides, before the embedded store opens, whether a missing or empty database file is a new
+ * install or a lost one. The rule: a data dir with no marker, no database and no backups is a new
+ * install (the first `npm start` just works); one with the marker or backups but no database, or
+ * with a 0-byte database, is refused unless `init` is given. With `init`, an empty file is moved
+ * aside (kept) and a new database is created. An existing database is never replaced.
+ */
+export function checkDataDirForStore(dataDir: string, init: boolean): { newInstall: boolean } {
+  const file = dbFileOf(dataDir);
+  const marker = join(dataDir, INIT_MARKER);
+  const howTo = `Restore a backup (\`warroom restore <file>\`; ${backupsIn(dataDir)} found in ${join(dataDir, BACKUP_DIR)}), or start with --init to create a new, empty database.`;
+  if (existsSync(file) && statSync(file).size === 0) {
+    if (!init) throw new Error(`${file} is empty (0 bytes): the database was lost. ${howTo}`);
+    const aside = `${file}.empty-${Date.now()}`;
+    renameSync(file, aside);
+    for (const suffix of ['-wal', '-shm']) if (existsSync(`${file}${suffix}`)) renameSync(`${file}${suffix}`, `${aside}${suffix}`);
+  }
+  if (existsSync(file)) return { newInstall: false };
+  if (!init && existsSync(marker)) {
+    throw new Error(`${dataDir} held a War Room database (${readFileSync(marker, 'utf8').trim() || 'marker present'}), but ${file} is missing. ${howTo}`);
+  }
+  if (!init && backupsIn(dataDir) > 0) throw new Error(`${dataDir} has backups but no database (${file} is missing). ${howTo}`);
+  return { newInstall: true };
+}
+
+/** Records that the data dir now holds a database (idempotent). */
+export function writeInitMarker(dataDir: string): void {
+  const marker = join(dataDir, INIT_MARKER);
+  if (!existsSync(marker)) writeFileSync(marker, `initialized ${new Date().toISOString()}\n`);
+}
 
 function alive(pid: number): boolean {
   try {
@@ -106,6 +144,7 @@ export function restoreBackup(dataDir: string, from: string): { previous: string
   const tmp = `${target}.restoring`;
   copyFileSync(from, tmp);
   renameSync(tmp, target);
+  writeInitMarker(dataDir);
   return { previous, ...counts };
 }
 

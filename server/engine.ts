@@ -14,6 +14,7 @@ import type { Limits } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import { SeqConflictError, type Store } from './store/store.ts';
+import { storeRefusal } from './storeFailure.ts';
 
 /** Ops read from the store per query while folding an incident. */
 const READ_PAGE_OPS = 5_000;
@@ -95,7 +96,19 @@ export function createEngine(deps: EngineDeps) {
     }
   }
 
+  /**
+   * Catches up, then takes the store's recorded head when it is above the last op served (a
+   * quarantined head op): that seq stays taken, so the next op gets head + 1 and no seq is given
+   * twice. The head is read first: every op at or below it is already readable, so none is skipped.
+   */
+  async function catchUpToStoredHead(entry: Entry): Promise<void> {
+    const stored = await store.headSeq(entry.id);
+    await catchUp(entry);
+    entry.head = Math.max(entry.head, stored);
+  }
+
   async function load(id: string): Promise<Entry> {
+    const stored = await store.headSeq(id);
     const fresh = (): Entry => ({ id, state: null, head: 0, lastServerTime: 0, snapshotSeq: 0 });
     const snap = await store.latestSnapshot(id);
     let entry = fresh();
@@ -109,6 +122,13 @@ export function createEngine(deps: EngineDeps) {
       entry = fresh();
       await catchUp(entry);
     }
+    // A snapshot discarded by the store's check (or none) costs a long fold on every start: save a new one.
+    if (entry.state && entry.head - entry.snapshotSeq >= limits.snapshotEveryOps) {
+      const { head, state } = entry;
+      entry.snapshotSeq = head;
+      store.saveSnapshot({ incidentId: id, seq: head, state }).catch((err: unknown) => logger.warn({ err, incidentId: id }, 'snapshot not saved'));
+    }
+    entry.head = Math.max(entry.head, stored);
     return entry;
   }
 
@@ -153,6 +173,11 @@ export function createEngine(deps: EngineDeps) {
         w = { entry, state: entry.state, head: entry.head, time: entry.lastServerTime, before };
         work.set(op.incidentId, w);
       }
+      // Seqs taken but no state: every op of it is quarantined. Not a new incident to create over.
+      if (!w.state && w.head > 0) {
+        item.resolve(refuse('INCIDENT_HELD_BACK', op.incidentId));
+        continue;
+      }
       const time = Date.now();
       const c = { ...op, seq: w.head + 1, serverTime: time } as CommittedOp;
       const r = apply(w.state, c);
@@ -170,11 +195,13 @@ export function createEngine(deps: EngineDeps) {
     } catch (e) {
       if (e instanceof SeqConflictError && attempt < MAX_COMMIT_ATTEMPTS) {
         logger.info({ incidentId: e.incidentId, seq: e.seq, attempt }, 'seq or opId already in the store; catching up and retrying');
-        for (const w of work.values()) await catchUp(w.entry);
+        for (const w of work.values()) await catchUpToStoredHead(w.entry);
         return commit(committed.map((c) => c.item), attempt + 1);
       }
       logger.error({ err: e, ops: committed.length }, 'commit failed');
-      for (const c of committed) c.item.resolve(refuse('INTERNAL'));
+      // An outage is STORE_UNAVAILABLE (clients keep the change and resend it); a bug stays INTERNAL.
+      const answer = storeRefusal(e);
+      for (const c of committed) c.item.resolve(answer);
       return;
     }
     for (const w of work.values()) {
@@ -211,7 +238,8 @@ export function createEngine(deps: EngineDeps) {
         await commit(batch, 1);
       } catch (err) {
         logger.error({ err }, 'commit pipeline failed');
-        for (const item of batch) item.resolve(refuse('INTERNAL'));
+        const answer = storeRefusal(err);
+        for (const item of batch) item.resolve(answer);
       }
     });
   }
@@ -229,7 +257,7 @@ export function createEngine(deps: EngineDeps) {
      * Ops that arrive in the same tick share one store transaction.
      */
     submit(op: Op): Promise<SubmitAck> {
-      if (closed) return Promise.resolve(refuse('INTERNAL', 'the server is shutting down'));
+      if (closed) return Promise.resolve(refuse('SHUTTING_DOWN'));
       const running = inflight.get(op.opId);
       if (running) {
         const first = firstIncident.get(op.opId) ?? op.incidentId;
@@ -256,14 +284,19 @@ export function createEngine(deps: EngineDeps) {
         const state = entry.state;
         if (!state) {
           cache.delete(incidentId);
-          return refuse('INCIDENT_NOT_FOUND', incidentId);
+          return refuse(entry.head > 0 ? 'INCIDENT_HELD_BACK' : 'INCIDENT_NOT_FOUND', incidentId);
         }
         const head = entry.head;
         let result: Omit<JoinResult, 'access'>;
         if (sinceSeq === head) result = { ops: [], headSeq: head };
         // Ahead of us means the server lost history (restored from a backup): start over from ours.
         else if (sinceSeq > head || head - sinceSeq > limits.joinMaxOpsWithoutSnapshot) result = { snapshot: { seq: head, state }, ops: [], headSeq: head };
-        else result = { ops: await store.readOps(incidentId, sinceSeq, head - sinceSeq), headSeq: head };
+        else {
+          const ops = await store.readOps(incidentId, sinceSeq, head - sinceSeq);
+          // A quarantined or lost op in the range would leave the client folding without it: send the state instead.
+          const whole = ops.length === head - sinceSeq && ops.every((o, i) => o.seq === sinceSeq + 1 + i);
+          result = whole ? { ops, headSeq: head } : { snapshot: { seq: head, state }, ops: [], headSeq: head };
+        }
         enter();
         return { ok: true, ...result };
       });

@@ -21,6 +21,9 @@ export function createMetrics() {
     opsRejected: new Counter({ name: 'warroom_ops_rejected_total', help: 'Ops refused, by error code.', labelNames: ['code'] as const, registers }),
     connectionsRefused: new Counter({ name: 'warroom_connections_refused_total', help: 'Connections refused by the handshake, by code.', labelNames: ['code'] as const, registers }),
     quarantined: new Gauge({ name: 'warroom_quarantined_records', help: 'Stored records moved to quarantine because they failed validation.', registers }),
+    // Stored data integrity (server/integrity): a loss found on start, and rows failing their checks.
+    missingOps: new Gauge({ name: 'warroom_store_missing_ops', help: 'Seqs below an incident head with no row and no quarantine record, found by the last start check (lost ops).', registers }),
+    integrityFailures: new Counter({ name: 'warroom_store_integrity_failures_total', help: 'Stored records that failed their integrity check, by when it was found (open, read).', labelNames: ['when'] as const, registers }),
     backups: new Counter({ name: 'warroom_backups_total', help: 'Automatic backups, by result.', labelNames: ['result'] as const, registers }),
   };
 }

@@ -46,10 +46,8 @@ export const MAX_IMPORT_CHARS = 200_000_000;
 // Client sync timings (the renderer's sync engine and store use them).
 /** After an ack whose op has not arrived on the socket yet, wait this long before catching up. */
 export const CATCH_UP_AFTER_ACK_MS = 1_000;
-/** Wait before resending after a timeout, a rate limit or a server failure. */
+/** First wait before resending after a transient refusal (doubles per attempt, see the Delivery block). */
 export const SUBMIT_RETRY_DELAY_MS = 1_500;
-/** A change the server keeps failing on (INTERNAL) is given up after this many tries per connection. */
-export const MAX_SUBMIT_ATTEMPTS = 3;
 /** Remote changes are written to the local copy at most this often. */
 export const SAVE_DEBOUNCE_MS = 1_000;
 /** How often help escalation and due-update reminders are checked. */
@@ -73,6 +71,34 @@ export const STATE_SAVE_AFTER_JOIN_MS = 5_000;
  * the current presence at once, for itself only.
  */
 export const PRESENCE_BROADCAST_MS = 500;
+
+// Delivery: transient refusals retried without end, quiet gaps noticed.
+/** Longest wait between two resends of a change the server keeps refusing transiently (ms). */
+export const SUBMIT_RETRY_MAX_DELAY_MS = 15_000;
+/** Each resend delay is drawn from [delay × (1 − jitter), delay]: clients refused together do not return together. */
+export const SUBMIT_RETRY_JITTER = 0.5;
+/**
+ * Every node tells the sockets it holds in an incident room the incident's head seq this often (ms),
+ * read from the store (one query per incident per node per beat): a broadcast the fan-out dropped is
+ * noticed within about this long even when nobody writes.
+ */
+export const HEAD_HEARTBEAT_MS = 2_000;
+/**
+ * A client told of a head above its own waits this long (ms) before catching up: the op may simply
+ * be on its way on the same socket (heartbeat and broadcast race), and a busy room must not rejoin
+ * on every beat.
+ */
+export const HEAD_CATCH_UP_GRACE_MS = 500;
+/**
+ * When a heartbeat says the store answers again, a client that was told STORE_UNAVAILABLE resends
+ * after a random wait of at most this (ms) instead of sitting out its backoff (up to
+ * SUBMIT_RETRY_MAX_DELAY_MS); the spread keeps a room from resending all in the same millisecond.
+ */
+export const STORE_BACK_RESEND_SPREAD_MS = 1_000;
+/** After this many transient refusals in a row of one change, the tray offers to set it aside (the rest wait behind it). */
+export const STUCK_AFTER_ATTEMPTS = 5;
+/** Refused changes kept in the unsent tray at most (oldest drop off first; each one is shown until then). */
+export const MAX_UNSENT_ITEMS = 200;
 
 // Duties: timers the server runs (help escalation, update reminders), monitoring webhooks in, webhooks out.
 /** How often each node looks for due duties (ms); a duty fires at most this late. */

@@ -12,3 +12,12 @@ describe('stateHash', () => {
     expect(canonicalJson({ z: { b: 1, a: 2 }, a: null })).toBe('{"a":null,"z":{"a":2,"b":1}}');
   });
 });
+
+describe('canonical JSON of prototype-named keys', () => {
+  it('hashes an own __proto__ key like any other key', () => {
+    const a = JSON.parse('{"tasks":{"__proto__":{"id":"__proto__","title":"a"}}}') as unknown;
+    const b = JSON.parse('{"tasks":{"__proto__":{"id":"__proto__","title":"b"}}}') as unknown;
+    expect(canonicalJson(a)).toBe('{"tasks":{"__proto__":{"id":"__proto__","title":"a"}}}');
+    expect(stateHash(a)).not.toBe(stateHash(b));
+  });
+});

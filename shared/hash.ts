@@ -3,7 +3,10 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(v as object).sort()) out[k] = (v as Record<string, unknown>)[k];
+      // defineProperty, not assignment: an own `__proto__` key is data and must be hashed like any other.
+      for (const k of Object.keys(v as object).sort()) {
+        Object.defineProperty(out, k, { value: (v as Record<string, unknown>)[k], enumerable: true, writable: true, configurable: true });
+      }
       return out;
     }
     return v;

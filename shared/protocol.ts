@@ -103,6 +103,18 @@ export interface WhoAmI {
   serverProtocol: number;
 }
 
+/**
+ * 'incident:head': every HEAD_HEARTBEAT_MS each node tells the sockets it holds in an incident's room
+ * the newest seq the store has for it. A client whose own head is lower missed a broadcast and
+ * catches up (joins again with its head). `storeAvailable: false` means the node could not read its
+ * store just now (headSeq is then the last one it knew): writes will be refused as STORE_UNAVAILABLE.
+ */
+export interface HeadNotice {
+  incidentId: string;
+  headSeq: number;
+  storeAvailable: boolean;
+}
+
 /** What the server asks people to do about an incident (written by its duties, see docs/PROTOCOL.md). */
 export type NoticeKind = 'update-overdue' | 'postmortem-due';
 
@@ -142,6 +154,8 @@ export interface ServerToClientEvents {
   'presence:state': (state: PresenceState) => void;
   /** A change to the incident list (creation, status, severity…). */
   'incident:summary': (summary: IncidentSummary) => void;
+  /** The incident's head seq, sent periodically to each joined socket (see HeadNotice). */
+  'incident:head': (notice: HeadNotice) => void;
   /** A duty's notice: stakeholder update overdue (commander and comms), postmortem due after a resolve. */
   'incident:notice': (notice: IncidentNotice) => void;
   /** Right after a handshake that redeemed an invite. */

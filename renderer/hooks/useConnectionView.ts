@@ -1,5 +1,6 @@
 import type { ConnectionView } from '../components/header/ConnectionIndicator.tsx';
 import type { ConnectionStatus } from '../store/index.ts';
+import { troubleLabel } from '../sync/refusals.ts';
 import { useWarRoomShallow } from './useWarRoom.ts';
 
 /** Maps the store's connection status and outbox size onto what the indicator shows. */
@@ -25,8 +26,9 @@ export function toConnectionView(c: ConnectionStatus, unsynced: number): Connect
 }
 
 export function useConnectionView(): ConnectionView {
-  const [connection, unsynced, catchingUp, rttMs] = useWarRoomShallow((s) =>
-    [s.connection, s.outbox.length, s.incidentId !== null && (s.syncPhase === 'local' || s.syncPhase === 'joining'), s.rttMs] as const);
-  const view = { ...toConnectionView(connection, unsynced), rttMs };
+  const [connection, unsynced, catchingUp, rttMs, trouble] = useWarRoomShallow((s) =>
+    [s.connection, s.outbox.length, s.incidentId !== null && (s.syncPhase === 'local' || s.syncPhase === 'joining'), s.rttMs, s.serverTrouble] as const);
+  const label = trouble ? troubleLabel(trouble.code) : null;
+  const view = { ...toConnectionView(connection, unsynced), rttMs, ...(label ? { trouble: label, troubleMessage: trouble?.message ?? null } : {}) };
   return catchingUp && view.status === 'connected' ? { ...view, catchingUp } : view;
 }

@@ -6,7 +6,8 @@ import type { Op } from '../../shared/ops.ts';
 import { replay } from '../../shared/reducer.ts';
 import { fixedUuid, loadScenario } from '../../shared/scenario.ts';
 import scenario from '../../test/fixtures/black-friday-corruption.json' with { type: 'json' };
-import { IdbPersistence } from './idbPersistence.ts';
+import { DB_VERSION, IdbPersistence } from './idbPersistence.ts';
+import { parseUnsent, type UnsentItem } from './unsent.ts';
 
 const loaded = loadScenario(scenario);
 const folded = replay(loaded.ops);
@@ -36,7 +37,7 @@ describe('IndexedDB persistence', () => {
     const name = `t${++dbN}`;
     const p = new IdbPersistence(name);
     await p.saveIncident('http://a:1', loaded.incidentId, { state, headSeq: state.headSeq, outbox: [] });
-    const db = await openDB(name, 1);
+    const db = await openDB(name, DB_VERSION);
     await db.put('incidents', {
       version: STATE_VERSION, key: `http://a:1|${loaded.incidentId}`, serverUrl: 'http://a:1', incidentId: loaded.incidentId,
       state: { ...state, timeline: 'garbage' }, headSeq: state.headSeq, outbox: [pending, { type: 'timeline.add', payload: {} }], savedAt: 0,
@@ -54,5 +55,26 @@ describe('IndexedDB persistence', () => {
     const p = new IdbPersistence(`t${++dbN}`);
     p.savePreferences({ clientId: 'x', name: 'Ana' });
     expect(new IdbPersistence(`t${dbN}`).loadPreferences()).toEqual({ clientId: 'x', name: 'Ana' });
+  });
+
+  it('keeps the unsent tray across a reload, upgrading a version-1 database in place', async () => {
+    const name = `t${++dbN}`;
+    // A database written by the previous version (no tray store) keeps its incidents.
+    const v1 = await openDB(name, 1, { upgrade(db) {
+      db.createObjectStore('incidents', { keyPath: 'key' }).createIndex('byServer', 'serverUrl');
+      db.createObjectStore('quarantine', { autoIncrement: true });
+    } });
+    v1.close();
+    const p = new IdbPersistence(name);
+    await p.saveIncident('http://a:1', loaded.incidentId, { state, headSeq: state.headSeq, outbox: [pending] });
+    expect(parseUnsent(await p.loadUnsent())).toEqual([]);
+    const item: UnsentItem = {
+      id: pending.opId, serverUrl: 'http://a:1', incidentId: loaded.incidentId, incidentTitle: state.title, op: pending,
+      code: 'FORBIDDEN_ROLE', message: 'not allowed', at: 1,
+    };
+    await p.saveUnsent([item, { ...item, id: 'damaged', op: { type: 'timeline.add' } as unknown as Op }]);
+    const again = new IdbPersistence(name);
+    expect(parseUnsent(await again.loadUnsent())).toEqual([item]);
+    expect((await again.loadIncident('http://a:1', loaded.incidentId))?.outbox).toEqual([pending]);
   });
 });

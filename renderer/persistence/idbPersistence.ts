@@ -7,24 +7,34 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { STATE_VERSION } from '../../shared/constants.ts';
 import { incidentKey, type IncidentRecord, type LoadedIncident, type LocalIncident, type Persistence, summarizeState } from './persistence.ts';
 import { validateStored, type StoredIncident } from './validate.ts';
+import type { UnsentItem, UnsentStorage } from './unsent.ts';
 
 interface WarRoomDb extends DBSchema {
   incidents: { key: string; value: StoredIncident; indexes: { byServer: string } };
   quarantine: { key: number; value: { at: number; key: string; reasons: string[]; raw: unknown } };
+  /** The unsent tray (unsent.ts), one record. */
+  unsent: { key: string; value: { key: string; items: unknown; savedAt: number } };
 }
+
+const UNSENT_KEY = 'tray';
+/** 1: incidents + quarantine; 2: the unsent tray. */
+export const DB_VERSION = 2;
 
 const DB_NAME = 'warroom';
 const PREFS_KEY = 'warroom.preferences';
 
-export class IdbPersistence implements Persistence {
+export class IdbPersistence implements Persistence, UnsentStorage {
   private readonly db: Promise<IDBPDatabase<WarRoomDb>>;
   private memoryPrefs: unknown = null;
 
   constructor(name = DB_NAME) {
-    this.db = openDB<WarRoomDb>(name, 1, {
-      upgrade(db) {
-        db.createObjectStore('incidents', { keyPath: 'key' }).createIndex('byServer', 'serverUrl');
-        db.createObjectStore('quarantine', { autoIncrement: true });
+    this.db = openDB<WarRoomDb>(name, DB_VERSION, {
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          db.createObjectStore('incidents', { keyPath: 'key' }).createIndex('byServer', 'serverUrl');
+          db.createObjectStore('quarantine', { autoIncrement: true });
+        }
+        if (oldVersion < 2) db.createObjectStore('unsent', { keyPath: 'key' });
       },
     });
   }
@@ -64,6 +74,18 @@ export class IdbPersistence implements Persistence {
       incidentId: r.incidentId, summary: r.state ? summarizeState(r.state) : null,
       outboxCount: Array.isArray(r.outbox) ? r.outbox.length : 0,
     }));
+  }
+
+  async loadUnsent(): Promise<unknown> {
+    const db = await this.db;
+    return (await db.get('unsent', UNSENT_KEY))?.items ?? [];
+  }
+
+  async saveUnsent(items: readonly UnsentItem[]): Promise<void> {
+    const db = await this.db;
+    const tx = db.transaction('unsent', 'readwrite', { durability: 'strict' });
+    await tx.store.put({ key: UNSENT_KEY, items, savedAt: Date.now() });
+    await tx.done;
   }
 
   loadPreferences(): unknown {

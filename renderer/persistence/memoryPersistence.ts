@@ -2,10 +2,20 @@
 import { STATE_VERSION } from '../../shared/constants.ts';
 import { incidentKey, type IncidentRecord, type LoadedIncident, type LocalIncident, type Persistence, summarizeState } from './persistence.ts';
 import { validateStored, type StoredIncident } from './validate.ts';
+import type { UnsentItem, UnsentStorage } from './unsent.ts';
 
-export class MemoryPersistence implements Persistence {
+export class MemoryPersistence implements Persistence, UnsentStorage {
   readonly records = new Map<string, StoredIncident>();
   prefs: unknown = null;
+  unsent: unknown = [];
+
+  async loadUnsent(): Promise<unknown> {
+    return structuredClone(this.unsent);
+  }
+
+  async saveUnsent(items: readonly UnsentItem[]): Promise<void> {
+    this.unsent = structuredClone(items);
+  }
 
   async loadIncident(serverUrl: string, incidentId: string): Promise<LoadedIncident | null> {
     const raw = this.records.get(incidentKey(serverUrl, incidentId));

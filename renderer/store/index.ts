@@ -6,6 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createActionsSlice } from './actionsSlice.ts';
 import { createConnectionSlice } from './connectionSlice.ts';
+import { createDeliverySlice } from './deliverySlice.ts';
 import type { EngineHandle, StoreCtx, StoreDeps } from './context.ts';
 import { createIncidentSlice } from './incidentSlice.ts';
 import { createIncidentsSlice } from './incidentsSlice.ts';
@@ -66,7 +67,9 @@ export function createWarRoomStore(deps: StoreDeps): WarRoomStore {
     ...createOutboxSlice(ctx)(...a),
     ...createActionsSlice(ctx)(...a),
     ...createPresenceSlice()(...a),
+    ...createDeliverySlice(ctx)(...a),
   }));
+  void api.getState().loadUnsent();
   const short = deps.saveDebounceMs;
   const saver = createSaver(api.getState, deps.persistence, {
     debounceMs: short ?? SAVE_DEBOUNCE_MS,

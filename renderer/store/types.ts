@@ -12,6 +12,7 @@ import type { PresenceMember } from '../../shared/protocol.ts';
 import type { AwaySummary } from './awaySummary.ts';
 import type { OpLogResult } from '../sync/opLog.ts';
 import type { TransportStatus } from '../sync/transport.ts';
+import type { UnsentItem } from '../persistence/unsent.ts';
 
 export type { OpLogResult } from '../sync/opLog.ts';
 
@@ -134,6 +135,38 @@ export interface OutboxSlice {
   pushNotice(n: Omit<Notice, 'id' | 'at'>): void;
 }
 
+// ---------------------------------------------------------------- delivery (deliverySlice.ts)
+/** Why the server keeps refusing transiently right now: from a submit's refusal or from its head heartbeat. */
+export interface ServerTrouble {
+  code: ErrorCode;
+  message: string;
+  source: 'submit' | 'head';
+  /** The op at the head of the outbox being refused, and how many times in a row (submit only). */
+  opId?: string;
+  attempts?: number;
+}
+
+export interface DeliverySlice {
+  /** Set while the server refuses changes transiently (they stay queued and are resent); null when it takes them. */
+  serverTrouble: ServerTrouble | null;
+  /** Changes the server refused for good, kept with its sentence (persisted; oldest first). */
+  unsent: UnsentItem[];
+  unsentLoaded: boolean;
+  /** Reads the tray from disk (the store does it once at start). */
+  loadUnsent(): Promise<void>;
+  /** Puts refused ops in the tray; resolves once it is on disk. */
+  keepUnsent(ops: readonly Op[], refusal: Refusal): Promise<void>;
+  dismissUnsent(id: string): void;
+  /** Sends the change again as a new op (with its main text replaced by `editedText`); leaves the tray when queued. */
+  retryUnsent(id: string, editedText?: string): SubmitResult;
+  setServerTrouble(trouble: ServerTrouble | null): void;
+  /**
+   * Takes a change the server keeps failing on out of the outbox into the unsent tray (with the
+   * server's last sentence), so the changes queued behind it can go. The person's choice, never automatic.
+   */
+  setAside(opId: string): Promise<void>;
+}
+
 // ---------------------------------------------------------------- op convenience actions
 export interface TaskInput {
   title: string;
@@ -235,4 +268,5 @@ export interface PreferencesSlice {
 }
 
 // ---------------------------------------------------------------- the whole store
-export type WarRoomState = ConnectionSlice & IncidentsSlice & IncidentSlice & OutboxSlice & ActionsSlice & PresenceSlice & PreferencesSlice;
+export type WarRoomState = ConnectionSlice & IncidentsSlice & IncidentSlice & OutboxSlice & ActionsSlice & PresenceSlice & PreferencesSlice
+  & DeliverySlice;

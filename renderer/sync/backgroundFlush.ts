@@ -1,8 +1,8 @@
 /**
  * Sends edits queued in incidents that are not open (made offline, then the user moved on), so
  * they reach the server without reopening each incident. Same rules as the engine: join with the
- * stored head, resend in order with the same opIds, fold what comes back, drop refusals with the
- * server's sentence. Stops as soon as the user opens that incident (the engine takes over).
+ * stored head, resend in order with the same opIds, fold what comes back, move refusals to the
+ * unsent tray with the server's sentence. Stops as soon as the user opens that incident (the engine takes over).
  */
 import { apply } from '../../shared/reducer.ts';
 import type { IncidentState } from '../../shared/model.ts';
@@ -10,7 +10,8 @@ import type { CommittedOp } from '../../shared/ops.ts';
 import type { StoreCtx } from '../store/context.ts';
 import type { WarRoomState } from '../store/types.ts';
 import { parseJoinResult } from './inbound.ts';
-import { TRANSIENT } from './refusals.ts';
+import type { Refusal } from '../../shared/errors.ts';
+import { transient } from './refusals.ts';
 
 function foldInto(state: IncidentState | null, head: number, ops: readonly CommittedOp[]) {
   let s = state;
@@ -28,8 +29,12 @@ function foldInto(state: IncidentState | null, head: number, ops: readonly Commi
   return { state: s, head: h, seen };
 }
 
-/** Returns how many queued edits were confirmed. */
-export async function flushOtherIncidents(get: () => WarRoomState, ctx: StoreCtx, stillValid: () => boolean): Promise<number> {
+/**
+ * Returns how many queued edits were confirmed. `onTransient` hears of a transient refusal (other than
+ * the connection going away) that left edits queued, so the caller can try again later.
+ */
+export async function flushOtherIncidents(get: () => WarRoomState, ctx: StoreCtx, stillValid: () => boolean,
+  onTransient: (res: Refusal) => void = () => undefined): Promise<number> {
   const serverUrl = get().prefs.serverUrl;
   if (!serverUrl) return 0;
   const { transport, persistence } = ctx;
@@ -47,7 +52,10 @@ export async function flushOtherIncidents(get: () => WarRoomState, ctx: StoreCtx
     let outbox = record.outbox;
     const join = async () => {
       const res = await transport.request('incident:join', { incidentId: id, sinceSeq: head });
-      if (!res.ok) return false;
+      if (!res.ok) {
+        if (transient(res.code) && res.code !== 'SERVER_UNREACHABLE') onTransient(res);
+        return false;
+      }
       const parsed = parseJoinResult(res, id);
       if (!parsed.ok || parsed.value.access === 'viewer') return false;
       if (parsed.value.snapshot && parsed.value.snapshot.seq > head) {
@@ -66,7 +74,12 @@ export async function flushOtherIncidents(get: () => WarRoomState, ctx: StoreCtx
       if (busy()) break;
       const res = await transport.request('op:submit', op);
       if (res.ok) continue;
-      if (TRANSIENT.has(res.code)) break;
+      if (transient(res.code)) {
+        if (res.code !== 'SERVER_UNREACHABLE') onTransient(res);
+        break;
+      }
+      // What the person wrote goes to the unsent tray (on disk) before it leaves the outbox.
+      if (op.type !== 'help.escalate') await get().keepUnsent([op], res);
       outbox = outbox.filter((o) => o.opId !== op.opId);
       if (op.type !== 'help.escalate') {
         get().pushNotice({ kind: 'refused', code: res.code, opType: op.type, message: `${state?.title ?? id}: ${res.message}` });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { IncidentState, IncidentSummary } from '../../shared/model.ts';
 import { SEVERITIES, STATUSES } from '../../shared/model.ts';
 import { parseCommittedOp, type CommittedOp } from '../../shared/ops.ts';
-import type { IncidentNotice, PresenceState } from '../../shared/protocol.ts';
+import type { HeadNotice, IncidentNotice, PresenceState } from '../../shared/protocol.ts';
 import { ACCESS_ROLES, type AccessRole } from '../../shared/model.ts';
 import { looksLikeState } from '../persistence/validate.ts';
 
@@ -44,6 +44,17 @@ const presenceSchema = z.object({
   incidentId: z.string(),
   members: z.array(z.object({ clientId: z.string(), connections: z.number().int().min(0), typing: z.boolean() })).max(10_000),
 });
+
+const headSchema = z.object({
+  incidentId: z.string().min(1).max(64),
+  headSeq: z.number().int().min(0),
+  storeAvailable: z.boolean(),
+});
+
+export function parseHead(input: unknown): HeadNotice | null {
+  const r = headSchema.safeParse(input);
+  return r.success ? r.data : null;
+}
 
 export function parseSummary(input: unknown): IncidentSummary | null {
   const r = summarySchema.safeParse(input);

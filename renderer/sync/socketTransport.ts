@@ -9,8 +9,8 @@ import { ACK_TIMEOUT_MS, PROTOCOL_VERSION } from '../../shared/constants.ts';
 import { ERROR_MESSAGES, refuse, type ErrorCode, type Refusal } from '../../shared/errors.ts';
 import type { IncidentSummary } from '../../shared/model.ts';
 import { parseCommittedOp, type CommittedOp } from '../../shared/ops.ts';
-import type { ClientToServerEvents, HandshakeAuth, IncidentNotice, PresenceState, ServerToClientEvents } from '../../shared/protocol.ts';
-import { parseNotice, parsePresence, parseSummary } from './inbound.ts';
+import type { ClientToServerEvents, HandshakeAuth, HeadNotice, IncidentNotice, PresenceState, ServerToClientEvents } from '../../shared/protocol.ts';
+import { parseHead, parseNotice, parsePresence, parseSummary } from './inbound.ts';
 import {
   Listeners, type RequestArgs, type RequestEvent, type RequestResult, type Transport, type TransportAuth, type TransportStatus,
 } from './transport.ts';
@@ -63,6 +63,7 @@ export class SocketTransport implements Transport {
   private readonly summaries = new Listeners<IncidentSummary>();
   private readonly notices = new Listeners<IncidentNotice>();
   private readonly statuses = new Listeners<TransportStatus>();
+  private readonly heads = new Listeners<HeadNotice>();
   private readonly options: SocketTransportOptions;
 
   constructor(options: SocketTransportOptions = {}) {
@@ -148,6 +149,10 @@ export class SocketTransport implements Transport {
       const s = parseSummary(raw);
       if (s) this.summaries.emit(s);
     });
+    socket.on('incident:head', (raw: unknown) => {
+      const h = parseHead(raw);
+      if (h) this.heads.emit(h);
+    });
     socket.on('incident:notice', (raw: unknown) => {
       const n = parseNotice(raw);
       if (n) this.notices.emit(n);
@@ -202,6 +207,10 @@ export class SocketTransport implements Transport {
 
   onStatus(listener: (status: TransportStatus) => void): () => void {
     return this.statuses.add(listener);
+  }
+
+  onHead(listener: (notice: HeadNotice) => void): () => void {
+    return this.heads.add(listener);
   }
 
   private setStatus(status: TransportStatus) {

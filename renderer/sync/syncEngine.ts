@@ -18,9 +18,11 @@ import { computeView } from '../store/view.ts';
 import { flushOtherIncidents } from './backgroundFlush.ts';
 import { refreshIncidentList } from './incidentList.ts';
 import { parseJoinResult, type ParsedJoin } from './inbound.ts';
-import { TRANSIENT } from './refusals.ts';
+import { transient } from './refusals.ts';
+import { BACKGROUND_KEY, createRetries, JOIN_KEY } from './retries.ts';
 import { notifyForNotice, notifyForOps } from './notify.ts';
-import { CATCH_UP_AFTER_ACK_MS, MARK_SEEN_DEBOUNCE_MS, MAX_SUBMIT_ATTEMPTS, SUBMIT_RETRY_DELAY_MS } from '../../shared/constants.ts';
+import { watchHeads } from './headWatch.ts';
+import { CATCH_UP_AFTER_ACK_MS, MARK_SEEN_DEBOUNCE_MS } from '../../shared/constants.ts';
 import type { TransportStatus } from './transport.ts';
 import { singleFlight } from './singleFlight.ts';
 
@@ -68,7 +70,6 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
   let background: Promise<number> | null = null;
   let awayBase: LastSeen | undefined;
   const acked = new Map<string, number>();
-  const attempts = new Map<string, number>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let seenTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -80,6 +81,9 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     timers.add(t);
   };
   const connected = () => transport.status.kind === 'connected';
+  const retries = createRetries(get, later);
+  const retryLater = (key: string, res: Refusal, myEpoch: number, again: () => void) =>
+    retries.schedule(key, res, () => myEpoch === epoch, again);
   const key = () => incidentKey(get().prefs.serverUrl ?? '', get().incidentId ?? '');
 
   function noteRtt() {
@@ -129,11 +133,13 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
         if (outbox.length === s.outbox.length) outbox = s.outbox;
         for (const id of ids) {
           acked.delete(id);
-          attempts.delete(id);
+          retries.forget(id);
         }
       }
       // One store update (and one view recompute) per batch, however many ops it holds.
       set({ committed, headSeq: head, outbox, view: computeView(committed, head, outbox) });
+      // A change set aside to the tray that the server had taken after all: it is not unsent.
+      if (get().unsent.length > 0) for (const o of run) if (get().unsent.some((i) => i.id === o.opId)) get().dismissUnsent(o.opId);
       if (committed && listChanged(s.committed, committed)) {
         set({ incidents: { ...get().incidents, [committed.id]: { ...summarizeState(committed), online: own(get().incidents, committed.id)?.online ?? 0 } } });
       }
@@ -215,12 +221,19 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       const res = await transport.request('incident:create', first);
       if (myEpoch !== epoch) return;
       if (!res.ok) {
-        if (TRANSIENT.has(res.code)) return;
+        if (transient(res.code)) {
+          if (res.code !== 'SERVER_UNREACHABLE') retryLater(first.opId, res, myEpoch, () => void join());
+          return;
+        }
+        // Nothing of an incident that was never created can be sent: all of it goes to the tray.
+        await get().keepUnsent(get().outbox, res);
+        if (myEpoch !== epoch) return;
         get().pushNotice({ kind: 'refused', code: res.code, opType: 'incident.create', message: res.message });
         set({ outbox: [], view: null });
         get().closeIncident();
         return;
       }
+      retries.took(first.opId);
       acked.set(first.opId, res.seq);
     }
     const res = await transport.request('incident:join', { incidentId, sinceSeq: get().headSeq });
@@ -229,9 +242,12 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     if (!res.ok) {
       if (res.code === 'INCIDENT_NOT_FOUND') set({ syncPhase: 'not-found' });
       else if (res.code === 'FORBIDDEN_INCIDENT' || res.code === 'AUTH_INVALID') set({ syncPhase: 'forbidden' });
-      if (!TRANSIENT.has(res.code)) get().pushNotice({ kind: 'error', code: res.code, opType: null, message: res.message });
+      if (!transient(res.code)) get().pushNotice({ kind: 'error', code: res.code, opType: null, message: res.message });
+      // A store outage refuses joins too: try again, or the incident would wait for the next reconnect.
+      else if (res.code !== 'SERVER_UNREACHABLE') retryLater(JOIN_KEY, res, myEpoch, () => void join());
       return;
     }
+    retries.took(JOIN_KEY);
     const parsed = parseJoinResult(res, incidentId);
     if (!parsed.ok) {
       get().pushNotice({ kind: 'error', code: 'INVALID_OP', opType: null, message: parsed.message });
@@ -241,10 +257,14 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
   }
 
 
-  function refused(op: Op, res: Refusal) {
-    dropFromOutbox(new Set([op.opId]));
+  /** Refused for good: into the unsent tray (on disk first), then out of the outbox. */
+  async function refused(op: Op, res: Refusal) {
     // Escalations race between clients by design; a refusal only means someone got there first.
-    if (op.type !== 'help.escalate') get().pushNotice({ kind: 'refused', code: res.code, opType: op.type, message: res.message });
+    if (op.type !== 'help.escalate') {
+      await get().keepUnsent([op], res);
+      get().pushNotice({ kind: 'refused', code: res.code, opType: op.type, message: res.message });
+    }
+    dropFromOutbox(new Set([op.opId]));
   }
 
   async function doFlush(myEpoch: number) {
@@ -256,6 +276,7 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       noteRtt();
       if (myEpoch !== epoch) return;
       if (res.ok) {
+        retries.took(op.opId);
         if (res.seq <= get().headSeq) dropFromOutbox(new Set([op.opId]));
         else {
           acked.set(op.opId, res.seq);
@@ -265,8 +286,8 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
         }
         continue;
       }
-      if (!TRANSIENT.has(res.code)) {
-        refused(op, res);
+      if (!transient(res.code)) {
+        await refused(op, res);
         continue;
       }
       if (res.code === 'SERVER_UNREACHABLE') return;
@@ -274,15 +295,8 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
         void join();
         return;
       }
-      const n = (attempts.get(op.opId) ?? 0) + 1;
-      attempts.set(op.opId, n);
-      if (res.code === 'INTERNAL' && n >= MAX_SUBMIT_ATTEMPTS) {
-        refused(op, res);
-        continue;
-      }
-      later(SUBMIT_RETRY_DELAY_MS, () => {
-        if (myEpoch === epoch) void flush();
-      });
+      // The op keeps its place at the head of the outbox (ops leave in order) and goes again later.
+      retryLater(op.opId, res, myEpoch, () => void flush());
       return;
     }
   }
@@ -297,13 +311,15 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       epoch++;
       connEpoch++;
       acked.clear();
-      attempts.clear();
+      retries.forget();
       void refreshIncidents();
       void join();
       void flushOthers();
     } else if (status.kind !== 'connected' && was === 'connected') {
       epoch++;
       connEpoch++;
+      // The indicator now tells of the connection itself; the next server's answers say the rest.
+      get().setServerTrouble(null);
       if (get().syncPhase === 'live' || get().syncPhase === 'joining') set({ syncPhase: 'local' });
       set({ presence: {} });
     }
@@ -312,8 +328,14 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
   function flushOthers(): Promise<number> {
     if (background) return background;
     const mine = connEpoch;
-    background = flushOtherIncidents(get, ctx, () => mine === connEpoch && connected()).finally(() => {
+    let refusal: Refusal | null = null;
+    background = flushOtherIncidents(get, ctx, () => mine === connEpoch && connected(), (res) => {
+      refusal = res;
+    }).finally(() => {
       background = null;
+      // Edits of closed incidents are words too: a store outage delays them, never strands them.
+      if (!refusal) retries.forget(BACKGROUND_KEY);
+      else retries.schedule(BACKGROUND_KEY, refusal, () => mine === connEpoch && connected(), () => void flushOthers());
     });
     return background;
   }
@@ -340,14 +362,17 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
     transport.onSummary((summary) => {
       set({ incidents: { ...get().incidents, [summary.id]: summary } });
     }),
+    watchHeads(api, transport, later, () => void join(), () => void (get().syncPhase === 'live' ? flush() : join())),
     transport.onNotice?.((notice) => notifyForNotice(get(), ctx, notice)) ?? (() => undefined),
   ];
 
   return {
     incidentChanged() {
       epoch++;
+      // A heartbeat's word was about the incident that was open.
+      if (get().serverTrouble?.source === 'head') get().setServerTrouble(null);
       acked.clear();
-      attempts.clear();
+      retries.forget();
       joinedOnce = false;
       const s = get();
       awayBase = s.incidentId ? s.prefs.lastSeen[key()] : undefined;

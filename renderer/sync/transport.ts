@@ -6,7 +6,7 @@
 import type { ErrorCode, Refusal } from '../../shared/errors.ts';
 import type { IncidentSummary } from '../../shared/model.ts';
 import type { CommittedOp } from '../../shared/ops.ts';
-import type { ClientToServerEvents, IncidentNotice, PresenceState, SessionTokenGrant } from '../../shared/protocol.ts';
+import type { ClientToServerEvents, HeadNotice, IncidentNotice, PresenceState, SessionTokenGrant } from '../../shared/protocol.ts';
 
 /** Where the connection is; `refused` is terminal until connect() is called again. */
 export type TransportStatus =
@@ -57,6 +57,8 @@ export interface Transport {
   onOp(listener: (op: CommittedOp) => void): () => void;
   onPresence(listener: (state: PresenceState) => void): () => void;
   onSummary(listener: (summary: IncidentSummary) => void): () => void;
+  /** The server's periodic 'incident:head' for incidents this connection joined. */
+  onHead(listener: (notice: HeadNotice) => void): () => void;
   onStatus(listener: (status: TransportStatus) => void): () => void;
   /** The server's duty notices (incident:notice); optional so minimal transports need not offer it. */
   onNotice?(listener: (notice: IncidentNotice) => void): () => void;

@@ -9,6 +9,7 @@ import type { Metrics } from '../metrics.ts';
 import type { Presence } from '../presence.ts';
 import type { TokenBucket } from '../rateLimit.ts';
 import type { Store } from '../store/store.ts';
+import { storeRefusal } from '../storeFailure.ts';
 
 export type IO = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type WarSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -71,7 +72,7 @@ export function handle(conn: Conn, ctx: Ctx, event: string, fn: (payload: unknow
       .then(() => fn(args[0]))
       .then(answer, (err: unknown) => {
         ctx.logger.error({ err, event, clientId: conn.clientId }, 'handler failed');
-        answer(refuse('INTERNAL'));
+        answer(storeRefusal(err));
       });
   });
 }

@@ -2,13 +2,22 @@
  * The scale-out store: PostgreSQL through a pg Pool, shared by every server node. Each append is
  * one transaction; (incident_id, seq) and op_id are unique, so when two nodes race for the same
  * seq exactly one wins and the other gets SeqConflictError, catches up and retries. That keeps each
- * incident's log gapless with every op exactly once. Every stored record is validated on open; a
- * record that fails moves to the quarantine table instead of crashing the node.
+ * incident's log gapless with every op exactly once. Rows carry the same SHA-256 hashes, chain
+ * and recorded heads as SQLite (server/integrity/chain.ts); every record is checked on open and
+ * on read, and one that fails moves to the quarantine table instead of reaching a client.
  */
 import pg from 'pg';
 import { STATE_VERSION } from '../../shared/constants.ts';
-import type { IncidentState } from '../../shared/model.ts';
-import { parseCommittedOp, type CommittedOp } from '../../shared/ops.ts';
+import type { CommittedOp } from '../../shared/ops.ts';
+import { appendRows, groupByIncident } from '../integrity/appendRows.ts';
+import { canonicalJson } from '../integrity/canonical.ts';
+import { headHash, snapshotHash } from '../integrity/chain.ts';
+import type { StoredHead } from '../integrity/checkIncident.ts';
+import { checkOpRow } from '../integrity/checkOp.ts';
+import { checkSnapshotRow } from '../integrity/checkSnapshot.ts';
+import { checkStore } from '../integrity/checkStore.ts';
+import { missingCount, type VerifyReport } from '../integrity/report.ts';
+import { ddl, migratePgV1, pgApplyFindings, pgCheckSource, pgQuarantine, pgSchemaVersion, PG_SCHEMA_VERSION } from './postgresCheck.ts';
 import { SeqConflictError, type QuarantinedRecord, type Snapshot, type Store } from './store.ts';
 
 export interface PostgresStoreOptions {
@@ -24,65 +33,13 @@ export interface PostgresStoreOptions {
   onError?: (err: Error) => void;
 }
 
-/** The schema version this code writes; a newer database is refused rather than misread. */
-const SCHEMA_VERSION = 1;
-const VALIDATE_PAGE_ROWS = 1_000;
 const PG_UNIQUE_VIOLATION = '23505';
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
-const ddl = (s: string) => `
-CREATE TABLE IF NOT EXISTS ${s}.ops (
-  incident_id TEXT NOT NULL,
-  seq BIGINT NOT NULL,
-  op_id TEXT NOT NULL UNIQUE,
-  json JSONB NOT NULL,
-  server_time BIGINT NOT NULL,
-  PRIMARY KEY (incident_id, seq)
-);
-CREATE TABLE IF NOT EXISTS ${s}.snapshots (
-  incident_id TEXT NOT NULL,
-  seq BIGINT NOT NULL,
-  state_version INTEGER NOT NULL,
-  state JSONB NOT NULL,
-  PRIMARY KEY (incident_id, seq)
-);
-CREATE TABLE IF NOT EXISTS ${s}.quarantine (
-  id BIGSERIAL PRIMARY KEY,
-  kind TEXT NOT NULL,
-  incident_id TEXT,
-  seq BIGINT,
-  reason TEXT NOT NULL,
-  raw TEXT,
-  quarantined_at BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS ${s}.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-`;
-
-interface OpRow { incident_id: string; seq: string; op_id: string; json: unknown }
-interface SnapRow { incident_id: string; seq: string; state_version: number; state: unknown }
-
-/** Just enough shape to be sure the reducer can fold onto a stored snapshot (same rules as SQLite). */
-function snapshotProblem(incidentId: string, seq: number, s: unknown): string | null {
-  if (!s || typeof s !== 'object' || Array.isArray(s)) return 'not an object';
-  const st = s as Record<string, unknown>;
-  if (st.id !== incidentId) return 'incident id does not match';
-  if (typeof st.title !== 'string' || typeof st.severity !== 'string' || typeof st.status !== 'string') return 'missing incident fields';
-  if (!Array.isArray(st.timeline)) return 'timeline is not a list';
-  for (const k of ['tasks', 'members', 'help', 'roles', 'postmortem']) {
-    if (!st[k] || typeof st[k] !== 'object' || Array.isArray(st[k])) return `${k} is not an object`;
-  }
-  if (typeof st.headSeq !== 'number' || st.headSeq > seq) return 'headSeq is inconsistent';
-  return null;
-}
-
-function opProblem(row: OpRow): string | null {
-  const r = parseCommittedOp(row.json);
-  if (!r.ok) return r.message;
-  if (r.value.incidentId !== row.incident_id || r.value.seq !== Number(row.seq) || r.value.opId !== row.op_id) {
-    return 'stored op does not match its row (incident, seq or opId)';
-  }
-  return null;
-}
+interface QRowPg { kind: string; incident_id: string | null; seq: string | null; reason: string; quarantined_at: string }
+const toRecord = (x: QRowPg): QuarantinedRecord => ({
+  kind: x.kind, incidentId: x.incident_id, seq: x.seq === null ? null : Number(x.seq), reason: x.reason, quarantinedAt: Number(x.quarantined_at),
+});
 
 /** Which op a unique violation was about, from PostgreSQL's "Key (…)=(…) already exists." detail. */
 function conflictOf(e: pg.DatabaseError, ops: readonly CommittedOp[]): SeqConflictError {
@@ -96,20 +53,44 @@ function conflictOf(e: pg.DatabaseError, ops: readonly CommittedOp[]): SeqConfli
   return err;
 }
 
+function checkSchemaName(schema: string): string {
+  if (!IDENTIFIER.test(schema)) throw new Error(`PostgreSQL schema name "${schema}" must be lower-case letters, digits and _.`);
+  return `"${schema}"`;
+}
+
+/** `warroom verify` for PostgreSQL: the open check, read-only, in one consistent view. */
+export async function checkPostgres(connectionString: string, schema: string): Promise<VerifyReport> {
+  const s = checkSchemaName(schema);
+  const c = new pg.Client({ connectionString, application_name: 'warroom-verify' });
+  await c.connect();
+  try {
+    await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const version = await pgSchemaVersion(c, s, schema);
+    if (version === 0) throw new Error(`Schema ${schema} holds no War Room tables (nothing to verify).`);
+    if (version < PG_SCHEMA_VERSION) throw new Error(`Schema ${schema} has schema ${version} (no integrity hashes yet); start a server once to upgrade it, then verify.`);
+    const check = await checkStore(pgCheckSource(c, s));
+    const q = await c.query<QRowPg>(`SELECT kind, incident_id, seq, reason, quarantined_at FROM ${s}.quarantine ORDER BY id`);
+    await c.query('COMMIT');
+    return { where: `PostgreSQL schema ${schema}`, check, quarantined: q.rows.map(toRecord) };
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
 export function createPostgresStore(options: PostgresStoreOptions): Store & { readonly schema: string } {
   const schema = options.schema ?? 'public';
-  if (!IDENTIFIER.test(schema)) throw new Error(`PostgreSQL schema name "${schema}" must be lower-case letters, digits and _.`);
-  const s = `"${schema}"`;
+  const s = checkSchemaName(schema);
+  const warn = (m: string) => options.onWarning?.(m);
   let pool: pg.Pool | null = null;
   const need = (): pg.Pool => {
     if (!pool) throw new Error('The PostgreSQL store is not open.');
     return pool;
   };
 
-  async function transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  async function transaction<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const c = await need().connect();
     try {
-      await c.query('BEGIN');
+      await c.query(begin);
       const out = await fn(c);
       await c.query('COMMIT');
       return out;
@@ -121,80 +102,47 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
     }
   }
 
-  async function createTables(): Promise<void> {
-    await transaction(async (c) => {
-      // Two nodes starting together would race on CREATE … IF NOT EXISTS; serialize them.
+  async function createTables(): Promise<string[]> {
+    return transaction(async (c) => {
+      // Two nodes starting together would race on CREATE … IF NOT EXISTS and on the upgrade; serialize them.
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['warroom-schema', schema]);
       await c.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+      const version = await pgSchemaVersion(c, s, schema);
+      const notes = version === 1 ? [await migratePgV1(c, s, Date.now())] : [];
       await c.query(ddl(s));
-      const v = await c.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = 'schema_version'`);
-      const stored = Number(v.rows[0]?.value ?? 0);
-      if (stored > SCHEMA_VERSION) {
-        throw new Error(`Schema ${schema} was written by a newer War Room (schema ${stored}); this server understands ${SCHEMA_VERSION}. Update the server.`);
-      }
-      await c.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO NOTHING`, [String(SCHEMA_VERSION)]);
+      await c.query(`INSERT INTO ${s}.meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [String(PG_SCHEMA_VERSION)]);
+      return notes;
     });
   }
 
-  /** Moves one record to quarantine atomically; false when another node moved it first. */
-  async function quarantine(kind: 'op' | 'snapshot', incidentId: string, seq: number, reason: string): Promise<boolean> {
-    const table = kind === 'op' ? 'ops' : 'snapshots';
-    const col = kind === 'op' ? 'json' : 'state';
-    const r = await need().query(
-      `WITH moved AS (DELETE FROM ${s}.${table} WHERE incident_id = $1 AND seq = $2 RETURNING ${col}::text AS raw)
-       INSERT INTO ${s}.quarantine (kind, incident_id, seq, reason, raw, quarantined_at)
-       SELECT $3, $1, $2, $4, left(raw, 100000), $5 FROM moved`,
-      [incidentId, seq, kind, reason, Date.now()],
-    );
-    return (r.rowCount ?? 0) > 0;
+  async function quarantineOnRead(kind: 'op' | 'snapshot', incidentId: string, seq: number, reason: string): Promise<void> {
+    if (await pgQuarantine(need(), s, kind, incidentId, seq, reason, null)) {
+      warn(`incident ${incidentId}: ${kind} at seq ${seq} failed its check when read and was quarantined (${reason})`);
+    }
   }
 
-  async function validateAll(): Promise<{ quarantined: QuarantinedRecord[]; warnings: string[] }> {
-    const quarantined: QuarantinedRecord[] = [];
-    const warnings: string[] = [];
-    const firstBad = new Map<string, number>();
-    const expected = new Map<string, number>();
-    let after: [string, number] = ['', 0];
-    // Keyset pages keep memory flat however long the logs are.
-    for (;;) {
-      const page = await need().query<OpRow>(
-        `SELECT incident_id, seq, op_id, json FROM ${s}.ops WHERE (incident_id, seq) > ($1, $2) ORDER BY incident_id, seq LIMIT $3`,
-        [after[0], after[1], VALIDATE_PAGE_ROWS],
-      );
-      for (const row of page.rows) {
-        const seq = Number(row.seq);
-        const reason = opProblem(row);
-        if (reason) {
-          if (!firstBad.has(row.incident_id)) firstBad.set(row.incident_id, seq);
-          if (await quarantine('op', row.incident_id, seq, reason)) {
-            quarantined.push({ kind: 'op', incidentId: row.incident_id, seq, reason, quarantinedAt: Date.now() });
-          }
-          continue;
-        }
-        const want = (expected.get(row.incident_id) ?? 0) + 1;
-        if (seq !== want) warnings.push(`incident ${row.incident_id}: seq ${want}..${seq - 1} missing from the log`);
-        expected.set(row.incident_id, seq);
-      }
-      const last = page.rows.at(-1);
-      if (!last || page.rows.length < VALIDATE_PAGE_ROWS) break;
-      after = [last.incident_id, Number(last.seq)];
+  async function headSeqOf(c: pg.Pool | pg.PoolClient, incidentId: string): Promise<number> {
+    const r = await c.query<{ head: string | null }>(
+      `SELECT COALESCE((SELECT head_seq FROM ${s}.incident_heads WHERE incident_id = $1), (SELECT MAX(seq) FROM ${s}.ops WHERE incident_id = $1), 0) AS head`,
+      [incidentId],
+    );
+    return Number(r.rows[0]?.head ?? 0);
+  }
+
+  /** Heads of the batch's incidents, locked until commit; an incident with no head record continues from its highest row. */
+  async function lockHeads(c: pg.PoolClient, ids: string[]): Promise<Map<string, StoredHead>> {
+    const heads = new Map<string, StoredHead>();
+    const r = await c.query<{ incident_id: string; seq: string; chain: string; hash: string }>(
+      `SELECT incident_id, head_seq AS seq, chain, hash FROM ${s}.incident_heads WHERE incident_id = ANY($1::text[]) ORDER BY incident_id FOR UPDATE`,
+      [ids],
+    );
+    for (const x of r.rows) heads.set(x.incident_id, { seq: Number(x.seq), chain: x.chain, hash: x.hash });
+    for (const id of ids) {
+      if (heads.has(id)) continue;
+      const top = (await c.query<{ seq: string; chain: string }>(`SELECT seq, chain FROM ${s}.ops WHERE incident_id = $1 ORDER BY seq DESC LIMIT 1`, [id])).rows[0];
+      if (top) heads.set(id, { seq: Number(top.seq), chain: top.chain, hash: headHash(id, Number(top.seq), top.chain) });
     }
-    const snaps = await need().query<SnapRow>(`SELECT incident_id, seq, state_version, state FROM ${s}.snapshots`);
-    for (const row of snaps.rows) {
-      const seq = Number(row.seq);
-      const problem = row.state_version === STATE_VERSION ? snapshotProblem(row.incident_id, seq, row.state) : null;
-      const bad = firstBad.get(row.incident_id);
-      if (problem) {
-        if (await quarantine('snapshot', row.incident_id, seq, problem)) {
-          quarantined.push({ kind: 'snapshot', incidentId: row.incident_id, seq, reason: problem, quarantinedAt: Date.now() });
-        }
-      } else if (bad !== undefined && seq >= bad) {
-        // It folded an op clients can no longer fetch; state is rebuilt from the ops that remain.
-        await need().query(`DELETE FROM ${s}.snapshots WHERE incident_id = $1 AND seq = $2`, [row.incident_id, seq]);
-        warnings.push(`incident ${row.incident_id}: dropped snapshot at seq ${seq}, it includes quarantined op ${bad}`);
-      }
-    }
-    return { quarantined, warnings };
+    return heads;
   }
 
   return {
@@ -205,10 +153,12 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
       p.on('error', (err) => options.onError?.(err));
       pool = p;
       try {
-        await createTables();
-        const { quarantined, warnings } = await validateAll();
-        for (const w of warnings) options.onWarning?.(w);
-        return { quarantined, warnings };
+        const notes = await createTables();
+        const check = await transaction((c) => checkStore(pgCheckSource(c, s)), 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const { quarantined, warnings } = await pgApplyFindings(p, s, check);
+        warnings.unshift(...notes);
+        for (const w of warnings) warn(w);
+        return { quarantined, warnings, missingOps: check.incidents.reduce((n, f) => n + missingCount(f), 0) };
       } catch (e) {
         pool = null;
         await p.end().catch(() => undefined);
@@ -232,8 +182,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
       return r.rows.map((x) => x.incident_id);
     },
     async headSeq(incidentId) {
-      const r = await need().query<{ head: string | null }>(`SELECT MAX(seq) AS head FROM ${s}.ops WHERE incident_id = $1`, [incidentId]);
-      return Number(r.rows[0]?.head ?? 0);
+      return headSeqOf(need(), incidentId);
     },
     async findByOpId(opId) {
       const r = await need().query<{ incident_id: string; seq: string }>(`SELECT incident_id, seq FROM ${s}.ops WHERE op_id = $1`, [opId]);
@@ -241,27 +190,68 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
       return row ? { incidentId: row.incident_id, seq: Number(row.seq) } : null;
     },
     async readOps(incidentId, afterSeq, limit) {
-      const r = await need().query<{ json: CommittedOp }>(
-        `SELECT json FROM ${s}.ops WHERE incident_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-        [incidentId, afterSeq, limit ?? null],
-      );
-      return r.rows.map((x) => x.json);
+      const out: CommittedOp[] = [];
+      // A row that fails is dropped; read on so a short page still means "no more" to the caller.
+      for (let after = afterSeq, want: number | null = limit ?? null; want === null || want > 0;) {
+        // Rows above the recorded head were never given by the server: never served.
+        const r = await need().query<{ seq: string; op_id: string; json: unknown; hash: unknown; chain: unknown }>(
+          `SELECT seq, op_id, json, hash, chain FROM ${s}.ops WHERE incident_id = $1 AND seq > $2
+             AND seq <= COALESCE((SELECT head_seq FROM ${s}.incident_heads WHERE incident_id = $1), 0) ORDER BY seq LIMIT $3`,
+          [incidentId, after, want],
+        );
+        let dropped = 0;
+        for (const x of r.rows) {
+          const seq = Number(x.seq);
+          const check = checkOpRow({ incidentId, seq, opId: x.op_id, text: canonicalJson(x.json), hash: x.hash, chain: x.chain }, false);
+          if (check.ok) out.push(check.op);
+          else {
+            await quarantineOnRead('op', incidentId, seq, check.reason);
+            dropped++;
+          }
+        }
+        if (dropped === 0 || want === null || r.rows.length < want) break;
+        after = Number(r.rows.at(-1)!.seq);
+        want = dropped;
+      }
+      return out;
     },
     async latestSnapshot(incidentId, atMostSeq) {
-      const r = await need().query<{ seq: string; state: IncidentState }>(
-        `SELECT seq, state FROM ${s}.snapshots WHERE incident_id = $1 AND seq <= $2 AND state_version = $3 ORDER BY seq DESC LIMIT 1`,
+      const r = await need().query<{ seq: string; state: unknown; chain: unknown; hash: unknown; op_chain: string | null }>(
+        `SELECT sn.seq, sn.state, sn.chain, sn.hash,
+                CASE WHEN sn.seq <= COALESCE((SELECT head_seq FROM ${s}.incident_heads WHERE incident_id = $1), 0) THEN COALESCE(
+                  (SELECT o.chain FROM ${s}.ops o WHERE o.incident_id = $1 AND o.seq = sn.seq),
+                  (SELECT q.chain FROM ${s}.quarantine q WHERE q.kind = 'op' AND q.incident_id = $1 AND q.seq = sn.seq AND q.chain IS NOT NULL ORDER BY q.id LIMIT 1)
+                ) END AS op_chain
+           FROM ${s}.snapshots sn
+          WHERE sn.incident_id = $1 AND sn.seq <= $2 AND sn.state_version = $3 ORDER BY sn.seq DESC`,
         [incidentId, atMostSeq ?? Number.MAX_SAFE_INTEGER, STATE_VERSION],
       );
-      const row = r.rows[0];
-      return row ? { incidentId, seq: Number(row.seq), state: row.state } : null;
+      for (const x of r.rows) {
+        const seq = Number(x.seq);
+        const check = checkSnapshotRow(
+          { incidentId, seq, stateVersion: STATE_VERSION, text: canonicalJson(x.state), hash: x.hash, chain: x.chain },
+          x.op_chain ?? undefined,
+        );
+        if (check.ok) return { incidentId, seq, state: check.state };
+        if (check.action === 'quarantine') await quarantineOnRead('snapshot', incidentId, seq, check.reason);
+        else {
+          await need().query(`DELETE FROM ${s}.snapshots WHERE incident_id = $1 AND seq = $2`, [incidentId, seq]);
+          warn(`incident ${incidentId}: dropped snapshot at seq ${seq} (${check.reason}); state is rebuilt from the log`);
+        }
+      }
+      return null;
     },
     async saveSnapshot(snapshot: Snapshot) {
       await transaction(async (c) => {
+        const op = (await c.query<{ chain: string | null }>(`SELECT chain FROM ${s}.ops WHERE incident_id = $1 AND seq = $2`, [snapshot.incidentId, snapshot.seq])).rows[0];
+        // With no op at its seq the snapshot can never agree with the log; '' marks it so (never served).
+        const chain = op?.chain ?? '';
+        const text = canonicalJson(snapshot.state);
         // Two nodes may snapshot the same seq; the states are equal (same log, same fold).
         await c.query(
-          `INSERT INTO ${s}.snapshots (incident_id, seq, state_version, state) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (incident_id, seq) DO UPDATE SET state_version = EXCLUDED.state_version, state = EXCLUDED.state`,
-          [snapshot.incidentId, snapshot.seq, STATE_VERSION, JSON.stringify(snapshot.state)],
+          `INSERT INTO ${s}.snapshots (incident_id, seq, state_version, state, chain, hash) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (incident_id, seq) DO UPDATE SET state_version = EXCLUDED.state_version, state = EXCLUDED.state, chain = EXCLUDED.chain, hash = EXCLUDED.hash`,
+          [snapshot.incidentId, snapshot.seq, STATE_VERSION, text, chain, snapshotHash(snapshot.incidentId, snapshot.seq, STATE_VERSION, chain, text)],
         );
         // Two are enough: the newest, and the one before in case the newest is ever found bad.
         await c.query(
@@ -272,41 +262,36 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
     },
     async append(ops) {
       if (ops.length === 0) return;
-      // One statement, so one round trip and atomic on its own. The batch goes in only if, for each
-      // incident, it is contiguous and starts no later than head + 1; a start at or below the head
-      // is someone else's seq and fails on the primary key, which reports the conflict.
-      let r: pg.QueryResult;
+      // One transaction: lock the heads of the batch's incidents (in a fixed order), check that the
+      // batch continues each head, insert the hashed rows, move the heads. A seq at or below a head
+      // is another node's: SeqConflictError, as is a unique violation from a racing first op.
       try {
-        r = await need().query(
-          `WITH t AS (
-             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[], $5::bigint[])
-               AS t(incident_id, seq, op_id, json, server_time)
-           ), ok AS (
-             SELECT bool_and(b.lo <= COALESCE((SELECT MAX(o.seq) FROM ${s}.ops o WHERE o.incident_id = b.incident_id), 0) + 1
-                             AND b.hi - b.lo + 1 = b.n) AS fine
-             FROM (SELECT incident_id, MIN(seq) AS lo, MAX(seq) AS hi, COUNT(*) AS n FROM t GROUP BY incident_id) b
-           )
-           INSERT INTO ${s}.ops (incident_id, seq, op_id, json, server_time)
-           SELECT t.incident_id, t.seq, t.op_id, t.json, t.server_time FROM t, ok WHERE ok.fine`,
-          [ops.map((o) => o.incidentId), ops.map((o) => o.seq), ops.map((o) => o.opId), ops.map((o) => JSON.stringify(o)), ops.map((o) => o.serverTime)],
-        );
+        await transaction(async (c) => {
+          const groups = groupByIncident(ops);
+          const heads = await lockHeads(c, [...groups.keys()].sort());
+          const { rows, heads: next } = appendRows(groups, (id) => heads.get(id) ?? null);
+          // One statement for both writes: the ops, then the heads they move.
+          await c.query(
+            `WITH ins AS (
+               INSERT INTO ${s}.ops (incident_id, seq, op_id, json, server_time, hash, chain)
+               SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[], $5::bigint[], $6::text[], $7::text[])
+               RETURNING 1
+             )
+             INSERT INTO ${s}.incident_heads (incident_id, head_seq, chain, hash)
+             SELECT * FROM unnest($8::text[], $9::bigint[], $10::text[], $11::text[]) WHERE (SELECT COUNT(*) FROM ins) = $12
+             ON CONFLICT (incident_id) DO UPDATE SET head_seq = EXCLUDED.head_seq, chain = EXCLUDED.chain, hash = EXCLUDED.hash`,
+            [rows.map((o) => o.incidentId), rows.map((o) => o.seq), rows.map((o) => o.opId), rows.map((o) => o.text), rows.map((o) => o.serverTime), rows.map((o) => o.hash), rows.map((o) => o.chain),
+              next.map((h) => h.incidentId), next.map((h) => h.seq), next.map((h) => h.chain), next.map((h) => h.hash), rows.length],
+          );
+        });
       } catch (e) {
         if (e instanceof pg.DatabaseError && e.code === PG_UNIQUE_VIOLATION) throw conflictOf(e, ops);
         throw e;
       }
-      if (r.rowCount !== ops.length) {
-        const first = ops[0]!;
-        const head = Number((await need().query<{ head: string | null }>(`SELECT MAX(seq) AS head FROM ${s}.ops WHERE incident_id = $1`, [first.incidentId])).rows[0]?.head ?? 0);
-        throw new Error(`append of seq ${first.seq} to incident ${first.incidentId} would leave a gap after seq ${head} (or the batch is not contiguous); nothing was written`);
-      }
     },
     async quarantined() {
-      const r = await need().query<{ kind: string; incident_id: string | null; seq: string | null; reason: string; quarantined_at: string }>(
-        `SELECT kind, incident_id, seq, reason, quarantined_at FROM ${s}.quarantine ORDER BY id`,
-      );
-      return r.rows.map((x) => ({
-        kind: x.kind, incidentId: x.incident_id, seq: x.seq === null ? null : Number(x.seq), reason: x.reason, quarantinedAt: Number(x.quarantined_at),
-      }));
+      const r = await need().query<QRowPg>(`SELECT kind, incident_id, seq, reason, quarantined_at FROM ${s}.quarantine ORDER BY id`);
+      return r.rows.map(toRecord);
     },
     async backup() {
       throw new Error('The PostgreSQL store has no built-in backup: use pg_dump (e.g. `pg_dump --format=custom "$DATABASE_URL" > warroom.dump`) and pg_restore.');

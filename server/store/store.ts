@@ -19,6 +19,9 @@ export interface QuarantinedRecord {
   quarantinedAt: number;
 }
 
+/** What open() found. `missingOps`: seqs below an incident's head with neither a row nor a quarantine record (a loss). */
+export interface OpenReport { quarantined: QuarantinedRecord[]; warnings?: string[]; missingOps?: number }
+
 export interface Snapshot {
   incidentId: string;
   seq: number;
@@ -39,10 +42,11 @@ export class SeqConflictError extends Error {
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /**
-   * Creates tables, then validates every stored record, moving failures to quarantine.
-   * `warnings` (optional) reports findings that are not records to move, e.g. a hole in a seq chain.
+   * Creates tables, then validates every stored record (hashes, chain, heads), moving failures to
+   * quarantine. `warnings` reports findings that are not records to move, e.g. a hole in a seq
+   * chain. Throws a sentence when the storage cannot be a whole War Room database.
    */
-  open(): Promise<{ quarantined: QuarantinedRecord[]; warnings?: string[] }>;
+  open(): Promise<OpenReport>;
   close(): Promise<void>;
   /** True when the store answers a trivial query. */
   ping(): Promise<boolean>;

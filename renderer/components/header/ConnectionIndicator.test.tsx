@@ -14,6 +14,11 @@ describe('ConnectionIndicator', () => {
     [{ status: 'offline', attempt: 0, unsynced: 20 }, 'Offline · 20 unsynced changes'],
     [{ status: 'offline', attempt: 0, unsynced: 0 }, 'Offline · no unsynced changes'],
     [{ status: 'refused', attempt: 0, unsynced: 0, message: 'bad token' }, 'Not connected'],
+    // Connected to a server that cannot save (its database is down): never "Live".
+    [{ status: 'connected', attempt: 0, unsynced: 3, trouble: 'server unavailable' }, 'Saving… (server unavailable) · 3 unsynced changes'],
+    [{ status: 'connected', attempt: 0, unsynced: 0, trouble: 'server unavailable' }, 'Connected, server unavailable · no unsynced changes'],
+    [{ status: 'connected', attempt: 0, unsynced: 1, trouble: 'server busy', catchingUp: true }, 'Catching up… (server busy) · 1 unsynced change'],
+    [{ status: 'offline', attempt: 0, unsynced: 1, trouble: 'server unavailable' }, 'Offline · 1 unsynced change'],
   ])('%j reads "%s"', (c, text) => {
     render(<ConnectionIndicator connection={c} />);
     const el = screen.getByTestId('connection-state');

@@ -11,6 +11,13 @@ export interface ConnectionView {
   catchingUp?: boolean;
   /** Last measured round trip to the server, in ms; null when unknown. */
   rttMs?: number | null;
+  /**
+   * Connected, but the server keeps refusing changes transiently (e.g. "server unavailable": its
+   * database is down). They stay queued and are resent; the indicator must not say "Live".
+   */
+  trouble?: string | null;
+  /** The server's sentence for that trouble. */
+  troubleMessage?: string | null;
 }
 
 /** Above this round trip the lag is called out as slow. */
@@ -29,6 +36,10 @@ const changes = (n: number) => `${n} unsynced change${n === 1 ? '' : 's'}`;
 export function connectionText(c: ConnectionView): string {
   switch (c.status) {
     case 'connected':
+      if (c.trouble) {
+        if (c.catchingUp) return `Catching up… (${c.trouble})${c.unsynced > 0 ? ` · ${changes(c.unsynced)}` : ''}`;
+        return c.unsynced > 0 ? `Saving… (${c.trouble}) · ${changes(c.unsynced)}` : `Connected, ${c.trouble} · no unsynced changes`;
+      }
       if (c.catchingUp) return `Catching up…${c.unsynced > 0 ? ` · ${changes(c.unsynced)}` : ''}`;
       return c.unsynced > 0 ? `Live · sending ${changes(c.unsynced)}` : 'Live';
     case 'connecting':
@@ -48,15 +59,18 @@ export function connectionText(c: ConnectionView): string {
 
 export function ConnectionIndicator({ connection }: { connection: ConnectionView }) {
   const lag = lagText(connection);
+  const trouble = connection.status === 'connected' ? connection.trouble ?? null : null;
   return (
     <>
     <span
-      className={`conn conn-${connection.status}`}
+      // A troubled connection looks like a reconnecting one (amber): it is not delivering.
+      className={`conn conn-${trouble ? 'reconnecting conn-trouble' : connection.status}`}
       data-testid="connection-state"
       data-status={connection.status}
       data-unsynced={connection.unsynced}
       data-catching-up={connection.catchingUp ? 'true' : undefined}
-      title={connection.message ?? undefined}
+      data-trouble={trouble ?? undefined}
+      title={(trouble ? connection.troubleMessage : connection.message) ?? undefined}
       role="status"
     >
       {connectionText(connection)}

@@ -20,6 +20,7 @@ import { PostmortemScreen } from './PostmortemScreen.tsx';
 import { onOpenPostmortem } from '../postmortem/index.ts';
 import { SidePanels, useOnlineIds, type SideTab } from './SidePanels.tsx';
 import { TimelineContainer } from './TimelineContainer.tsx';
+import { UnsentTray } from '../unsent/UnsentTray.tsx';
 import { report } from './report.ts';
 
 type Overlay = { kind: 'none' } | { kind: 'help' } | { kind: 'ask'; memberIds: string[] } | { kind: 'status' } | { kind: 'profile' } | { kind: 'resolved' };
@@ -133,6 +134,7 @@ export function IncidentView({ onExport }: Props) {
         onStatus={(s) => setStatus(s)} />
       <div className="incident-body">
         <main className="center" id="timeline-panel" hidden={!timelineShown} aria-label="Timeline">
+          <UnsentTray />
           <ResolvedBanner onSummary={() => setOverlay({ kind: 'resolved' })} onPostmortem={openPostmortem} />
           <BannersContainer onWriteUpdate={() => { setKind('update'); focusComposer(); }} />
           <TimelineContainer composerRef={composerRef} searchRef={searchRef} kind={kind} onKind={setKind} filterRequest={filterRequest} />

@@ -7,7 +7,7 @@ import { OPS_PAGE_MAX } from '../../../shared/constants.ts';
 import { refuse, type Refusal } from '../../../shared/errors.ts';
 import type { IncidentState, IncidentSummary } from '../../../shared/model.ts';
 import { parseOp, type CommittedOp, type Op } from '../../../shared/ops.ts';
-import type { IncidentNotice, PresenceState } from '../../../shared/protocol.ts';
+import type { HeadNotice, IncidentNotice, PresenceState } from '../../../shared/protocol.ts';
 import { apply } from '../../../shared/reducer.ts';
 import { summarize } from '../../../shared/summary.ts';
 import {
@@ -141,6 +141,13 @@ export class FakeServer {
     }
   }
 
+  /** One beat of the head heartbeat to every joined client (storeAvailable as given). */
+  beatHeads(storeAvailable = true): void {
+    for (const c of this.clients) {
+      for (const id of c.joined) c.pushHead({ incidentId: id, headSeq: this.incidents.get(id)?.state.headSeq ?? 0, storeAvailable });
+    }
+  }
+
   transport(access: 'lead' | 'responder' | 'viewer' = 'lead'): FakeTransport {
     const t = new FakeTransport(this, access);
     this.clients.add(t);
@@ -164,7 +171,8 @@ export class FakeTransport implements Transport {
   private pending = new Set<(r: Refusal) => void>();
   private readonly listeners = {
     op: new Listeners<CommittedOp>(), presence: new Listeners<PresenceState>(),
-    summary: new Listeners<IncidentSummary>(), status: new Listeners<TransportStatus>(), notice: new Listeners<IncidentNotice>(),
+    summary: new Listeners<IncidentSummary>(), status: new Listeners<TransportStatus>(), head: new Listeners<HeadNotice>(),
+    notice: new Listeners<IncidentNotice>(),
   };
 
   constructor(server: FakeServer, access: 'lead' | 'responder' | 'viewer') {
@@ -238,6 +246,14 @@ export class FakeTransport implements Transport {
   onSummary(l: (s: IncidentSummary) => void) { return this.listeners.summary.add(l); }
   onNotice(l: (n: IncidentNotice) => void) { return this.listeners.notice.add(l); }
   onStatus(l: (s: TransportStatus) => void) { return this.listeners.status.add(l); }
+  onHead(l: (h: HeadNotice) => void) { return this.listeners.head.add(l); }
+
+  /** Server → client 'incident:head' (the real server's heartbeat), delivered asynchronously. */
+  pushHead(notice: HeadNotice): void {
+    queueMicrotask(() => {
+      if (this.online) this.listeners.head.emit(notice);
+    });
+  }
 
   private setStatus(s: TransportStatus) {
     this.status = s;
