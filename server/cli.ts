@@ -12,6 +12,7 @@ import type { ServerDeps, WarRoomServer } from './createServer.ts';
 import { inviteText, inviteTtlFromEnv, runTokenCommand, TOKEN_USAGE, TokenUsageError } from './access/tokenCommand.ts';
 import { loadOrCreateSecret } from './auth.ts';
 import { backupDataFile, restoreBackup } from './dataDir.ts';
+import { incidentExists, recordedServerUrl, recordServerUrl, tokenPreflight } from './inviteTarget.ts';
 import { DUTY_COMMAND_USAGE, DUTY_USAGE, dutyConfigFromFlags, dutyOptions, printWebhookSecret } from './duties/cliFlags.ts';
 
 const USAGE = `Usage: warroom <command> [options]
@@ -63,7 +64,7 @@ function int(value: string | undefined, name: string, min = 0): number | undefin
   return n;
 }
 
-const defaultPublicUrl = () => env.WARROOM_PUBLIC_URL ?? `http://${env.WARROOM_HOST ?? DEFAULT_HOST}:${env.WARROOM_PORT ?? DEFAULT_PORT}`;
+const defaultPublicUrl = () => env.WARROOM_PUBLIC_URL || `http://${env.WARROOM_HOST || DEFAULT_HOST}:${env.WARROOM_PORT || DEFAULT_PORT}`;
 
 export const FIRST_INVITE_FILE = 'first-invite.txt';
 
@@ -139,13 +140,15 @@ async function serve(args: string[]): Promise<number> {
     logLevel,
     backupEveryMin: int(values['backup-every-min'], '--backup-every-min'),
     backupKeep: int(values['backup-keep'], '--backup-keep', 1),
-    publicUrl: values['public-url'],
+    publicUrl: values['public-url'] || undefined,
     secret: env.WARROOM_SECRET || undefined,
     demo: values.demo,
     ...duty,
     init: values.init,
     ...(inviteTtlMs !== undefined ? { inviteTtlMs } : {}),
   }, deps);
+  // Recorded before the listening line, so `token create` run as soon as it shows links to this port.
+  recordServerUrl(resolve(values['data-dir']), server.publicUrl);
   process.stdout.write(`listening on ${server.url}\n`);
   if (server.secretCreated) await printFirstInvite(server, resolve(values['data-dir']));
   await new Promise<void>((done) => {
@@ -203,7 +206,16 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve': return await serve(rest);
       case 'backup': return backup(rest);
       case 'restore': return restore(rest);
-      case 'token': return await runTokenCommand(rest, env, defaultPublicUrl(), (t) => process.stdout.write(t));
+      case 'token': {
+        // The link carries the address the server on this data dir really listens on (not port 4000),
+        // and an invite must not name an incident that does not exist (it would fail only when used).
+        const pre = tokenPreflight(rest, env);
+        if (pre.incident !== null && !(await incidentExists(pre.incident, { dataDir: pre.dataDir, databaseUrl: env.DATABASE_URL }))) {
+          throw new UsageError(`There is no incident "${pre.incident}" on this server (data dir ${pre.dataDir}${env.DATABASE_URL ? ', DATABASE_URL' : ''}). Check the id in the incident list, or leave --incident out for an invite to every incident.`);
+        }
+        const publicUrl = env.WARROOM_PUBLIC_URL ? defaultPublicUrl() : recordedServerUrl(pre.dataDir) ?? defaultPublicUrl();
+        return await runTokenCommand(rest, env, publicUrl, (t) => process.stdout.write(t));
+      }
       case 'webhook': return webhookCommand(rest);
       case 'verify': case 'doctor': return await verify(rest);
       case 'export': return await (await import('./exportCommand.ts')).runExportCommand(rest);

@@ -193,3 +193,9 @@ export const AUTO_RELOAD_WINDOW_MS = 5 * 60_000;
 // --- Postmortem export (issue 14) ---
 /** An entry logged more than this long after the time it says it happened is marked backdated in exports, in ms. */
 export const EXPORT_BACKDATED_AFTER_MS = 15 * 60_000;
+
+// UI: layout and list timings of the renderer (issue 13).
+/** At this window width (px) and below the timeline becomes one of the tabs (the CSS breakpoint matches). */
+export const NARROW_LAYOUT_MAX_PX = 1000;
+/** At this width (px) and below the phone layout applies (read-only reading from a link). */
+export const PHONE_LAYOUT_MAX_PX = 600;
