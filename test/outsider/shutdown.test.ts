@@ -17,7 +17,7 @@ it('a second SIGINT while shutting down does not kill the server mid-close', asy
   const exited = new Promise<{ code: number | null; signal: string | null }>((ok) => srv.child.once('exit', (code, signal) => ok({ code, signal })));
   // The second signal goes out the moment the server says it has begun to stop, as start.ts's does.
   srv.child.stdout!.on('data', (d: Buffer) => {
-    if (d.toString().includes('"shutting down"') && srv.child.exitCode === null) srv.child.kill('SIGINT');
+    if (d.toString().includes('shutting down') && srv.child.exitCode === null) srv.child.kill('SIGINT');
   });
   srv.child.kill('SIGINT');
   const { code, signal } = await exited;
