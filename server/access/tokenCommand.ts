@@ -16,7 +16,7 @@ import { parseDuration } from './duration.ts';
 import type { IssuedToken } from './registry.ts';
 import { accessFileOf, createSqliteAccess } from './sqlite.ts';
 
-export const TOKEN_USAGE = `  token create --role lead|responder|viewer [--incident ID] [--expires 12h|7d|never] [--label TEXT]
+export const TOKEN_USAGE = `  token create --role lead|responder|viewer|integration [--incident ID] [--expires 12h|7d|never] [--label TEXT]
                         Mint an invite (default lifetime: WARROOM_INVITE_EXPIRES or 7d)   [--data-dir, --public-url]
   token create --role R --member ID   A personal session for member ID (a lost session, a new device)
   token list [--json]   Every invite and session issued: id, role, holder, expiry, status (never the token)
