@@ -3,7 +3,7 @@
  * token → join → the new op types, and every refusal the page documents, with its code and shape.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ask, connect, op, startServer, type Client, type Refusal, type Running } from './stranger.ts';
+import { ask, cli, connect, op, startServer, tokenOf, type Client, type Refusal, type Running } from './stranger.ts';
 
 let srv: Running;
 let leadInvite: string;
@@ -158,5 +158,31 @@ describe('§4 / §6 ops of the new types, and their refusals', () => {
     }
     const beat = lead.heads.filter((h) => (h as { incidentId: string }).incidentId === INC).at(-1);
     expect(beat).toEqual({ incidentId: INC, headSeq: ops.headSeq, storeAvailable: true });
+  });
+});
+
+describe('README "token revoke" and §5 session:ended', () => {
+  it('revoking an invite by a prefix of its id ends the session redeemed from it within 5 s, with session:ended TOKEN_REVOKED', async () => {
+    const created = cli(['token', 'create', '--role', 'responder', '--data-dir', srv.dataDir]);
+    expect(created.status).toBe(0);
+    const id = /^id (\S+),/m.exec(created.stdout)![1]!;
+    const c = await open({ token: tokenOf(created.stdout), clientId: 'leaver' });
+    const grant = await c.session;
+    const ended = new Promise<Refusal>((ok) => c.socket.once('session:ended', ok));
+    const reason = new Promise<string>((ok) => c.socket.once('disconnect', ok));
+    const revoked = cli(['token', 'revoke', id.slice(0, 8), '--data-dir', srv.dataDir]);
+    expect(revoked.status).toBe(0);
+    expect(revoked.stdout).toContain(id);
+    expect(await ended).toMatchObject({ code: 'TOKEN_REVOKED', message: expect.stringContaining('revoked') });
+    expect(await reason).toBe('io server disconnect');
+    expect(await refused({ token: grant.token, clientId: 'leaver' })).toMatchObject({ code: 'TOKEN_REVOKED' });
+  }, 20_000);
+
+  it('a token scoped to one incident cannot open another (FORBIDDEN_INCIDENT)', async () => {
+    const scoped = srv.mint(['--role', 'responder', '--incident', INC]);
+    const c = await open({ token: scoped, clientId: 'scoped-sam' });
+    expect(await ask(c, 'incident:create', op('another-one', 'scoped-sam', 'incident.create', { title: 'Nope', severity: 'SEV4' }))).toMatchObject({ ok: false, code: 'FORBIDDEN_INCIDENT' });
+    const list = await ask<{ incidents: { id: string }[] }>(c, 'incident:list');
+    expect(list.incidents.map((i) => i.id)).toEqual([INC]);
   });
 });
