@@ -67,6 +67,17 @@ describe('§2 / §12 connecting with an invite', () => {
     expect(await refused({ token: leadInvite, clientId: 'camille' })).toMatchObject({ code: 'CLIENT_ID_TAKEN' });
   });
 
+  it('§12 another invite for the same id: auth.session proves it is the holder and brings a new session with the new scope', async () => {
+    const grant = await lead.session;
+    const other = srv.mint(['--role', 'viewer']);
+    expect(await refused({ token: other, clientId: 'camille' })).toMatchObject({ code: 'CLIENT_ID_TAKEN' });
+    const c = await open({ token: other, clientId: 'camille', session: grant.token });
+    const second = await c.session;
+    expect(second.token).not.toBe(grant.token);
+    expect(await ask(c, 'session:whoami')).toMatchObject({ ok: true, clientId: 'camille', access: 'viewer' });
+    c.socket.close();
+  });
+
   it('documented handshake refusals: protocol, missing token, bad token, integration token, server actor id', async () => {
     expect(await refused({ token: leadInvite, clientId: 'x1', protocol: 2 })).toMatchObject({ code: 'PROTOCOL_UNSUPPORTED', serverProtocol: 1 });
     expect(await refused({ clientId: 'x2' })).toMatchObject({ code: 'AUTH_MISSING' });
