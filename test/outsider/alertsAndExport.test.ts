@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importJson } from '../../shared/export/json.ts';
+import { htmlFindings, markdownFindings } from '../export/lintKit.ts';
 import { ask, cli, connect, op, startServer, type Client, type Running } from './stranger.ts';
 
 let srv: Running;
@@ -104,6 +105,11 @@ describe('node server/cli.ts export (README "From the server\'s store")', () => 
       expect(text).toContain('Canary checkout deploys');
     }
     expect(run('html')).toMatch(/^<!DOCTYPE html>/i);
+  });
+
+  it('README: markdownlint and html-validate pass on these exports (alert rows, action item, a local zone)', async () => {
+    expect(markdownFindings(run('md'))).toEqual([]);
+    expect(await htmlFindings(run('html'))).toEqual([]);
   });
 
   it('CSV has a header and one row per entry, with the local column', () => {
