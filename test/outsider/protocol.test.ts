@@ -155,6 +155,16 @@ describe('§4 / §6 ops of the new types, and their refusals', () => {
     expectRefusal(await ask(lead, 'no:such:event', {}), 'INVALID_OP');
   });
 
+  it('§6 envelope and payload take no unknown fields; a non-empty field of spaces is refused, and a padded one is stored trimmed', async () => {
+    expectRefusal(await ask(responder, 'op:submit', { ...op(INC, 'tom', 'timeline.add', { entryId: 'e-env', kind: 'note', text: 'x' }), extra: 1 }), 'INVALID_OP');
+    expectRefusal(await ask(responder, 'op:submit', op(INC, 'tom', 'timeline.add', { entryId: 'e-pay', kind: 'note', text: 'x', colour: 'red' })), 'INVALID_OP');
+    expectRefusal(await ask(responder, 'op:submit', op(INC, 'tom', 'timeline.add', { entryId: 'e-blank', kind: 'note', text: '   ' })), 'INVALID_OP');
+    const padded = await ask<{ ok: boolean; seq: number }>(responder, 'op:submit', op(INC, 'tom', 'timeline.add', { entryId: 'e-pad', kind: 'note', text: '  trimmed  ' }));
+    expect(padded.ok).toBe(true);
+    const page = await ask<{ ops: { seq: number; payload: { text?: string } }[] }>(responder, 'incident:ops', { incidentId: INC, afterSeq: padded.seq - 1, limit: 1 });
+    expect(page.ops[0]!.payload.text).toBe('trimmed');
+  });
+
   it('a resent opId is acked as a duplicate with its original seq', async () => {
     const o = op(INC, 'tom', 'timeline.add', { entryId: 'e-dup', kind: 'update', text: 'Latency back to normal' });
     const first = await ask(responder, 'op:submit', o);
