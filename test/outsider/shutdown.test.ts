@@ -9,7 +9,9 @@ import { expect, it } from 'vitest';
 import { startServer } from './stranger.ts';
 
 it('a second SIGINT while shutting down does not kill the server mid-close', async () => {
-  const srv = await startServer(['--log-level', 'info']);
+  // A drain grace (README: WARROOM_DRAIN_GRACE_MS) keeps the server in its graceful stop for 3 s, so
+  // the second signal surely lands while it is stopping, not after it has closed everything.
+  const srv = await startServer(['--log-level', 'info'], { WARROOM_DRAIN_GRACE_MS: '3000' });
   expect(existsSync(join(srv.dataDir, 'server.lock'))).toBe(true);
   // The signal handlers go in once the first-start invite is written, just after "listening on".
   for (let i = 0; i < 100 && !existsSync(join(srv.dataDir, 'first-invite.txt')); i++) await new Promise((r) => setTimeout(r, 100));

@@ -34,10 +34,10 @@ export function tokenOf(out: string): string {
 
 export interface Running { url: string; dataDir: string; child: ChildProcess; mint(args: string[]): string; stop(): Promise<void> }
 
-export async function startServer(extra: string[] = []): Promise<Running> {
+export async function startServer(extra: string[] = [], env: Record<string, string> = {}): Promise<Running> {
   const dataDir = mkdtempSync(join(tmpdir(), 'warroom-outsider-'));
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...extra], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WARROOM_SECRET: '' },
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WARROOM_SECRET: '', ...env },
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
