@@ -18,8 +18,13 @@ it('a second SIGINT while shutting down does not kill the server mid-close', asy
   await new Promise((r) => setTimeout(r, 500));
   const exited = new Promise<{ code: number | null; signal: string | null }>((ok) => srv.child.once('exit', (code, signal) => ok({ code, signal })));
   // The second signal goes out the moment the server says it has begun to stop, as start.ts's does.
+  // Exactly once: the server's "already shutting down" line must not trigger a third.
+  let second = false;
   srv.child.stdout!.on('data', (d: Buffer) => {
-    if (d.toString().includes('shutting down') && srv.child.exitCode === null) srv.child.kill('SIGINT');
+    if (!second && d.toString().includes('shutting down: draining') && srv.child.exitCode === null) {
+      second = true;
+      srv.child.kill('SIGINT');
+    }
   });
   srv.child.kill('SIGINT');
   const { code, signal } = await exited;
