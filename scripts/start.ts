@@ -87,9 +87,10 @@ function startServer(): Promise<{ child: ChildProcess; url: string; firstInvite:
   });
 }
 
+// Each start mints a fresh lead invite for the person at this machine; it expires in 12 h so they do not pile up.
 function mintLeadToken(serverUrl: string): string {
   const dataDir = path.resolve(env.WARROOM_DATA_DIR ?? '.warroom');
-  const r = node([path.join(root, 'server', 'cli.ts'), 'token', 'create', '--role', 'lead', '--data-dir', dataDir, '--public-url', serverUrl]);
+  const r = node([path.join(root, 'server', 'cli.ts'), 'token', 'create', '--role', 'lead', '--expires', '12h', '--label', 'npm start', '--data-dir', dataDir, '--public-url', serverUrl]);
   const token = r.status === 0 ? parseInviteToken(r.stdout) : null;
   if (!token) throw new Error(`could not mint a lead invite: ${(r.stderr || r.stdout).trim()}`);
   return token;
