@@ -45,7 +45,7 @@ export interface AttachArgs {
   storeKind: 'sqlite' | 'postgres';
   sqliteFile: string;
   webhookQueue?: WebhookQueue;
-  store: Pick<Store, 'listIncidentIds'>;
+  store: Pick<Store, 'listIncidentIds' | 'headSeq' | 'readOps' | 'latestSnapshot'>;
 }
 
 export async function attachDuties(a: AttachArgs) {
@@ -57,7 +57,12 @@ export async function attachDuties(a: AttachArgs) {
     await queue.open();
   }
   const dispatcher = queue
-    ? createDispatcher({ queue, targets: config.webhooks, serverSecret: a.secret, logger, registry: a.metrics.registry, ...(config.webhookTiming ? { timing: config.webhookTiming } : {}) })
+    ? createDispatcher({
+      queue, targets: config.webhooks, serverSecret: a.secret, logger, registry: a.metrics.registry, store: a.store,
+      ...(config.webhookTiming ? { timing: config.webhookTiming } : {}),
+      // Test only: lets test/webhooks/crash.test.ts kill the process between a commit and its enqueue.
+      testEnqueueDelayMs: Number(process.env.WARROOM_TEST_WEBHOOK_ENQUEUE_DELAY_MS) || 0,
+    })
     : null;
   const dutyOps = new Counter({
     name: 'warroom_duty_ops_total', help: 'Duty ops this node submitted, by op type and outcome (written, duplicate: another node was first, refused).',
