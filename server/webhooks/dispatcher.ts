@@ -203,9 +203,12 @@ export function createDispatcher(options: DispatcherOptions) {
 
   /** A pass at start (what a crash left out), then one every reconcileEveryMs (failed enqueues, a crashed peer's ops). */
   async function reconcileForever(r: NonNullable<typeof reconciler>): Promise<void> {
+    let first = true;
     while (!closed) {
       try {
-        await r.pass(() => closed);
+        // At start, also reach back to where the queue stops: a crash followed by a long outage.
+        await r.pass(() => closed, first ? await queue.newestEventAt() : null);
+        first = false;
       } catch (err) {
         logger.warn({ err }, 'webhook reconcile pass failed; trying again');
       }

@@ -49,6 +49,8 @@ export interface WebhookQueue {
   /** A failed attempt: retried at nextAt, or given up when dead. */
   failed(id: number, attempts: number, nextAt: number, status: number | null, error: string, dead: boolean, now: number): Promise<void>;
   status(): Promise<WebhookStatusRow[]>;
+  /** The newest queued event's commit time (any webhook, any state), null when the queue is empty: where a crash cut the queue off. */
+  newestEventAt(): Promise<number | null>;
 }
 
 export const TABLES_SQL = (t: { deliveries: string; leases: string; serial: string; big: string }) => [

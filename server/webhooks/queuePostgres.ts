@@ -81,6 +81,9 @@ export function createPostgresWebhookQueue(options: { connectionString: string; 
         [id, dead ? 'dead' : 'pending', attempts, nextAt, status, error.slice(0, 500), now],
       );
     },
+    async newestEventAt() {
+      return num((await need().query<Row>(`SELECT MAX(event_at) AS at FROM ${deliveries}`)).rows[0]?.at);
+    },
     async status() {
       const p = need();
       const rows = (await p.query<Row>(STATUS_SQL(deliveries))).rows;

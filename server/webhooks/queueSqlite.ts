@@ -62,6 +62,9 @@ export function createSqliteWebhookQueue(file: string): WebhookQueue {
       need().prepare('UPDATE webhook_deliveries SET state = ?, attempts = ?, next_at = ?, last_status = ?, last_error = ?, last_attempt_at = ? WHERE id = ?')
         .run(dead ? 'dead' : 'pending', attempts, nextAt, status, error.slice(0, 500), now, id);
     },
+    async newestEventAt() {
+      return num((need().prepare('SELECT MAX(event_at) AS at FROM webhook_deliveries').get() as Row | undefined)?.at);
+    },
     async status() {
       const d = need();
       const last = d.prepare(LAST_ATTEMPT_SQL('webhook_deliveries', '?'));

@@ -102,10 +102,15 @@ export function createReconciler(o: ReconcileOptions) {
   }
 
   return {
-    /** One pass over every incident; `stopped` ends it early (server closing). Errors of one incident are logged, the rest go on. */
-    async pass(stopped: () => boolean = () => false): Promise<ReconcileReport> {
+    /**
+     * One pass over every incident; `stopped` ends it early (server closing). Errors of one incident
+     * are logged, the rest go on. `reachBack`: an earlier commit time to start from when it is
+     * before the window (the start-up pass passes the newest queued event's, so a process that
+     * was down longer than the window still finds the ops its crash left unqueued).
+     */
+    async pass(stopped: () => boolean = () => false, reachBack: number | null = null): Promise<ReconcileReport> {
       const report: ReconcileReport = { incidents: 0, events: 0, added: 0 };
-      const since = now() - windowMs;
+      const since = Math.min(now() - windowMs, reachBack ?? Infinity);
       for (const id of await store.listIncidentIds()) {
         if (stopped()) break;
         report.incidents++;

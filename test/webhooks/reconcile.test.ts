@@ -128,6 +128,22 @@ describe('webhook reconcile (SQLite)', () => {
     expect(rows()).toEqual(before);
   });
 
+  it('after an outage longer than the window, the start-up pass reaches back to where the queue stops', async () => {
+    const { store, queue, ops } = await setup();
+    expect(await queue.newestEventAt()).toBeNull();
+    // Seq 4 was queued, then the process died and stayed down 30 min: seqs 5 and 6 fell out of the window.
+    const e4 = expectedEvent(ops, 4);
+    await queue.enqueue(WH, e4.id, JSON.stringify(e4), { at: e4.at, seq: 4 }, NOW);
+    expect(await queue.newestEventAt()).toBe(NOW - 5 * MIN);
+    const later = () => createReconciler({
+      store, logger: quiet, now: () => NOW + 30 * MIN,
+      enqueue: (o, e) => queue.enqueue(WH, e.id, JSON.stringify(e), { at: o.serverTime, seq: o.seq }, NOW + 30 * MIN),
+    });
+    expect(await later().pass(), 'the window alone').toEqual({ incidents: 1, events: 0, added: 0 });
+    expect(await later().pass(() => false, await queue.newestEventAt())).toEqual({ incidents: 1, events: 3, added: 4 });
+    expect((await queue.head('wh_b'))?.eventId).toBe(e4.id);
+  });
+
   it('an incident with nothing in the window costs a head query and one op read', async () => {
     const { store, queue } = await setup();
     const reads: number[] = [];
