@@ -119,6 +119,8 @@ export function createReconciler(o: ReconcileOptions) {
         } catch (err) {
           logger.warn({ err, incidentId: id }, 'webhook reconcile: incident not checked; next pass tries again');
         }
+        // SQLite answers synchronously: let sockets and commits in between incidents.
+        await new Promise((r) => setImmediate(r));
       }
       if (report.added > 0) logger.info(report, 'webhook reconcile queued events a live enqueue had not');
       return report;
