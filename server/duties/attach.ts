@@ -56,12 +56,14 @@ export async function attachDuties(a: AttachArgs) {
     if (!queue) throw new Error('Outbound webhooks on PostgreSQL need a webhook queue on the same database (the CLI creates it from --database-url).');
     await queue.open();
   }
+  const testEnqueueDelayMs = Number(process.env.WARROOM_TEST_WEBHOOK_ENQUEUE_DELAY_MS) || 0;
+  if (queue && testEnqueueDelayMs > 0) logger.warn({ testEnqueueDelayMs }, 'WARROOM_TEST_WEBHOOK_ENQUEUE_DELAY_MS is set: webhook events are queued late (test only; unset it)');
   const dispatcher = queue
     ? createDispatcher({
       queue, targets: config.webhooks, serverSecret: a.secret, logger, registry: a.metrics.registry, store: a.store,
       ...(config.webhookTiming ? { timing: config.webhookTiming } : {}),
       // Test only: lets test/webhooks/crash.test.ts kill the process between a commit and its enqueue.
-      testEnqueueDelayMs: Number(process.env.WARROOM_TEST_WEBHOOK_ENQUEUE_DELAY_MS) || 0,
+      testEnqueueDelayMs,
     })
     : null;
   const dutyOps = new Counter({
