@@ -1,6 +1,7 @@
 /**
  * Outbound webhooks: every committed op that makes an event is queued durably, once per configured
- * webhook, by the node that committed it (each op is committed by exactly one node). One loop per
+ * webhook, by the node that committed it (each op is committed by exactly one node); a reconcile
+ * pass (reconcile.ts) queues again what a crash between commit and enqueue left out. One loop per
  * webhook, on the node holding that webhook's lease, delivers the queue head, signed, and retries it
  * with exponential backoff; nothing behind it goes first, so a receiver sees events in order.
  */
@@ -222,8 +223,6 @@ export function createDispatcher(options: DispatcherOptions) {
       for (const t of targets) loops.push(run(t));
       if (reconciler) reconcileLoop = reconcileForever(reconciler);
     },
-    /** One reconcile pass now (tests); null without a store. */
-    reconcile: () => reconciler?.pass(() => closed) ?? Promise.resolve(null),
     /** Called once per op this node committed, in commit order; queues its event for every webhook. */
     onCommitted(op: CommittedOp, state: IncidentState | null): void {
       if (targets.length === 0) return;
