@@ -159,6 +159,16 @@ export const WEBHOOK_POLL_MS = 1_000;
 export const WEBHOOK_SETTLE_MS = 500;
 /** A receiver should refuse a signature whose timestamp is further than this from its clock (s). */
 export const WEBHOOK_TOLERANCE_SEC = 300;
+/**
+ * Webhook reconcile (a crash between an op's commit and its enqueue loses no event): at start and
+ * every WEBHOOK_RECONCILE_EVERY_MS each node re-derives the events of ops committed in the last
+ * WEBHOOK_RECONCILE_WINDOW_MS (by serverTime) and enqueues them; the queue skips those it has.
+ */
+export const WEBHOOK_RECONCILE_WINDOW_MS = 15 * 60_000;
+export const WEBHOOK_RECONCILE_EVERY_MS = 30_000;
+/** Ops read per store query while reconciling, and the most ops of one incident one pass re-derives. */
+export const WEBHOOK_RECONCILE_PAGE_OPS = 200;
+export const WEBHOOK_RECONCILE_MAX_OPS = 5_000;
 
 // Identity and tokens (issue 9).
 /** Default lifetime of an invite (ms) when `--expires` / WARROOM_INVITE_EXPIRES is not given: 7 days. */

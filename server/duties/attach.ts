@@ -45,7 +45,7 @@ export interface AttachArgs {
   storeKind: 'sqlite' | 'postgres';
   sqliteFile: string;
   webhookQueue?: WebhookQueue;
-  store: Pick<Store, 'listIncidentIds'>;
+  store: Pick<Store, 'listIncidentIds' | 'headSeq' | 'readOps' | 'latestSnapshot'>;
 }
 
 export async function attachDuties(a: AttachArgs) {
@@ -56,8 +56,15 @@ export async function attachDuties(a: AttachArgs) {
     if (!queue) throw new Error('Outbound webhooks on PostgreSQL need a webhook queue on the same database (the CLI creates it from --database-url).');
     await queue.open();
   }
+  const testEnqueueDelayMs = Number(process.env.WARROOM_TEST_WEBHOOK_ENQUEUE_DELAY_MS) || 0;
+  if (queue && testEnqueueDelayMs > 0) logger.warn({ testEnqueueDelayMs }, 'WARROOM_TEST_WEBHOOK_ENQUEUE_DELAY_MS is set: webhook events are queued late (test only; unset it)');
   const dispatcher = queue
-    ? createDispatcher({ queue, targets: config.webhooks, serverSecret: a.secret, logger, registry: a.metrics.registry, ...(config.webhookTiming ? { timing: config.webhookTiming } : {}) })
+    ? createDispatcher({
+      queue, targets: config.webhooks, serverSecret: a.secret, logger, registry: a.metrics.registry, store: a.store,
+      ...(config.webhookTiming ? { timing: config.webhookTiming } : {}),
+      // Test only: lets test/webhooks/crash.test.ts kill the process between a commit and its enqueue.
+      testEnqueueDelayMs,
+    })
     : null;
   const dutyOps = new Counter({
     name: 'warroom_duty_ops_total', help: 'Duty ops this node submitted, by op type and outcome (written, duplicate: another node was first, refused).',

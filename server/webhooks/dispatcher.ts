@@ -1,19 +1,22 @@
 /**
  * Outbound webhooks: every committed op that makes an event is queued durably, once per configured
- * webhook, by the node that committed it (each op is committed by exactly one node). One loop per
+ * webhook, by the node that committed it (each op is committed by exactly one node); a reconcile
+ * pass (reconcile.ts) queues again what a crash between commit and enqueue left out. One loop per
  * webhook, on the node holding that webhook's lease, delivers the queue head, signed, and retries it
  * with exponential backoff; nothing behind it goes first, so a receiver sees events in order.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
 import {
-  WEBHOOK_LEASE_MS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_POLL_MS, WEBHOOK_RETRY_BASE_MS, WEBHOOK_RETRY_MAX_MS, WEBHOOK_SETTLE_MS, WEBHOOK_TIMEOUT_MS,
+  WEBHOOK_LEASE_MS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_POLL_MS, WEBHOOK_RECONCILE_EVERY_MS, WEBHOOK_RECONCILE_WINDOW_MS, WEBHOOK_RETRY_BASE_MS, WEBHOOK_RETRY_MAX_MS,
+  WEBHOOK_SETTLE_MS, WEBHOOK_TIMEOUT_MS,
 } from '../../shared/constants.ts';
 import type { IncidentState } from '../../shared/model.ts';
 import type { CommittedOp } from '../../shared/ops.ts';
 import type { Logger } from '../logger.ts';
 import { bodyFor, eventOf, type WebhookEvent, type WebhookFormat } from './events.ts';
 import type { WebhookQueue } from './queue.ts';
+import { createReconciler, type ReconcileStore } from './reconcile.ts';
 import { signature, webhookSecret } from './sign.ts';
 
 export interface WebhookTarget {
@@ -29,11 +32,15 @@ export interface WebhookTiming {
   leaseMs: number;
   timeoutMs: number;
   settleMs: number;
+  /** How often the reconcile pass re-enqueues the events of recent ops (reconcile.ts), and how far back (ms). */
+  reconcileEveryMs: number;
+  reconcileWindowMs: number;
 }
 
 export const DEFAULT_WEBHOOK_TIMING: WebhookTiming = {
   retryBaseMs: WEBHOOK_RETRY_BASE_MS, retryMaxMs: WEBHOOK_RETRY_MAX_MS, maxAttempts: WEBHOOK_MAX_ATTEMPTS,
   pollMs: WEBHOOK_POLL_MS, leaseMs: WEBHOOK_LEASE_MS, timeoutMs: WEBHOOK_TIMEOUT_MS, settleMs: WEBHOOK_SETTLE_MS,
+  reconcileEveryMs: WEBHOOK_RECONCILE_EVERY_MS, reconcileWindowMs: WEBHOOK_RECONCILE_WINDOW_MS,
 };
 
 /** `https://…` (War Room JSON) or `slack:https://…` (a Slack-compatible `{ text }` body). */
@@ -66,6 +73,13 @@ export interface DispatcherOptions {
   logger: Logger;
   registry: Registry;
   timing?: Partial<WebhookTiming>;
+  /** The op log the reconcile pass re-derives events from; without it a crash after a commit can lose that op's event. */
+  store?: ReconcileStore;
+  /**
+   * TEST ONLY (WARROOM_TEST_WEBHOOK_ENQUEUE_DELAY_MS): waits this long before each live enqueue, so a
+   * test can kill the process between an op's commit and its event's enqueue. Never set it in production.
+   */
+  testEnqueueDelayMs?: number;
 }
 
 export function createDispatcher(options: DispatcherOptions) {
@@ -79,11 +93,32 @@ export function createDispatcher(options: DispatcherOptions) {
     labelNames: ['webhook', 'result'] as const, registers: [options.registry],
   });
   const enqueueFailures = new Counter({ name: 'warroom_webhook_enqueue_failures_total', help: 'Events that could not be queued.', registers: [options.registry] });
+  const reconciled = new Counter({
+    name: 'warroom_webhook_reconciled_total', help: 'Events the reconcile pass found missing from the queue and queued (lost to a crash or a failed enqueue, or ahead of their live enqueue).',
+    registers: [options.registry],
+  });
   let closed = false;
   let chain: Promise<void> = Promise.resolve();
   const wakers = new Map<string, () => void>();
   const loops: Promise<void>[] = [];
   const aborts = new Set<AbortController>();
+  let reconcileLoop: Promise<void> = Promise.resolve();
+
+  const enqueue = async (event: WebhookEvent, order: { at: number; seq: number }): Promise<number> => {
+    const added = await queue.enqueue(ids, event.id, JSON.stringify(event), order, Date.now());
+    for (const id of ids) wakers.get(id)?.();
+    return added;
+  };
+  const reconciler = options.store
+    ? createReconciler({
+      store: options.store, logger, windowMs: timing.reconcileWindowMs,
+      enqueue: async (op, event) => {
+        const added = await enqueue(event, { at: op.serverTime, seq: op.seq });
+        reconciled.inc(added);
+        return added;
+      },
+    })
+    : null;
 
   const sleep = (id: string, ms: number) => new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms);
@@ -167,23 +202,38 @@ export function createDispatcher(options: DispatcherOptions) {
     }
   }
 
+  /** A pass at start (what a crash left out), then one every reconcileEveryMs (failed enqueues, a crashed peer's ops). */
+  async function reconcileForever(r: NonNullable<typeof reconciler>): Promise<void> {
+    let first = true;
+    while (!closed) {
+      try {
+        // At start, also reach back to where the queue stops: a crash followed by a long outage.
+        await r.pass(() => closed, first ? await queue.newestEventAt() : null);
+        first = false;
+      } catch (err) {
+        logger.warn({ err }, 'webhook reconcile pass failed; trying again');
+      }
+      if (!closed) await sleep('reconcile', timing.reconcileEveryMs);
+    }
+  }
+
   return {
     targets: targets.map((t) => ({ id: t.id, url: t.url, format: t.format })),
     start(): void {
       for (const t of targets) loops.push(run(t));
+      if (reconciler) reconcileLoop = reconcileForever(reconciler);
     },
     /** Called once per op this node committed, in commit order; queues its event for every webhook. */
     onCommitted(op: CommittedOp, state: IncidentState | null): void {
       if (targets.length === 0) return;
       const event = eventOf(op, state);
       if (!event) return;
-      const json = JSON.stringify(event);
-      chain = chain.then(() => queue.enqueue(ids, event.id, json, { at: op.serverTime, seq: op.seq }, Date.now()))
-        .then(() => {
-          for (const id of ids) wakers.get(id)?.();
-        }, (err: unknown) => {
+      const delay = options.testEnqueueDelayMs ?? 0;
+      chain = chain.then(() => (delay > 0 ? new Promise((r) => setTimeout(r, delay)) : undefined))
+        .then(() => enqueue(event, { at: op.serverTime, seq: op.seq }))
+        .then(() => undefined, (err: unknown) => {
           enqueueFailures.inc();
-          logger.error({ err, eventId: event.id }, 'webhook event not queued');
+          logger.error({ err, eventId: event.id }, 'webhook event not queued; the next reconcile pass queues it');
         });
     },
     /** Resolves when every event handed over so far is in the queue (tests). */
@@ -202,6 +252,7 @@ export function createDispatcher(options: DispatcherOptions) {
       for (const wake of [...wakers.values()]) wake();
       for (const a of aborts) a.abort();
       await Promise.all(loops);
+      await reconcileLoop;
       await chain;
       for (const t of targets) await queue.release(t.id, holder).catch(() => undefined);
     },

@@ -36,8 +36,10 @@ export interface WebhookQueue {
    * Adds one delivery per webhook for the event; an (webhook, event) pair already queued is skipped.
    * Rows are ordered by (eventAt, seq), the commit order, not by insertion: two nodes' inserts can
    * land in either order, so the head waits until it is WEBHOOK_SETTLE_MS old before it goes.
+   * Resolves with the rows it added (0 when every webhook had the event already, in any state:
+   * a delivered or given-up row is never reset, so re-enqueueing never sends an event twice).
    */
-  enqueue(webhookIds: readonly string[], eventId: string, event: string, order: { at: number; seq: number }, now: number): Promise<void>;
+  enqueue(webhookIds: readonly string[], eventId: string, event: string, order: { at: number; seq: number }, now: number): Promise<number>;
   /** Takes or renews the webhook's lease for `holder` until now + ms; false while another holder has it. */
   lease(webhookId: string, holder: string, now: number, ms: number): Promise<boolean>;
   release(webhookId: string, holder: string): Promise<void>;
@@ -47,6 +49,8 @@ export interface WebhookQueue {
   /** A failed attempt: retried at nextAt, or given up when dead. */
   failed(id: number, attempts: number, nextAt: number, status: number | null, error: string, dead: boolean, now: number): Promise<void>;
   status(): Promise<WebhookStatusRow[]>;
+  /** The newest queued event's commit time (any webhook, any state), null when the queue is empty: where a crash cut the queue off. */
+  newestEventAt(): Promise<number | null>;
 }
 
 export const TABLES_SQL = (t: { deliveries: string; leases: string; serial: string; big: string }) => [

@@ -44,13 +44,14 @@ export function createPostgresWebhookQueue(options: { connectionString: string; 
       pool = null;
     },
     async enqueue(webhookIds, eventId, event, order, now) {
-      if (webhookIds.length === 0) return;
-      await need().query(
+      if (webhookIds.length === 0) return 0;
+      const r = await need().query(
         `INSERT INTO ${deliveries} (webhook_id, event_id, event, event_at, event_seq, created_at, next_at)
          SELECT w, $2, $3, $5, $6, $4, $4 FROM unnest($1::text[]) WITH ORDINALITY AS u(w, n) ORDER BY n
          ON CONFLICT (webhook_id, event_id) DO NOTHING`,
         [webhookIds, eventId, event, now, order.at, order.seq],
       );
+      return r.rowCount ?? 0;
     },
     async lease(webhookId, holder, now, ms) {
       const r = await need().query(
@@ -79,6 +80,9 @@ export function createPostgresWebhookQueue(options: { connectionString: string; 
         `UPDATE ${deliveries} SET state = $2, attempts = $3, next_at = $4, last_status = $5, last_error = $6, last_attempt_at = $7 WHERE id = $1`,
         [id, dead ? 'dead' : 'pending', attempts, nextAt, status, error.slice(0, 500), now],
       );
+    },
+    async newestEventAt() {
+      return num((await need().query<Row>(`SELECT MAX(event_at) AS at FROM ${deliveries}`)).rows[0]?.at);
     },
     async status() {
       const p = need();

@@ -29,10 +29,12 @@ export function createSqliteWebhookQueue(file: string): WebhookQueue {
     async enqueue(webhookIds, eventId, event, order, now) {
       const d = need();
       const stmt = d.prepare('INSERT OR IGNORE INTO webhook_deliveries (webhook_id, event_id, event, event_at, event_seq, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      let added = 0;
       d.exec('BEGIN IMMEDIATE');
       try {
-        for (const id of webhookIds) stmt.run(id, eventId, event, order.at, order.seq, now, now);
+        for (const id of webhookIds) added += Number(stmt.run(id, eventId, event, order.at, order.seq, now, now).changes);
         d.exec('COMMIT');
+        return added;
       } catch (e) {
         d.exec('ROLLBACK');
         throw e;
@@ -59,6 +61,9 @@ export function createSqliteWebhookQueue(file: string): WebhookQueue {
     async failed(id, attempts, nextAt, status, error, dead, now) {
       need().prepare('UPDATE webhook_deliveries SET state = ?, attempts = ?, next_at = ?, last_status = ?, last_error = ?, last_attempt_at = ? WHERE id = ?')
         .run(dead ? 'dead' : 'pending', attempts, nextAt, status, error.slice(0, 500), now, id);
+    },
+    async newestEventAt() {
+      return num((need().prepare('SELECT MAX(event_at) AS at FROM webhook_deliveries').get() as Row | undefined)?.at);
     },
     async status() {
       const d = need();

@@ -52,6 +52,21 @@ for (const b of backends) {
       expect(await q.head('w2')).toMatchObject({ eventId: 'e1' });
     });
 
+    it('re-enqueueing (the reconcile pass) adds only missing rows and never resets a delivered one', async () => {
+      const q = await open();
+      expect(await q.newestEventAt()).toBeNull();
+      expect(await q.enqueue(['w1', 'w2'], 'e1', '{"n":1}', { at: 1_000, seq: 1 }, 10)).toBe(2);
+      const head = (await q.head('w1'))!;
+      await q.delivered(head.id, 204, 20);
+      expect(await q.enqueue(['w1', 'w2', 'w3'], 'e1', '{"n":"again"}', { at: 1_000, seq: 1 }, 30)).toBe(1);
+      expect(await q.enqueue(['w1', 'w2', 'w3'], 'e1', '{"n":"again"}', { at: 1_000, seq: 1 }, 31)).toBe(0);
+      expect(await q.head('w1')).toBeNull();
+      expect(await q.head('w2')).toMatchObject({ eventId: 'e1', event: '{"n":1}', createdAt: 10 });
+      expect((await q.status()).find((r) => r.webhookId === 'w1')).toMatchObject({ delivered: 1, pending: 0 });
+      await q.enqueue(['w1'], 'e2', '{}', { at: 2_500, seq: 2 }, 40);
+      expect(await q.newestEventAt()).toBe(2_500);
+    });
+
     it('a failed attempt stays at the head until delivered or given up', async () => {
       const q = await open();
       await q.enqueue(['w1'], 'e1', '{}', { at: 1, seq: 1 }, 1);
