@@ -8,7 +8,7 @@ import { assertNever, refuse, type Refusal } from './errors.ts';
 import type { EntryKind, IncidentRole, IncidentState, KeyMoment, RoleSpan, Status, TimelineEntry } from './model.ts';
 import type { CommittedOp, OpOf } from './ops.ts';
 import {
-  COPYING, findEntryIndex, hasEntry, memberName, missingMember, ok, opTime, systemEntry, utcMinute, withEntries,
+  COPYING, findEntryIndex, hasEntry, memberName, missingMember, ok, opTime, replacedEntry, systemEntry, utcMinute, withEntries,
   withEntry, type ApplyResult, type Fold,
 } from './reducerCore.ts';
 import { applyAlert, applyHelp, applyMember, applyPostmortem, applyTask, closeOpenHelp } from './reducerItems.ts';
@@ -58,9 +58,7 @@ function updateEntry(f: Fold, s: IncidentState, id: string, op: CommittedOp, cha
   if (current.deletedAt !== null && !allowDeleted) return refuse('ENTRY_DELETED', id);
   const next = change(current);
   if ('ok' in next) return next;
-  const timeline = f.owned ? s.timeline : s.timeline.slice();
-  timeline[i] = next;
-  return ok({ ...s, timeline, updatedAt: op.serverTime });
+  return ok({ ...s, timeline: replacedEntry(f, s.timeline, i, next), updatedAt: op.serverTime });
 }
 
 const OVERVIEW_LABELS = { summary: 'Summary', impact: 'Impact', customerImpact: 'Customer impact', services: 'Affected services', links: 'Links' } as const;
