@@ -11,7 +11,6 @@ import {
   COPYING, findEntryIndex, hasEntry, memberName, missingMember, ok, opTime, replacedEntry, systemEntry, utcMinute, withEntries,
   withEntry, type ApplyResult, type Fold,
 } from './reducerCore.ts';
-import { indexDerived } from './reducerIndex.ts';
 import { applyAlert, applyHelp, applyMember, applyPostmortem, applyTask, closeOpenHelp } from './reducerItems.ts';
 
 export { findEntryIndex, memberName, opTime, type ApplyResult };
@@ -292,28 +291,25 @@ export function replay(ops: readonly CommittedOp[], from: IncidentState | null =
 
 /**
  * A batch fold for a caller that needs each op's result before the next and keeps only the end
- * (the server's group commit). The first op copies the timeline once, O(n); every op after it
- * folds in place into that private copy, paying only for what it touches (the id index carries
- * over). The input state is never changed, so discarding the batch (a failed store append) is
- * dropping this object. A refused op changes nothing: every reducer path refuses before it writes.
+ * (the server's group commit, a catch-up page). Ops fold like apply() until one returns a fresh
+ * timeline array (its one right-sized copy, which nobody else holds); from then on they fold in
+ * place into that array, paying only for what they touch (the id index carries over). So a batch
+ * costs one timeline copy (plus the growth of that array), not one per op. The input state is
+ * never changed: discarding the batch (a failed store append) is dropping this object. A refused
+ * op changes nothing even in place: every reducer path refuses before it writes.
  */
 export function foldBatch(from: IncidentState | null) {
   let state = from;
-  let copied = from === null;
-  const fold: Fold = { owned: true, ids: null };
+  let fold: Fold = from === null ? { owned: true, ids: null } : COPYING;
   return {
     get state(): IncidentState | null {
       return state;
     },
     apply(op: CommittedOp): ApplyResult {
-      if (!copied && state) {
-        const timeline = state.timeline.slice();
-        indexDerived(state.timeline, state.timeline.length, timeline, null);
-        state = { ...state, timeline };
-        copied = true;
-      }
       const r = applyWith(fold, state, op);
-      if (r.ok) state = r.state;
+      if (!r.ok) return r;
+      if (fold === COPYING && r.state.timeline !== from?.timeline) fold = { owned: true, ids: null };
+      state = r.state;
       return r;
     },
   };
