@@ -17,7 +17,9 @@ import { HelpOverlay } from './components/common/HelpOverlay.tsx';
 import { Toasts } from './components/common/Toasts.tsx';
 import { Notices } from './components/common/Notices.tsx';
 import { report } from './components/incident/report.ts';
-import { ExportContainer, OpenExportFile, ReviewView, type DialogFormat } from './components/export/index.ts';
+import { ExportContainer, ReviewView, type DialogFormat } from './components/export/index.ts';
+import { OpenExportButton } from './components/screens/OpenExportButton.tsx';
+import { tokenRole } from './store/tokenClaims.ts';
 import { emitUiCommand, useUiCommand } from './hooks/uiCommands.ts';
 import { pushToast } from './hooks/toasts.ts';
 
@@ -35,8 +37,12 @@ function ListScreen() {
   const [help, setHelp] = useState(false);
   const [review, setReview] = useState<{ text: string; fileName: string } | null>(null);
   const zone = useWarRoom((s) => s.prefs.timeZone);
-  useShortcuts({ d: () => setDeclaring(true), '?': () => setHelp(true) }, review === null);
-  useUiCommand('new-incident', () => setDeclaring(true));
+  const role = useWarRoom((s) => tokenRole(s.prefs.token));
+  // Viewers (and integrations) cannot declare: no button to press and be refused by.
+  const canDeclare = role !== 'viewer' && role !== 'integration';
+  const declare = () => { if (canDeclare) setDeclaring(true); };
+  useShortcuts({ d: declare, '?': () => setHelp(true) }, review === null);
+  useUiCommand('new-incident', declare);
   if (review) {
     return <ReviewView text={review.text} fileName={review.fileName} bridge={getPlatform()} defaultTimeZone={zone} onClose={() => setReview(null)} />;
   }
@@ -46,14 +52,13 @@ function ListScreen() {
         incidents={incidents}
         loaded={loaded}
         connection={connection}
-        canDeclare
+        canDeclare={canDeclare}
+        readOnly={role === 'viewer'}
         onOpen={(id) => void store.getState().openIncident(id)}
-        onDeclare={() => setDeclaring(true)}
+        onDeclare={declare}
         onSignOut={() => store.getState().signOut()}
+        openExport={<OpenExportButton onOpen={(text, fileName) => setReview({ text, fileName })} onError={(text) => pushToast({ text, tone: 'error' })} />}
       />
-      <div className="list-screen faint">
-        <OpenExportFile onOpen={(text, fileName) => setReview({ text, fileName })} onError={(text) => pushToast({ text, tone: 'error' })} />
-      </div>
       {declaring && (
         <DeclareDialog
           onClose={() => setDeclaring(false)}
@@ -116,6 +121,25 @@ function useShellCommands(setInvite: (link: string) => void, openExport: (format
   }), [store, setInvite, openExport]);
 }
 
+/**
+ * Escape closes the dialog even when focus left it: after "Print to PDF" (or an OS save dialog)
+ * focus lands on <body>, where the dialog's own key handler never hears it.
+ */
+function useEscapeCloses(open: boolean, selector: string, close: () => void): void {
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      const dialog = document.querySelector(selector);
+      if (!dialog || dialog.contains(e.target as Node)) return;
+      e.preventDefault();
+      close();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open, selector, close]);
+}
+
 export function App({ pendingInvite }: Props) {
   const store = useWarRoomStore();
   useNetworkStatus(store);
@@ -128,8 +152,10 @@ export function App({ pendingInvite }: Props) {
   const [invite, setInvite] = useState(pendingInvite);
   const [connectError, setConnectError] = useState<string | null>(null);
   const [exporting, setExporting] = useState<{ format?: DialogFormat } | null>(null);
+  const closeExport = useCallback(() => setExporting(null), []);
   const openExport = useCallback((format?: DialogFormat) => setExporting({ format }), []);
   useShellCommands(setInvite, openExport);
+  useEscapeCloses(exporting !== null, '[data-testid=export-dialog]', closeExport);
   const timeFormat = useMemo(() => ({ zone: prefs.timeZone || systemZone(), utc: prefs.showUtc }), [prefs.timeZone, prefs.showUtc]);
 
   const refused = connection.kind === 'refused' && !incidentId ? connection.message : null;

@@ -12,6 +12,7 @@ import type { ServerDeps, WarRoomServer } from './createServer.ts';
 import { inviteText, inviteTtlFromEnv, runTokenCommand, TOKEN_USAGE, TokenUsageError } from './access/tokenCommand.ts';
 import { loadOrCreateSecret } from './auth.ts';
 import { backupDataFile, restoreBackup } from './dataDir.ts';
+import { incidentExists, recordedServerUrl, recordServerUrl, tokenPreflight } from './inviteTarget.ts';
 import { DUTY_COMMAND_USAGE, DUTY_USAGE, dutyConfigFromFlags, dutyOptions, printWebhookSecret } from './duties/cliFlags.ts';
 
 const USAGE = `Usage: warroom <command> [options]
@@ -23,6 +24,7 @@ Commands:
     --data-dir D        Secret, database, backups       [WARROOM_DATA_DIR, default ./.warroom]
     --database-url URL  Use PostgreSQL as the store     [DATABASE_URL]
     --redis-url URL     Fan out between nodes via Redis [REDIS_URL]
+    --fanout-prefix P   Channel prefix of this deployment [WARROOM_FANOUT_PREFIX, default from the database]
     --public-url URL    Address people use, for invites [WARROOM_PUBLIC_URL]
     --backup-every-min N  Automatic backups, 0 = off    [WARROOM_BACKUP_EVERY_MIN, default ${DEFAULT_BACKUP_EVERY_MIN}]
     --backup-keep N     Automatic backups kept          [WARROOM_BACKUP_KEEP, default ${DEFAULT_BACKUP_KEEP}]
@@ -39,6 +41,7 @@ ${TOKEN_USAGE}
   export ...            Export an incident (warroom export --help)
 ${DUTY_COMMAND_USAGE}
 Cluster: every node needs the same WARROOM_SECRET (at least 32 characters); a node with DATABASE_URL refuses to start without it.
+SIGTERM drains (in-flight ops are acked, clients move to other nodes) before exiting; WARROOM_NODE_ID names the node in logs.
 Back up the secret (the data dir's 'secret' file, or WARROOM_SECRET) and access.db with the database: without them every invite and session is invalid.`;
 
 const env = process.env;
@@ -61,7 +64,7 @@ function int(value: string | undefined, name: string, min = 0): number | undefin
   return n;
 }
 
-const defaultPublicUrl = () => env.WARROOM_PUBLIC_URL ?? `http://${env.WARROOM_HOST ?? DEFAULT_HOST}:${env.WARROOM_PORT ?? DEFAULT_PORT}`;
+const defaultPublicUrl = () => env.WARROOM_PUBLIC_URL || `http://${env.WARROOM_HOST || DEFAULT_HOST}:${env.WARROOM_PORT || DEFAULT_PORT}`;
 
 export const FIRST_INVITE_FILE = 'first-invite.txt';
 
@@ -84,6 +87,7 @@ async function serve(args: string[]): Promise<number> {
     'data-dir': dataDirOption,
     'database-url': { type: 'string', default: env.DATABASE_URL },
     'redis-url': { type: 'string', default: env.REDIS_URL },
+    'fanout-prefix': { type: 'string', default: env.WARROOM_FANOUT_PREFIX },
     'public-url': { type: 'string', default: env.WARROOM_PUBLIC_URL },
     'backup-every-min': { type: 'string', default: env.WARROOM_BACKUP_EVERY_MIN },
     'backup-keep': { type: 'string', default: env.WARROOM_BACKUP_KEEP },
@@ -103,8 +107,9 @@ async function serve(args: string[]): Promise<number> {
   const logLevel = values['log-level'] as LogLevel;
   // Loaded here, not at the top: backup, restore and token then start in a fraction of the time.
   const { createServer } = await import('./createServer.ts');
-  const { createLogger } = await import('./logger.ts');
+  const { createLogger, logCrashes } = await import('./logger.ts');
   const logger = createLogger(logLevel);
+  logCrashes(logger);
   const databaseUrl = values['database-url'];
   const redisUrl = values['redis-url'];
   const deps: ServerDeps = { logger };
@@ -123,7 +128,9 @@ async function serve(args: string[]): Promise<number> {
     const { attachFanout } = await import('./fanout.ts');
     deps.fanout = (io) => attachFanout(io as unknown as Server, {
       ...(redisUrl ? { redisUrl } : {}), ...(databaseUrl ? { databaseUrl } : {}),
-      onError: (err) => logger.error({ err }, 'fan-out connection error'),
+      ...(values['fanout-prefix'] ? { channel: values['fanout-prefix'] } : {}),
+      onError: (err, kind) => logger.error({ err, kind }, 'fan-out connection error; reconnecting'),
+      onHealth: (up) => (up ? logger.info('fan-out connected') : logger.warn('fan-out down: broadcasts between nodes are lost until it is back')),
     });
   }
   const server = await createServer({
@@ -133,19 +140,21 @@ async function serve(args: string[]): Promise<number> {
     logLevel,
     backupEveryMin: int(values['backup-every-min'], '--backup-every-min'),
     backupKeep: int(values['backup-keep'], '--backup-keep', 1),
-    publicUrl: values['public-url'],
+    publicUrl: values['public-url'] || undefined,
     secret: env.WARROOM_SECRET || undefined,
     demo: values.demo,
     ...duty,
     init: values.init,
     ...(inviteTtlMs !== undefined ? { inviteTtlMs } : {}),
   }, deps);
+  // Recorded before the listening line, so `token create` run as soon as it shows links to this port.
+  recordServerUrl(resolve(values['data-dir']), server.publicUrl);
   process.stdout.write(`listening on ${server.url}\n`);
   if (server.secretCreated) await printFirstInvite(server, resolve(values['data-dir']));
   await new Promise<void>((done) => {
     const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      server.close().then(done, (err: unknown) => {
+      logger.info({ signal }, 'shutting down: draining');
+      server.drain(undefined, int(env.WARROOM_DRAIN_GRACE_MS, 'WARROOM_DRAIN_GRACE_MS') ?? 0).then(() => done(), (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
         done();
       });
@@ -197,7 +206,16 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve': return await serve(rest);
       case 'backup': return backup(rest);
       case 'restore': return restore(rest);
-      case 'token': return await runTokenCommand(rest, env, defaultPublicUrl(), (t) => process.stdout.write(t));
+      case 'token': {
+        // The link carries the address the server on this data dir really listens on (not port 4000),
+        // and an invite must not name an incident that does not exist (it would fail only when used).
+        const pre = tokenPreflight(rest, env);
+        if (pre.incident !== null && !(await incidentExists(pre.incident, { dataDir: pre.dataDir, databaseUrl: env.DATABASE_URL }))) {
+          throw new UsageError(`There is no incident "${pre.incident}" on this server (data dir ${pre.dataDir}${env.DATABASE_URL ? ', DATABASE_URL' : ''}). Check the id in the incident list, or leave --incident out for an invite to every incident.`);
+        }
+        const publicUrl = env.WARROOM_PUBLIC_URL ? defaultPublicUrl() : recordedServerUrl(pre.dataDir) ?? defaultPublicUrl();
+        return await runTokenCommand(rest, env, publicUrl, (t) => process.stdout.write(t));
+      }
       case 'webhook': return webhookCommand(rest);
       case 'verify': case 'doctor': return await verify(rest);
       case 'export': return await (await import('./exportCommand.ts')).runExportCommand(rest);

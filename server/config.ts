@@ -5,6 +5,8 @@ import {
   DUTY_SCAN_MS, HELP_ESCALATE_AFTER_MIN, JOIN_MAX_OPS_WITHOUT_SNAPSHOT, MAX_PAYLOAD_BYTES, RATE_LIMIT_BURST, RATE_LIMIT_OPS_PER_SEC, SNAPSHOT_EVERY_OPS,
 } from '../shared/constants.ts';
 
+import type { ClusterOptions } from './cluster/node.ts';
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface ServerConfig {
@@ -37,6 +39,8 @@ export interface ServerConfig {
   demo?: boolean;
   /** Overrides for tests and benchmarks; production uses shared/constants.ts. */
   limits?: Partial<Limits>;
+  /** Admission control and slow-consumer thresholds (tests); production uses shared/constants.ts. */
+  cluster?: ClusterOptions;
   /** Duties: minutes before an open help request widens to everyone with the skill; twice that, to everyone. Decimals allowed. */
   escalateAfterMin?: number;
   /** Duties: how often each node looks for due duties (ms); 0 runs no clock on this node. */

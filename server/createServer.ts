@@ -12,7 +12,7 @@ import type { AccessRole } from '../shared/model.ts';
 import { webInviteLink } from '../shared/invite.ts';
 import type { CommittedOp } from '../shared/ops.ts';
 import type { PresenceState } from '../shared/protocol.ts';
-import { INVITE_DEFAULT_TTL_MS, PRESENCE_BROADCAST_MS } from '../shared/constants.ts';
+import { DRAIN_TIMEOUT_MS, INVITE_DEFAULT_TTL_MS, PRESENCE_BROADCAST_MS } from '../shared/constants.ts';
 import { createAccess } from './access/access.ts';
 import type { AccessRegistry } from './access/registry.ts';
 import { accessFileOf, createSqliteAccess } from './access/sqlite.ts';
@@ -26,6 +26,8 @@ import type { WebhookQueue } from './webhooks/queue.ts';
 import { acquireLock, BACKUP_DIR, backupFileName, checkDataDirForStore, dbFileOf, pruneBackups, writeInitMarker } from './dataDir.ts';
 import { reportOpenCheck } from './integrity/serverReport.ts';
 import { seedDemo } from './demo.ts';
+import { attachCluster } from './cluster/node.ts';
+import { createSnapshotCache } from './cluster/sharedSnapshot.ts';
 import { createEngine } from './engine.ts';
 import { attachConnections } from './handlers/connection.ts';
 import { incidentRoom, lobbyRoom, type Ctx, type IO, type WarSocket } from './handlers/context.ts';
@@ -36,6 +38,8 @@ import { createMetrics } from './metrics.ts';
 import { createCoalescer, createPresence, presenceFromSockets } from './presence.ts';
 import { createSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/store.ts';
+import type { FanoutHealth } from './fanout.ts';
+import type { TxRetryCounts } from './store/pgRetry.ts';
 
 export type { ServerConfig } from './config.ts';
 
@@ -43,7 +47,7 @@ export interface ServerDeps {
   /** Defaults to SQLite in dataDir. The server opens it and closes it on close(). */
   store?: Store;
   /** Attaches a cross-node socket.io adapter; returns how to detach it. */
-  fanout?: (io: IO) => Promise<() => Promise<void>>;
+  fanout?: (io: IO) => Promise<(() => Promise<void>) & { health?: () => FanoutHealth }>;
   logger?: Logger;
   /** Durable queue for outbound webhooks; defaults to tables in the SQLite file (required with PostgreSQL and webhooks). */
   webhookQueue?: WebhookQueue;
@@ -173,9 +177,13 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     };
     const ctx: Ctx = {
       io, engine, store, presence, logger, metrics, publishSummary, sendPresenceTo,
-      publishPresence: presenceOut.mark, publishOnline: onlineOut.mark,
+      publishPresence: presenceOut.mark, publishOnline: onlineOut.mark, snapshots: createSnapshotCache(),
     };
     await engine.start();
+    // Before the feature handlers: its gate (drain, admission control) runs first.
+    const txRetries = (store as { txRetries?: TxRetryCounts }).txRetries;
+    const cluster = attachCluster(io, { logger, metrics, ...(txRetries ? { txRetries } : {}) }, config.cluster);
+    cleanup.push(() => cluster.close());
     const attached = await attachDuties({
       config: dutyConfigOf(config), io, engine, store, logger, metrics, secret, registry, storeKind: store.kind, sqliteFile: dbFileOf(config.dataDir),
       ...(deps.webhookQueue ? { webhookQueue: deps.webhookQueue } : {}),
@@ -189,9 +197,13 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     if (deps.fanout) {
       const detach = await deps.fanout(io);
       cleanup.push(detach);
+      cluster.setFanout(detach.health);
+    } else {
+      cluster.setFanout(undefined);
     }
     httpServer.on('request', createHttpHandler({
-      store, metrics, logger, staticDir: config.staticDir ?? DEFAULT_STATIC_DIR, isReady: () => ready, routes: attached.routes,
+      store, metrics, logger, staticDir: config.staticDir ?? DEFAULT_STATIC_DIR,
+      isReady: () => ready && !cluster.draining(), fanoutHealth: cluster.refresh, routes: attached.routes,
     }));
 
     const host = config.host ?? DEFAULT_HOST;
@@ -250,6 +262,19 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       /** The state as this node folded it (tests, CLI). */
       incidentState: (incidentId: string) => engine.state(incidentId),
       backupNow,
+      /** Cluster internals for tests and the CLI: admission control, slow consumers, drain state. */
+      cluster,
+      /**
+       * SIGTERM: /readyz 503, new work refused SHUTTING_DOWN, in-flight ops committed and acked,
+       * clients told 'server:draining' and disconnected so they reconnect elsewhere; then close().
+       * Bounded by timeoutMs (the close after it is not). readyGraceMs: a pause after /readyz turns
+       * 503 and before connections close, for load balancers that poll it (WARROOM_DRAIN_GRACE_MS).
+       */
+      async drain(timeoutMs = DRAIN_TIMEOUT_MS, readyGraceMs = 0) {
+        const left = await cluster.drain(timeoutMs, () => engine.close(), readyGraceMs);
+        await this.close();
+        return left;
+      },
       /** The clock, outbound webhooks (tests drive a scan or read delivery status). */
       duties: attached,
       close(): Promise<void> {

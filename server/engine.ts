@@ -19,7 +19,9 @@ import { storeRefusal } from './storeFailure.ts';
 /** Ops read from the store per query while folding an incident. */
 const READ_PAGE_OPS = 5_000;
 /** Attempts to commit a batch when other nodes keep taking our seqs. */
-const MAX_COMMIT_ATTEMPTS = 5;
+const MAX_COMMIT_ATTEMPTS = 8;
+/** Upper bound of the random pause before conflict retry n is n × this (ms). */
+const CONFLICT_BACKOFF_MS = 15;
 
 interface Entry {
   id: string;
@@ -55,6 +57,16 @@ export interface EngineDeps {
 }
 
 export type Summary = Omit<IncidentSummary, 'online'>;
+
+function byIncident<T extends { op: Op }>(items: T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const g = groups.get(item.op.incidentId);
+    if (g) g.push(item);
+    else groups.set(item.op.incidentId, [item]);
+  }
+  return [...groups.values()];
+}
 
 export function summaryOf(_id: string, state: IncidentState, head: number): Summary {
   const { online: _online, ...row } = summarize(state, 0, head);
@@ -196,11 +208,24 @@ export function createEngine(deps: EngineDeps) {
     try {
       await store.append(committed.map((c) => c.op));
     } catch (e) {
+      if (e instanceof SeqConflictError) metrics.seqConflicts.inc();
       if (e instanceof SeqConflictError && attempt < MAX_COMMIT_ATTEMPTS) {
         logger.info({ incidentId: e.incidentId, seq: e.seq, attempt }, 'seq or opId already in the store; catching up and retrying');
+        // A random pause, growing per attempt, so nodes racing for a hot incident stop colliding in step.
+        await new Promise((r) => setTimeout(r, Math.random() * CONFLICT_BACKOFF_MS * attempt));
         for (const w of work.values()) await catchUpToStoredHead(w.entry);
-        return commit(committed.map((c) => c.item), attempt + 1);
+        // Retried one incident at a time: a race lost on one hot incident no longer sinks the others' ops.
+        for (const group of byIncident(committed.map((c) => c.item))) await commit(group, attempt + 1);
+        return;
       }
+      // A hot incident where other nodes won every race: not this op's fault, and it can be sent again.
+      if (e instanceof SeqConflictError) {
+        metrics.seqConflictsExhausted.inc();
+        logger.warn({ incidentId: e.incidentId, attempts: attempt, ops: committed.length }, 'seq conflicts on every attempt; refused SEQ_CONFLICT');
+        for (const c of committed) c.item.resolve(refuse('SEQ_CONFLICT'));
+        return;
+      }
+      metrics.storeErrors.inc({ op: 'append' });
       logger.error({ err: e, ops: committed.length }, 'commit failed');
       // An outage is STORE_UNAVAILABLE (clients keep the change and resend it); a bug stays INTERNAL.
       const answer = storeRefusal(e);

@@ -4,6 +4,7 @@ import type { Metrics } from './metrics.ts';
 import { createStaticHandler } from './static.ts';
 import type { Store } from './store/store.ts';
 import type { Logger } from './logger.ts';
+import type { FanoutHealth } from './fanout.ts';
 
 export interface HttpDeps {
   store: Store;
@@ -11,6 +12,8 @@ export interface HttpDeps {
   logger: Logger;
   staticDir: string;
   isReady: () => boolean;
+  /** The cross-node adapter's health (null without one); also brings its metrics up to date. */
+  fanoutHealth?: () => FanoutHealth | null;
   /** Exact paths served by feature modules (monitoring webhooks, admin status). */
   routes?: Readonly<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>>;
 }
@@ -31,11 +34,21 @@ export function createHttpHandler(deps: HttpDeps) {
         json(res, 200, { status: 'ok' });
         return;
       case '/readyz': {
-        const storeOk = deps.isReady() && (await deps.store.ping());
-        json(res, storeOk ? 200 : 503, { status: storeOk ? 'ready' : 'not ready', store: deps.store.kind, storeOk });
+        // Not ready while starting or draining, when the store does not answer, or when the fan-out
+        // is down (this node's clients would miss every other node's ops until it is back).
+        const serving = deps.isReady();
+        const storeOk = serving && (await deps.store.ping());
+        const f = deps.fanoutHealth?.() ?? null;
+        const fanoutOk = f === null || f.up;
+        const ok = storeOk && fanoutOk;
+        json(res, ok ? 200 : 503, {
+          status: ok ? 'ready' : 'not ready', serving, store: deps.store.kind, storeOk,
+          fanout: f ? { kind: f.kind, up: f.up, lastError: f.lastError, lastErrorAt: f.lastErrorAt } : null, fanoutOk,
+        });
         return;
       }
       case '/metrics': {
+        deps.fanoutHealth?.();
         const body = await deps.metrics.registry.metrics();
         res.writeHead(200, { 'content-type': deps.metrics.registry.contentType, 'cache-control': 'no-store' });
         res.end(body);

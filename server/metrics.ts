@@ -1,11 +1,13 @@
 /** Prometheus metrics, one registry per server so several servers can live in one process (tests). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { clusterMetrics, dropTotalGauges } from './cluster/metrics.ts';
 
 export function createMetrics() {
   const registry = new Registry();
   // Default metrics include the event-loop lag (monitorEventLoopDelay) as warroom_nodejs_eventloop_lag_*.
   collectDefaultMetrics({ register: registry, prefix: 'warroom_' });
   const registers = [registry];
+  dropTotalGauges(registry);
   return {
     registry,
     connectedClients: new Gauge({ name: 'warroom_connected_clients', help: 'Sockets connected to this node.', registers }),
@@ -25,6 +27,7 @@ export function createMetrics() {
     missingOps: new Gauge({ name: 'warroom_store_missing_ops', help: 'Seqs below an incident head with no row and no quarantine record, found by the last start check (lost ops).', registers }),
     integrityFailures: new Counter({ name: 'warroom_store_integrity_failures_total', help: 'Stored records that failed their integrity check, by when it was found (open, read).', labelNames: ['when'] as const, registers }),
     backups: new Counter({ name: 'warroom_backups_total', help: 'Automatic backups, by result.', labelNames: ['result'] as const, registers }),
+    ...clusterMetrics(registers),
   };
 }
 

@@ -72,6 +72,40 @@ export const STATE_SAVE_AFTER_JOIN_MS = 5_000;
  */
 export const PRESENCE_BROADCAST_MS = 500;
 
+// Cluster: dependencies, drain, admission control and memory bounds (docs/PROTOCOL.md §14).
+/** A join answer carries at most this many bytes of ops (JSON); the rest is paged (incident:ops or another join). */
+export const JOIN_MAX_OPS_BYTES = 1024 * 1024;
+/** Join answers cost rate-limit tokens by size: one token per this many bytes (at most a full bucket). */
+export const JOIN_BYTES_PER_TOKEN = 64 * 1024;
+/** Serialized snapshots kept to share between joiners, in bytes over all incidents (least recently used go). */
+export const SNAPSHOT_CACHE_MAX_BYTES = 128 * 1024 * 1024;
+/** A socket with more unsent bytes than this that took nothing for SOCKET_STALL_MS is disconnected… */
+export const SOCKET_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** …and one with more than this, reading or not (room for one large snapshot answer). */
+export const SOCKET_HARD_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+/** How long such a socket may take nothing before it is cut (ms). */
+export const SOCKET_STALL_MS = 1_000;
+/** How often every socket's unsent bytes are checked (ms). */
+export const SOCKET_BUFFER_CHECK_MS = 500;
+/** How long a node remembers why it dropped a client, to tell it on reconnect (ms). */
+export const DROP_NOTICE_TTL_MS = 10 * 60_000;
+/** Admission control: refuse new work while the event loop's p99 delay over the last windows passes this (ms)… */
+export const ADMISSION_MAX_LAG_MS = 500;
+/** …or this many requests are admitted and not yet answered on this node… */
+export const ADMISSION_MAX_INFLIGHT = 5_000;
+/** …or the JS heap is this full (fraction of its limit). */
+export const ADMISSION_MAX_HEAP_RATIO = 0.85;
+/** How often admission control samples the node (ms). */
+export const ADMISSION_SAMPLE_MS = 500;
+/** The retry hint an OVERLOADED refusal carries (ms); clients add their own jitter. */
+export const OVERLOADED_RETRY_AFTER_MS = 2_000;
+/** SIGTERM drain: the longest it waits for in-flight ops and unsent acks before closing anyway (ms). */
+export const DRAIN_TIMEOUT_MS = 10_000;
+/** A client told to reconnect elsewhere (server:draining) waits up to this long, at random, first (ms). */
+export const DRAIN_RECONNECT_SPREAD_MS = 2_000;
+/** Deadlocks and serialization failures are retried inside the store this many times. */
+export const STORE_TX_RETRIES = 5;
+
 // Delivery: transient refusals retried without end, quiet gaps noticed.
 /** Longest wait between two resends of a change the server keeps refusing transiently (ms). */
 export const SUBMIT_RETRY_MAX_DELAY_MS = 15_000;
@@ -159,3 +193,9 @@ export const AUTO_RELOAD_WINDOW_MS = 5 * 60_000;
 // --- Postmortem export (issue 14) ---
 /** An entry logged more than this long after the time it says it happened is marked backdated in exports, in ms. */
 export const EXPORT_BACKDATED_AFTER_MS = 15 * 60_000;
+
+// UI: layout and list timings of the renderer (issue 13).
+/** At this window width (px) and below the timeline becomes one of the tabs (the CSS breakpoint matches). */
+export const NARROW_LAYOUT_MAX_PX = 1000;
+/** At this width (px) and below the phone layout applies (read-only reading from a link). */
+export const PHONE_LAYOUT_MAX_PX = 600;

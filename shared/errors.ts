@@ -11,6 +11,7 @@ export const ERROR_MESSAGES = {
   FORBIDDEN_INCIDENT: 'Your invite is for a different incident. Ask the incident lead for an invite to this one.',
   PAYLOAD_TOO_LARGE: 'That change is too large to send. Shorten the text and try again.',
   RATE_LIMITED: 'You are sending changes faster than the server accepts. Wait a moment; nothing you typed is lost.',
+  SLOW_CONSUMER: 'This connection was closed because it stopped receiving updates (too much was waiting to be sent). It reconnected and caught up; nothing you typed is lost.',
   INVALID_OP: 'The server refused a malformed change.',
   UNKNOWN_OP_TYPE: 'The server does not know this kind of change. The app and the server may be different versions.',
   ACTOR_MISMATCH: 'A change was signed with another member\u2019s id. Reconnect and try again.',
@@ -75,6 +76,7 @@ export const ERROR_CLASSES: Record<ErrorCode, ErrorClass> = {
   FORBIDDEN_INCIDENT: 'permanent',
   PAYLOAD_TOO_LARGE: 'permanent',
   RATE_LIMITED: 'transient',
+  SLOW_CONSUMER: 'transient',
   INVALID_OP: 'permanent',
   UNKNOWN_OP_TYPE: 'permanent',
   ACTOR_MISMATCH: 'permanent',
@@ -125,6 +127,8 @@ export interface Refusal {
   ok: false;
   code: ErrorCode;
   message: string;
+  /** Transient refusals may say when to try again (ms): OVERLOADED and RATE_LIMITED do. */
+  retryAfterMs?: number;
 }
 
 export function refuse(code: ErrorCode, detail?: string): Refusal {

@@ -44,6 +44,8 @@ export interface ConnectRefusal {
   code: ErrorCode;
   message: string;
   serverProtocol: number;
+  /** OVERLOADED and SHUTTING_DOWN: when to try again (ms). */
+  retryAfterMs?: number;
 }
 
 export type Ack<T extends object = object> = ({ ok: true } & T) | Refusal;
@@ -154,6 +156,14 @@ export interface ServerToClientEvents {
   'presence:state': (state: PresenceState) => void;
   /** A change to the incident list (creation, status, severity…). */
   'incident:summary': (summary: IncidentSummary) => void;
+  /**
+   * This node is shutting down: every op it acked is stored; reconnect (to any node) after a
+   * random pause of up to reconnectWithinMs. The connection closes right after (reason
+   * "transport close", which socket.io clients reconnect from by themselves).
+   */
+  'server:draining': (notice: DrainNotice) => void;
+  /** Sent once after connecting when this node closed this clientId's previous connection on purpose. */
+  'session:dropped': (notice: DropNotice) => void;
   /** The incident's head seq, sent periodically to each joined socket (see HeadNotice). */
   'incident:head': (notice: HeadNotice) => void;
   /** A duty's notice: stakeholder update overdue (commander and comms), postmortem due after a resolve. */
@@ -161,6 +171,20 @@ export interface ServerToClientEvents {
   /** Right after a handshake that redeemed an invite. */
   'session:token': (grant: SessionTokenGrant) => void;
   'session:ended': (ended: SessionEnded) => void;
+}
+
+export interface DrainNotice {
+  code: 'SHUTTING_DOWN';
+  message: string;
+  reconnectWithinMs: number;
+}
+
+export interface DropNotice {
+  code: 'SLOW_CONSUMER';
+  message: string;
+  /** When the connection was closed (ms since epoch) and how many bytes were waiting for it. */
+  at: number;
+  bufferedBytes: number;
 }
 
 export interface InterServerEvents {

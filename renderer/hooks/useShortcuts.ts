@@ -13,6 +13,14 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   return !['checkbox', 'radio', 'button', 'submit'].includes(type);
 }
 
+/** True when Enter or Space would activate the focused control: the platform's behaviour wins. */
+export function isActivationKey(e: KeyboardEvent): boolean {
+  if (e.key !== 'Enter' && e.key !== ' ') return false;
+  const t = e.target;
+  if (!(t instanceof HTMLElement)) return false;
+  return t.closest('button, a[href], summary, [role=button], [role=tab], [role=menuitem], [role=option], label, input, select, textarea') !== null;
+}
+
 /** Normalised key name: "mod+k" for Ctrl/Cmd combos, otherwise the key itself ("n", "?", "Escape"). */
 export function keyName(e: KeyboardEvent): string {
   const mod = e.ctrlKey || e.metaKey;
@@ -34,6 +42,7 @@ export function useShortcuts(map: ShortcutMap, enabled = true): void {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.isComposing) return;
       const name = keyName(e);
+      if (isActivationKey(e)) return;
       const typing = isTypingTarget(e.target);
       if (typing && !name.startsWith('mod+') && name !== 'Escape') return;
       if (!name.startsWith('mod+') && document.querySelector('[role="dialog"][aria-modal="true"]')) return;

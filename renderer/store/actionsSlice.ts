@@ -34,6 +34,7 @@ export const createActionsSlice = (ctx: StoreCtx): StateCreator<WarRoomState, []
     setSeverity: (severity, note) => submit({ type: 'incident.severity', payload: { severity, ...(note ? { note } : {}) } }),
     assignRole: (role, memberId) => submit({ type: 'incident.role', payload: { role, memberId } }),
     updateIncident: (patch) => submit({ type: 'incident.update', payload: patch }),
+    setTimes: (patch) => submit({ type: 'incident.times', payload: patch }),
     joinAsMember() {
       const p = get().prefs;
       return submit({ type: 'member.join', payload: {

@@ -42,11 +42,23 @@ export const createIncidentSlice = (ctx: StoreCtx): StateCreator<WarRoomState, [
     ctx.engine.incidentChanged();
   },
   closeIncident() {
-    const { incidentId, committed, syncPhase, prefs } = get();
+    const { incidentId, committed, syncPhase, prefs, outbox, declaredHere } = get();
     if (!incidentId) return;
     if (committed && syncPhase === 'live') markSeen(get, set, ctx, incidentKey(prefs.serverUrl ?? '', incidentId), seenMark(committed, prefs.clientId));
+    // Declared on this device, never confirmed, and its create op gone (refused): it never existed,
+    // so it leaves the list and the disk instead of staying as a phantom.
+    const phantom = Object.hasOwn(declaredHere, incidentId) && committed === null && !outbox.some((o) => o.type === 'incident.create');
     // Write what we have, state included, before forgetting it (snapshots the record synchronously).
-    void ctx.saver.saveAll();
+    const saved = ctx.saver.saveAll();
+    if (phantom) {
+      const { [incidentId]: _gone, ...incidents } = get().incidents;
+      const { [incidentId]: _flag, ...rest } = declaredHere;
+      set({ incidents, declaredHere: rest });
+      const serverUrl = prefs.serverUrl ?? LOCAL_SERVER;
+      void saved.then(() => ctx.persistence.deleteIncident(serverUrl, incidentId)).catch(() => undefined);
+    } else {
+      void saved.catch(() => undefined);
+    }
     ctx.engine.leave(incidentId);
     set({ incidentId: null, committed: null, headSeq: 0, view: null, access: null, syncPhase: 'none', awaySummary: null, presence: {}, outbox: [] });
     ctx.engine.incidentChanged();

@@ -16,6 +16,7 @@ export function incidentIdFor(title: string, uuid: string): string {
 export const createIncidentsSlice = (ctx: StoreCtx): StateCreator<WarRoomState, [], [], IncidentsSlice> => (set, get) => ({
   incidents: {},
   incidentsLoaded: false,
+  declaredHere: {},
   refreshIncidents: () => ctx.engine.refreshIncidents(),
   declareIncident(input) {
     const incidentId = incidentIdFor(input.title, ctx.uuid());
@@ -37,6 +38,7 @@ export const createIncidentsSlice = (ctx: StoreCtx): StateCreator<WarRoomState, 
     get().joinAsMember();
     const view = get().view;
     if (view) set({ incidents: { ...get().incidents, [incidentId]: summarizeState(view) } });
+    set({ declaredHere: { ...get().declaredHere, [incidentId]: true } });
     ctx.engine.incidentChanged();
     return { ...r, id: incidentId, incidentId };
   },

@@ -58,6 +58,11 @@ export interface IncidentsSlice {
   /** Summaries keyed by id; use selectIncidentList for a sorted array. */
   incidents: Record<string, IncidentSummary>;
   incidentsLoaded: boolean;
+  /**
+   * Incidents declared on this device in this session: if the server refuses the create, closing
+   * rolls the optimistic incident back (list and disk) instead of leaving a phantom.
+   */
+  declaredHere: Record<string, true>;
   refreshIncidents(): Promise<void>;
   /** Creates the incident (works offline: the create op waits in the outbox) and opens it. */
   declareIncident(input: DeclareInput): SubmitResult & { incidentId?: string };
@@ -197,6 +202,8 @@ export interface ActionsSlice {
   /** memberId null clears the role; assigning commander to someone else is a handover. */
   assignRole(role: IncidentRole, memberId: string | null): SubmitResult;
   updateIncident(patch: PayloadOf<'incident.update'>): SubmitResult;
+  /** Sets key times by hand (impact start, detection, acknowledgement, mitigation, end of impact). */
+  setTimes(patch: PayloadOf<'incident.times'>): SubmitResult;
   /** Joins the open incident as a member with the identity in preferences (done automatically on open). */
   joinAsMember(): SubmitResult;
   updateMember(patch: PayloadOf<'member.update'>): SubmitResult;

@@ -6,6 +6,7 @@ import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Soc
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import type { SnapshotCache } from '../cluster/sharedSnapshot.ts';
 import type { Presence } from '../presence.ts';
 import type { TokenBucket } from '../rateLimit.ts';
 import type { Store } from '../store/store.ts';
@@ -30,6 +31,8 @@ export interface Ctx {
   publishOnline(incidentId: string): void;
   /** Sends the incident's current presence to one socket only (a join's answer). */
   sendPresenceTo(socket: WarSocket, incidentId: string): void;
+  /** Serialized snapshots shared between joiners (server/cluster/sharedSnapshot.ts). */
+  snapshots?: SnapshotCache;
 }
 
 export interface Conn {
@@ -65,7 +68,7 @@ export function handle(conn: Conn, ctx: Ctx, event: string, fn: (payload: unknow
       ack?.(r);
     };
     if (!conn.bucket.take()) {
-      answer(refuse('RATE_LIMITED'));
+      answer({ ...refuse('RATE_LIMITED'), retryAfterMs: conn.bucket.waitMs(1) });
       return;
     }
     Promise.resolve()

@@ -1,6 +1,7 @@
 /** incident:join and incident:leave: catch-up answers and room membership. */
 import { z } from 'zod';
 import { idSchema } from '../../shared/ops.ts';
+import { joinExtraTokens, shapeJoin } from '../cluster/joinAnswer.ts';
 import type { PresenceSocketData } from '../presence.ts';
 import { handle, incidentRoom, refusal, type Conn, type Ctx } from './context.ts';
 
@@ -38,11 +39,21 @@ export function registerJoin(conn: Conn, ctx: Ctx): void {
       leaveIncident(conn, ctx, incidentId);
       return r;
     }
+    // Big answers cost rate-limit tokens by size (the bucket may go into debt, down to -burst), so
+    // one socket cannot ask for the same 32 MB snapshot again and again; ops past JOIN_MAX_OPS_BYTES are paged.
+    const shaped = shapeJoin(r, incidentId, ctx.snapshots);
+    const extra = joinExtraTokens(shaped.bytes);
+    if (extra > 0 && !conn.bucket.charge(extra)) {
+      leaveIncident(conn, ctx, incidentId);
+      return { ...refusal('RATE_LIMITED', `a join answer of ${shaped.bytes} bytes`), retryAfterMs: conn.bucket.waitMs(1) };
+    }
+    ctx.metrics.joinBytes.inc(shaped.bytes);
+    if (sinceSeq > 0) ctx.metrics.catchUps.inc({ kind: shaped.kind });
     // The joiner gets who is here now, just before its ack; the room hears of it coalesced.
     ctx.sendPresenceTo(conn.socket, incidentId);
     if (added) ctx.publishPresence(incidentId);
     if (ctx.presence.online(incidentId) !== onlineBefore) ctx.publishOnline(incidentId);
-    return { ...r, access: conn.access };
+    return { ...shaped.answer, access: conn.access };
   });
   handle(conn, ctx, 'incident:leave', (payload) => {
     const parsed = leaveSchema.safeParse(payload);

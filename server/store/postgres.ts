@@ -19,6 +19,7 @@ import { checkStore } from '../integrity/checkStore.ts';
 import { missingCount, type VerifyReport } from '../integrity/report.ts';
 import { ddl, migratePgV1, pgApplyFindings, pgCheckSource, pgQuarantine, pgSchemaVersion, PG_SCHEMA_VERSION } from './postgresCheck.ts';
 import { SeqConflictError, type QuarantinedRecord, type Snapshot, type Store } from './store.ts';
+import { withTxRetry, type TxRetryCounts } from './pgRetry.ts';
 
 export interface PostgresStoreOptions {
   /** e.g. postgres://user:pass@host:5432/warroom (DATABASE_URL). */
@@ -77,7 +78,7 @@ export async function checkPostgres(connectionString: string, schema: string): P
   }
 }
 
-export function createPostgresStore(options: PostgresStoreOptions): Store & { readonly schema: string } {
+export function createPostgresStore(options: PostgresStoreOptions): Store & { readonly schema: string; readonly txRetries: TxRetryCounts } {
   const schema = options.schema ?? 'public';
   const s = checkSchemaName(schema);
   const warn = (m: string) => options.onWarning?.(m);
@@ -145,12 +146,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
     return heads;
   }
 
+  const txRetries: TxRetryCounts = { deadlock: 0, serialization: 0 };
   return {
     kind: 'postgres',
     schema,
+    txRetries,
     async open() {
       const p = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10, application_name: 'warroom' });
       p.on('error', (err) => options.onError?.(err));
+      // A checked-out client has no listener of the pool's: a backend killed mid-transaction (57P01)
+      // was an unhandled 'error' that ended the process. Its query fails with the error; that is enough.
+      p.on('connect', (client) => client.on('error', () => undefined));
       pool = p;
       try {
         const notes = await createTables();
@@ -242,7 +248,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
       return null;
     },
     async saveSnapshot(snapshot: Snapshot) {
-      await transaction(async (c) => {
+      await withTxRetry(() => transaction(async (c) => {
         const op = (await c.query<{ chain: string | null }>(`SELECT chain FROM ${s}.ops WHERE incident_id = $1 AND seq = $2`, [snapshot.incidentId, snapshot.seq])).rows[0];
         // With no op at its seq the snapshot can never agree with the log; '' marks it so (never served).
         const chain = op?.chain ?? '';
@@ -258,7 +264,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
           `DELETE FROM ${s}.snapshots WHERE incident_id = $1 AND seq NOT IN (SELECT seq FROM ${s}.snapshots WHERE incident_id = $1 ORDER BY seq DESC LIMIT 2)`,
           [snapshot.incidentId],
         );
-      });
+      }), txRetries);
     },
     async append(ops) {
       if (ops.length === 0) return;
@@ -266,7 +272,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
       // batch continues each head, insert the hashed rows, move the heads. A seq at or below a head
       // is another node's: SeqConflictError, as is a unique violation from a racing first op.
       try {
-        await transaction(async (c) => {
+        // Deadlocks and serialization failures roll the whole transaction back: run it again (pgRetry.ts).
+        await withTxRetry(() => transaction(async (c) => {
           const groups = groupByIncident(ops);
           const heads = await lockHeads(c, [...groups.keys()].sort());
           const { rows, heads: next } = appendRows(groups, (id) => heads.get(id) ?? null);
@@ -283,7 +290,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
             [rows.map((o) => o.incidentId), rows.map((o) => o.seq), rows.map((o) => o.opId), rows.map((o) => o.text), rows.map((o) => o.serverTime), rows.map((o) => o.hash), rows.map((o) => o.chain),
               next.map((h) => h.incidentId), next.map((h) => h.seq), next.map((h) => h.chain), next.map((h) => h.hash), rows.length],
           );
-        });
+        }), txRetries);
       } catch (e) {
         if (e instanceof pg.DatabaseError && e.code === PG_UNIQUE_VIOLATION) throw conflictOf(e, ops);
         throw e;

@@ -94,8 +94,16 @@ describe('warroom CLI', () => {
     expect(third.stderr).toContain(`Another War Room server (pid ${second.child.pid}) is using`);
   });
 
-  it('token create mints a scoped token signed with the data dir secret', () => {
+  it('token create mints a scoped token signed with the data dir secret', async () => {
     const dir = newDir();
+    // --incident must name an incident that exists: create inc-9 first.
+    inProcess = await startServer(dir);
+    const lead = await connect(inProcess.url, { token: inProcess.createToken('lead'), clientId: 'lia' });
+    sockets.push(lead);
+    expect(await call(lead, 'incident:create', op('incident.create', 'inc-9', 'lia', { title: 'nine', severity: 'SEV3' }))).toMatchObject({ ok: true });
+    lead.close();
+    await inProcess.close();
+    inProcess = null;
     const r = run(['token', 'create', '--role', 'viewer', '--incident', 'inc-9', '--data-dir', dir, '--public-url', 'https://war.example.com']);
     expect(r.status).toBe(0);
     const token = /^viewer invite token for inc-9: (\S+)$/m.exec(r.stdout)?.[1];

@@ -1,4 +1,5 @@
 import { memo, type KeyboardEvent } from 'react';
+import { CommitSelect } from '../common/CommitSelect.tsx';
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import type { Member, Task } from '../../../shared/model.ts';
@@ -41,29 +42,31 @@ export const TaskCard = memo(function TaskCard({ task, members, canEdit, actions
     >
       <div className="task-title" data-testid="task-title">{task.title}</div>
       <div className="task-meta">
-        <select
-          aria-label="Assignee"
-          data-testid="task-assignee"
-          value={task.assigneeId ?? ''}
-          disabled={!canEdit || deleted}
-          onPointerDown={(e) => e.stopPropagation()}
-          onKeyDown={(e) => e.stopPropagation()}
-          onChange={(e) => actions.assign(task.id, e.target.value || null)}
-        >
-          <option value="">unassigned</option>
-          {members.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
-        </select>
-        <button
-          className={task.followUp ? 'follow' : 'link'}
-          data-testid="task-followup"
-          aria-pressed={task.followUp}
-          title="Follow-up after the incident (f)"
-          disabled={!canEdit || deleted}
-          onPointerDown={(e) => e.stopPropagation()}
-          onClick={() => actions.toggleFollowUp(task)}
-        >
-          {task.followUp ? '⚑ follow-up' : '⚐'}
-        </button>
+        {canEdit && !deleted ? (
+          // Its own keys stay its own (arrows must not move the card focus), and an arrow only
+          // moves the choice: Enter or leaving applies it, so nobody is assigned (and notified) per key.
+          <span className="assignee" onPointerDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+            <CommitSelect aria-label="Assignee" data-testid="task-assignee" value={task.assigneeId ?? ''} onCommit={(v) => actions.assign(task.id, v || null)}>
+              <option value="">unassigned</option>
+              {members.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
+            </CommitSelect>
+          </span>
+        ) : (
+          <span className="muted" data-testid="task-assignee-name">{members.find((m) => m.id === task.assigneeId)?.name ?? 'unassigned'}</span>
+        )}
+        {canEdit && !deleted ? (
+          <button
+            className={task.followUp ? 'follow' : 'link'}
+            data-testid="task-followup"
+            aria-pressed={task.followUp}
+            title="Follow-up after the incident (f)"
+            aria-label="Follow-up after the incident"
+            onPointerDown={(e) => e.stopPropagation()}
+            onClick={() => actions.toggleFollowUp(task)}
+          >
+            {task.followUp ? '⚑ follow-up' : '⚐'}
+          </button>
+        ) : task.followUp && <span className="follow">⚑ follow-up</span>}
         <span className="grow" />
         {canEdit && (deleted ? (
           <button className="link" data-testid="task-restore" onPointerDown={(e) => e.stopPropagation()} onClick={() => actions.restore(task)}>restore</button>

@@ -207,7 +207,7 @@ export function ExportDialog(props: ExportDialogProps) {
                 : `${online ? 'This device does not hold the full history: ' : 'Offline: '}${snapshotSentence(src.committed?.headSeq, n)}; export again online for the full history.`)}
           </p>
         ) : format === 'md' || format === 'csv' ? (
-          <pre data-testid={`${format}-preview`} className="export-preview" style={S.pre}>{preview}</pre>
+          <pre data-testid={`${format}-preview`} className="export-preview" style={S.pre} tabIndex={0} aria-label="Preview">{preview}</pre>
         ) : (
           <HtmlPreview html={preview ?? ''} label="Postmortem preview" />
         )}

@@ -17,5 +17,5 @@ export function HtmlPreview({ html, label }: { html: string; label: string }) {
     style.textContent = [...doc.querySelectorAll('style')].map((s) => s.textContent ?? '').join('\n');
     root.replaceChildren(style, ...[...doc.body.childNodes].map((n) => document.importNode(n, true)));
   }, [html]);
-  return <div ref={host} role="document" aria-label={label} data-testid="html-preview" style={{ background: '#fff', borderRadius: 6, overflow: 'auto', maxHeight: 'min(45vh, 560px)' }} />;
+  return <div ref={host} role="document" tabIndex={0} aria-label={label} data-testid="html-preview" style={{ background: '#fff', borderRadius: 6, overflow: 'auto', maxHeight: 'min(45vh, 560px)' }} />;
 }

@@ -20,7 +20,7 @@ export function UpdateCountdown({ dueAt, now, cadenceMin }: { dueAt: number | nu
   const tone = left <= 0 ? 'overdue' : left < 3 * 60_000 ? 'soon' : '';
   return (
     <span className={`countdown ${tone}`} data-testid="update-countdown" title={`Stakeholder updates every ${cadenceMin} min`}>
-      {text} <span className="faint">(every {cadenceMin} min)</span>
+      {text}
     </span>
   );
 }

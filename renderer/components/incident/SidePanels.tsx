@@ -1,4 +1,4 @@
-import { useEffect, useMemo, type Ref } from 'react';
+import { useMemo, type KeyboardEvent, type ReactNode, type Ref } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { own, type HelpRequest, type Task } from '../../../shared/model.ts';
 import { selectCanEdit, selectMembers, selectMyId } from '../../store/index.ts';
@@ -8,9 +8,8 @@ import { TaskBoard, type BoardCallbacks } from '../board/TaskBoard.tsx';
 import { Roster } from '../roster/Roster.tsx';
 import { HelpPanel } from '../help/HelpPanel.tsx';
 import { report } from './report.ts';
-import { onOpenPostmortem, PostmortemPrompt, PostmortemView } from '../postmortem/index.ts';
 
-export type SideTab = 'board' | 'roster' | 'help' | 'postmortem';
+export type SideTab = 'timeline' | 'overview' | 'board' | 'roster' | 'help';
 
 const EMPTY_TASKS: Record<string, Task> = {};
 
@@ -42,7 +41,7 @@ export function useOnlineIds(): ReadonlySet<string> {
   return useMemo(() => new Set(Object.keys(presence).filter((id) => (own(presence, id)?.connections ?? 0) > 0)), [presence]);
 }
 
-function RosterContainer({ onAsk }: { onAsk: (memberId: string) => void }) {
+function RosterContainer({ onAsk, onProfile }: { onAsk: (memberId: string) => void; onProfile: () => void }) {
   const store = useWarRoomStore();
   const members = useWarRoom(selectMembers);
   const meId = useWarRoom(selectMyId);
@@ -61,6 +60,7 @@ function RosterContainer({ onAsk }: { onAsk: (memberId: string) => void }) {
       canEdit={canEdit}
       onAvailability={(availability) => report(store.getState().updateMember({ availability }))}
       onAsk={onAsk}
+      onProfile={onProfile}
     />
   );
 }
@@ -96,32 +96,54 @@ interface Props {
   onTab: (t: SideTab) => void;
   newTaskRef: Ref<HTMLInputElement>;
   onAsk: (memberIds?: string[]) => void;
+  onProfile: () => void;
+  /** Narrow windows: the timeline is one of the tabs instead of a column of its own. */
+  narrow: boolean;
+  overview: ReactNode;
 }
 
-export function SidePanels({ tab, onTab, newTaskRef, onAsk }: Props) {
+const TAB_KEYS: Record<SideTab, string> = { timeline: 'n', overview: 'o', board: '1', roster: '2', help: '3' };
+const TAB_LABEL: Record<SideTab, string> = { timeline: 'Timeline', overview: 'Overview', board: 'Board', roster: 'Roster', help: 'Help' };
+
+export function SidePanels({ tab, onTab, newTaskRef, onAsk, onProfile, narrow, overview }: Props) {
+  // Resolving closes help requests; a resolved incident asks nobody for anything, so no badge.
   const openHelp = useWarRoom((s) => {
+    if (!s.view || s.view.status === 'resolved') return 0;
     let n = 0;
-    for (const h of Object.values(s.view?.help ?? EMPTY_HELP)) if (h.status === 'open') n++;
+    for (const h of Object.values(s.view.help)) if (h.status === 'open') n++;
     return n;
   });
-  const tabs: [SideTab, string, string | null][] = [['board', 'Board', '1'], ['roster', 'Roster', '2'], ['help', 'Help', '3'], ['postmortem', 'Postmortem', null]];
-  useEffect(() => onOpenPostmortem(() => onTab('postmortem')), [onTab]);
+  const tabs: SideTab[] = narrow ? ['timeline', 'overview', 'board', 'roster', 'help'] : ['overview', 'board', 'roster', 'help'];
+  const shown = !narrow && tab === 'timeline' ? 'board' : tab;
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    // The tab list is one stop for Tab; arrows move between tabs (WAI-ARIA tabs pattern).
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    e.preventDefault();
+    const i = tabs.indexOf(shown);
+    const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]!;
+    onTab(next);
+    requestAnimationFrame(() => document.getElementById(`tab-${next}`)?.focus());
+  };
   return (
-    <aside className="side">
-      {tab !== 'postmortem' && <PostmortemPrompt />}
-      <div className="tabs" role="tablist">
-        {tabs.map(([id, label, key]) => (
-          <button key={id} role="tab" aria-selected={tab === id} data-testid={`tab-${id}`} onClick={() => onTab(id)} title={key ? `${label} (${key})` : label}>
-            {label}{id === 'help' && openHelp > 0 && <span className="badge">{openHelp}</span>}
+    <aside className={`side${narrow && shown === 'timeline' ? ' side-collapsed' : ''}`} aria-label="Incident panels">
+      <div className="tabs" role="tablist" aria-label="Panels" onKeyDown={onKeyDown}>
+        {tabs.map((id) => (
+          <button
+            key={id} id={`tab-${id}`} role="tab" aria-selected={shown === id} aria-controls={id === 'timeline' ? 'timeline-panel' : 'side-panel'}
+            tabIndex={shown === id ? 0 : -1} data-testid={`tab-${id}`} onClick={() => onTab(id)} title={`${TAB_LABEL[id]} (${TAB_KEYS[id]})`}
+          >
+            {TAB_LABEL[id]}{id === 'help' && openHelp > 0 && <span className="badge" aria-label={`${openHelp} open`}>{openHelp}</span>}
           </button>
         ))}
       </div>
-      <div className="tab-panel" role="tabpanel">
-        {tab === 'board' && <BoardContainer newTaskRef={newTaskRef} />}
-        {tab === 'roster' && <RosterContainer onAsk={(id) => onAsk([id])} />}
-        {tab === 'help' && <HelpContainer onAsk={() => onAsk()} />}
-        {tab === 'postmortem' && <PostmortemView />}
-      </div>
+      {shown !== 'timeline' && (
+        <div className="tab-panel" role="tabpanel" id="side-panel" aria-labelledby={`tab-${shown}`} tabIndex={0}>
+          {shown === 'overview' && overview}
+          {shown === 'board' && <BoardContainer newTaskRef={newTaskRef} />}
+          {shown === 'roster' && <RosterContainer onAsk={(id) => onAsk([id])} onProfile={onProfile} />}
+          {shown === 'help' && <HelpContainer onAsk={() => onAsk()} />}
+        </div>
+      )}
     </aside>
   );
 }

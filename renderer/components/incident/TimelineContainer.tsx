@@ -7,17 +7,19 @@ import { pushToast } from '../../hooks/toasts.ts';
 import { Timeline, type TimelineCallbacks } from '../timeline/Timeline.tsx';
 import { TimelineFilters } from '../timeline/TimelineFilters.tsx';
 import { Composer } from '../timeline/Composer.tsx';
-import { EMPTY_FILTER, filterEntries, type TimelineFilter } from '../timeline/filter.ts';
+import { EMPTY_FILTER, filterEntries, isNarrowed, type TimelineFilter } from '../timeline/filter.ts';
 import { report } from './report.ts';
 
 interface Props {
+  /** Set from outside (e.g. "History in the timeline" in the overview). */
+  filterRequest?: { filter: TimelineFilter; n: number } | null;
   composerRef: RefObject<HTMLInputElement | null>;
   searchRef: Ref<HTMLInputElement>;
   kind: UserEntryKind;
   onKind: (k: UserEntryKind) => void;
 }
 
-export function TimelineContainer({ composerRef, searchRef, kind, onKind }: Props) {
+export function TimelineContainer({ filterRequest = null, composerRef, searchRef, kind, onKind }: Props) {
   const store = useWarRoomStore();
   const timeline = useWarRoom(selectTimeline);
   const members = useWarRoom(selectMembers);
@@ -28,6 +30,11 @@ export function TimelineContainer({ composerRef, searchRef, kind, onKind }: Prop
   const [filter, setFilter] = useState<TimelineFilter>(EMPTY_FILTER);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [editingId, setEditingId] = useState<string | null>(null);
+  const [seenRequest, setSeenRequest] = useState(0);
+  if (filterRequest && filterRequest.n !== seenRequest) {
+    setSeenRequest(filterRequest.n);
+    setFilter(filterRequest.filter);
+  }
   const entries = useMemo(() => filterEntries(timeline, filter), [timeline, filter]);
 
   // Keyed on names only: a roster edit that renames nobody (availability, skills, zone) keeps nameOf,
@@ -75,8 +82,9 @@ export function TimelineContainer({ composerRef, searchRef, kind, onKind }: Prop
 
   const post = (k: UserEntryKind, text: string, occurredAt: number | undefined) => {
     if (report(store.getState().addEntry(k, text, occurredAt))) {
-      setFilter((f) => (f.search || f.kind !== 'all' || f.pinnedOnly || f.authorId ? EMPTY_FILTER : f));
-      if (k === 'update') onKind('note');
+      setFilter((f) => (isNarrowed(f) ? { ...EMPTY_FILTER, showJoins: f.showJoins, showDeleted: f.showDeleted } : f));
+      // The kind is chosen per entry: a decision posted must not turn the next finding into one.
+      onKind('note');
     }
   };
 
@@ -103,14 +111,20 @@ export function TimelineContainer({ composerRef, searchRef, kind, onKind }: Prop
         onEditing={setEditingId}
         callbacks={callbacks}
       />
-      <Composer
-        ref={composerRef}
-        kind={kind}
-        onKind={onKind}
-        disabled={!canEdit}
-        onPost={post}
-        onTyping={(t) => store.getState().setTyping(t)}
-      />
+      {canEdit ? (
+        <Composer
+          ref={composerRef}
+          kind={kind}
+          onKind={onKind}
+          disabled={false}
+          onPost={post}
+          onTyping={(t) => store.getState().setTyping(t)}
+        />
+      ) : (
+        <p className="readonly-bar" data-testid="readonly-bar" role="note">
+          <strong>Read-only.</strong> Your invite lets you follow, search and export this incident; ask the incident lead for a responder invite to write.
+        </p>
+      )}
     </>
   );
 }

@@ -1,37 +1,36 @@
-/** The postmortem view is reachable from the incident's side panels: a tab, and a prompt once resolved. */
-import { useState } from 'react';
+/**
+ * The postmortem view is mounted by the incident layout as a screen of its own: reachable with `w`,
+ * from the "Resolved" banner once resolved, and from openPostmortem() anywhere.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { MemoryPersistence } from '../../persistence/memoryPersistence.ts';
 import { createWarRoomStore } from '../../store/index.ts';
 import { WarRoomProvider } from '../../store/react.ts';
 import { FakeServer } from '../../sync/testing/fakeServer.ts';
-import { SidePanels, type SideTab } from '../incident/SidePanels.tsx';
+import { IncidentView } from '../incident/IncidentView.tsx';
 import { openPostmortem } from './openPostmortem.ts';
 
 afterEach(cleanup);
 
-function Panels() {
-  const [tab, setTab] = useState<SideTab>('board');
-  return <SidePanels tab={tab} onTab={setTab} newTaskRef={{ current: null }} onAsk={() => undefined} />;
-}
-
 describe('mounting the postmortem view', () => {
-  it('opens from its tab, from the resolved prompt, and from openPostmortem()', () => {
+  it('opens with w, from the resolved banner, and from openPostmortem(), and goes back to the war room', () => {
     const store = createWarRoomStore({ transport: new FakeServer().transport(), persistence: new MemoryPersistence(), timers: false });
+    store.getState().setPreferences({ name: 'Ana' });
     store.getState().declareIncident({ title: 'Disk full', severity: 'SEV2' });
-    render(<WarRoomProvider store={store}><Panels /></WarRoomProvider>);
+    render(<WarRoomProvider store={store}><IncidentView onExport={() => undefined} /></WarRoomProvider>);
     expect(screen.queryByTestId('postmortem-view')).toBeNull();
-    fireEvent.click(screen.getByRole('tab', { name: 'Postmortem' }));
+    fireEvent.keyDown(document.body, { key: 'w' });
     expect(screen.getByTestId('postmortem-view')).toBeTruthy();
-    fireEvent.click(screen.getByRole('tab', { name: 'Board' }));
-    expect(screen.queryByTestId('postmortem-prompt')).toBeNull();
+    fireEvent.click(screen.getByTestId('postmortem-back'));
+    expect(screen.queryByTestId('postmortem-view')).toBeNull();
+    expect(screen.queryByTestId('resolved-banner')).toBeNull();
     act(() => { store.getState().setStatus('resolved'); });
-    fireEvent.click(screen.getByRole('button', { name: 'Write the postmortem' }));
+    fireEvent.click(screen.getByTestId('resolved-postmortem'));
     expect(screen.getByTestId('postmortem-view')).toBeTruthy();
-    expect(screen.queryByTestId('postmortem-prompt')).toBeNull();
-    fireEvent.click(screen.getByRole('tab', { name: 'Roster' }));
+    fireEvent.keyDown(document.body, { key: 'w' });
+    expect(screen.getByTestId('incident-view')).toBeTruthy();
     act(() => openPostmortem());
-    expect(screen.getByRole('tab', { name: 'Postmortem' }).getAttribute('aria-selected')).toBe('true');
+    expect(screen.getByTestId('postmortem-screen')).toBeTruthy();
   });
 });

@@ -1,4 +1,4 @@
-import { forwardRef, useState } from 'react';
+import { forwardRef, useRef, useState } from 'react';
 import { USER_ENTRY_KINDS, type UserEntryKind } from '../../../shared/model.ts';
 import { MAX_TEXT_CHARS } from '../../../shared/constants.ts';
 import { displayZone, useTimeFormat, utcToWallTime, wallTimeToUtc } from '../../hooks/timeFormat.ts';
@@ -20,6 +20,17 @@ export const Composer = forwardRef<HTMLInputElement, Props>(function Composer({ 
   const zone = displayZone(fmt);
   const [text, setText] = useState('');
   const [when, setWhen] = useState<string | null>(null);
+  const whenRef = useRef<HTMLInputElement>(null);
+  const whenButtonRef = useRef<HTMLButtonElement>(null);
+  // Focus follows the control that replaced the one just pressed, so the keyboard never lands on <body>.
+  const openWhen = () => {
+    setWhen(utcToWallTime(Date.now(), zone));
+    requestAnimationFrame(() => whenRef.current?.focus());
+  };
+  const closeWhen = () => {
+    setWhen(null);
+    requestAnimationFrame(() => whenButtonRef.current?.focus());
+  };
 
   const post = () => {
     const t = text.trim();
@@ -61,12 +72,13 @@ export const Composer = forwardRef<HTMLInputElement, Props>(function Composer({ 
         }}
       />
       {when === null ? (
-        <button type="button" onClick={() => setWhen(utcToWallTime(Date.now(), zone))} title="Record when it happened, if earlier" data-testid="composer-backdate">
+        <button type="button" ref={whenButtonRef} onClick={openWhen} title="Record when it happened, if earlier" data-testid="composer-backdate">
           When…
         </button>
       ) : (
         <span className="row">
           <input
+            ref={whenRef}
             type="datetime-local"
             className="backdate"
             aria-label={`Occurred at (${zone})`}
@@ -74,7 +86,7 @@ export const Composer = forwardRef<HTMLInputElement, Props>(function Composer({ 
             value={when}
             onChange={(e) => setWhen(e.target.value)}
           />
-          <button type="button" className="link" onClick={() => setWhen(null)} aria-label="Now">×</button>
+          <button type="button" className="link" onClick={closeWhen} aria-label="Use the current time instead" title="Now">×</button>
         </span>
       )}
       <button type="submit" className="primary" disabled={disabled || !text.trim()} data-testid="composer-post">Post</button>

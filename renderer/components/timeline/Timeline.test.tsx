@@ -47,10 +47,13 @@ describe('Timeline', () => {
   it('starts a new date section where the viewer’s date changes', () => {
     // 20:00 UTC plus a few minutes is still the 27th in UTC but already the 28th in Singapore.
     const { container } = renderTimeline(entries.slice(0, 3), 'Asia/Singapore');
-    const seps = [...container.querySelectorAll('[data-testid=date-separator]')].map((d) => d.textContent);
-    expect(seps).toEqual(['2026-11-28 Asia/Singapore']);
+    const seps = [...container.querySelectorAll('[data-testid=date-separator]')];
+    expect(seps.map((d) => d.getAttribute('data-date'))).toEqual(['2026-11-28']);
+    // The day in the viewer's words and locale, with the zone and its offset that day.
+    expect(seps[0]!.textContent).toContain(new Intl.DateTimeFormat(undefined, { day: 'numeric', timeZone: 'Asia/Singapore' }).format(entries[0]!.occurredAt));
+    expect(seps[0]!.textContent).toContain('Asia/Singapore · UTC+08:00');
     cleanup();
     const utc = renderTimeline(entries.slice(0, 3), 'UTC');
-    expect([...utc.container.querySelectorAll('[data-testid=date-separator]')].map((d) => d.textContent)).toEqual(['2026-11-27 UTC']);
+    expect([...utc.container.querySelectorAll('[data-testid=date-separator]')].map((d) => d.getAttribute('data-date'))).toEqual(['2026-11-27']);
   });
 });

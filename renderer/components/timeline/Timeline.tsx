@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { TimelineEntry } from '../../../shared/model.ts';
-import { useTimeFormat, displayZone } from '../../hooks/timeFormat.ts';
+import { dayHeading, useTimeFormat, displayZone } from '../../hooks/timeFormat.ts';
+import { formatOffset } from '../../../shared/time.ts';
 import { TimelineRow, type RowActions } from './TimelineRow.tsx';
 import { withDateSeparators, type TimelineItem } from './filter.ts';
 
@@ -116,7 +117,7 @@ export function Timeline({ entries, headSeq, nameOf, canEdit, selectedId, onSele
   };
 
   return (
-    <div ref={scrollRef} className="timeline-scroll" data-testid="timeline" onScroll={rememberAnchor} tabIndex={-1}>
+    <div ref={scrollRef} className="timeline-scroll" data-testid="timeline" onScroll={rememberAnchor} tabIndex={0} role="region" aria-label="Timeline (j / k select an entry)">
       {items.length === 0 && <p className="muted" style={{ padding: 16 }}>No entries match.</p>}
       <div style={{ height: v.getTotalSize(), position: 'relative', width: '100%' }}>
         {v.getVirtualItems().map((vi) => {
@@ -129,7 +130,10 @@ export function Timeline({ entries, headSeq, nameOf, canEdit, selectedId, onSele
               style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${vi.start}px)` }}
             >
               {item.type === 'date' ? (
-                <div className="date-sep" data-testid="date-separator">{item.label} <span className="faint">{zone}</span></div>
+                <div className="date-sep" data-testid="date-separator" data-date={item.label}>
+                  <span>{dayHeading(item.at, fmt)}</span>
+                  <span className="date-zone">{fmt.utc ? 'UTC' : `${zone} · ${formatOffset(item.at, zone)}`}</span>
+                </div>
               ) : (
                 <TimelineRow
                   entry={item.entry}

@@ -1,6 +1,6 @@
 import type { Ref } from 'react';
 import { ENTRY_KINDS, type EntryKind, type Member } from '../../../shared/model.ts';
-import type { TimelineFilter } from './filter.ts';
+import { isNarrowed, type TimelineFilter } from './filter.ts';
 
 interface Props {
   filter: TimelineFilter;
@@ -36,11 +36,13 @@ export function TimelineFilters({ filter, onChange, members, utc, onToggleUtc, z
         {members.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
       </select>
       <label className="inline"><input type="checkbox" data-testid="filter-pinned" checked={filter.pinnedOnly} onChange={(e) => set({ pinnedOnly: e.target.checked })} /> pinned</label>
-      <label className="inline"><input type="checkbox" data-testid="filter-deleted" checked={filter.showDeleted} onChange={(e) => set({ showDeleted: e.target.checked })} /> show deleted</label>
+      <label className="inline" title="Status, role and help rows (key moments always show)"><input type="checkbox" data-testid="filter-system" checked={filter.showSystem} onChange={(e) => set({ showSystem: e.target.checked })} /> system</label>
+      <label className="inline" title="“… joined” rows"><input type="checkbox" data-testid="filter-joins" checked={filter.showJoins} onChange={(e) => set({ showJoins: e.target.checked })} /> joins</label>
+      <label className="inline"><input type="checkbox" data-testid="filter-deleted" checked={filter.showDeleted} onChange={(e) => set({ showDeleted: e.target.checked })} /> deleted</label>
       <span className="grow" />
-      {(filter.search || filter.kind !== 'all' || filter.authorId || filter.pinnedOnly) && <span className="faint" data-testid="filter-count">{shown} shown</span>}
-      <button onClick={onToggleUtc} data-testid="utc-toggle" aria-pressed={utc} title="Toggle UTC (u)">
-        {utc ? 'UTC' : zone}
+      {isNarrowed(filter) && <span className="muted" data-testid="filter-count">{shown} shown</span>}
+      <button onClick={onToggleUtc} data-testid="utc-toggle" aria-pressed={utc} title={utc ? `Showing UTC; press u for ${zone}` : 'Showing your time zone; press u for UTC'}>
+        {utc ? 'UTC' : zone.split('/').pop()!.replace(/_/g, ' ')}
       </button>
     </div>
   );

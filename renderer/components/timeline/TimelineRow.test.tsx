@@ -23,19 +23,32 @@ function row(e: TimelineEntry, zone: string, utc = false, a = actions()) {
 }
 
 describe('TimelineRow', () => {
+  // Local times follow the browser's locale (12- or 24-hour); the hour must be the zone's.
+  const local = (t: number, zone: string) => new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', timeZone: zone }).format(t);
   it.each([
     ['Europe/Paris', false, '14:02'],
     ['America/Los_Angeles', false, '05:02'],
     ['Asia/Singapore', false, '21:02'],
     ['Asia/Singapore', true, '13:02Z'],
-  ])('shows the time in %s (utc=%s) as %s', (zone, utc, expected) => {
+  ])('shows the time in %s (utc=%s) as %s', (zone, utc, clock) => {
     row(entry(), zone, utc);
-    expect(screen.getByTestId('entry-time').textContent).toBe(expected);
+    const shown = screen.getByTestId('entry-time').textContent;
+    expect(shown).toBe(utc ? clock : local(at, zone));
+    expect(shown!.replace(/\D/g, '').slice(0, 2)).toMatch(utc ? /^13$/ : new RegExp(`^(${clock.slice(0, 2)}|${String(Number(clock.slice(0, 2)) % 12 || 12).padStart(2, '0')})$`));
   });
 
   it('shows when a backdated entry was logged', () => {
     row(entry({ loggedAt: at + 20 * 60_000 }), 'Europe/Paris');
-    expect(screen.getByText(/logged 14:22/)).toBeTruthy();
+    expect(screen.getByText(new RegExp(`logged ${local(at + 20 * 60_000, 'Europe/Paris')}`))).toBeTruthy();
+  });
+
+  it('marks a key moment and shows seconds with the offset on hover', () => {
+    row(entry({ kind: 'status', moment: 'mitigated', occurredAt: at + 7_000, text: 'Status changed to monitoring' }), 'Europe/Paris');
+    const el = screen.getByTestId('timeline-entry');
+    expect(el.getAttribute('data-moment')).toBe('mitigated');
+    expect(el.textContent).toContain('Mitigated');
+    expect(screen.getByTestId('entry-time').getAttribute('title')).toMatch(/07.*UTC\+01:00.*13:02:07 UTC/);
+    expect(el.hasAttribute('aria-selected')).toBe(false);
   });
 
   it('reveals the edit history on demand', () => {
@@ -78,5 +91,25 @@ describe('timeline items', () => {
     expect(filterEntries(entries, { ...EMPTY_FILTER, showDeleted: true }).map((e) => e.id)).toEqual(['e1', 'e2']);
     expect(filterEntries(entries, { ...EMPTY_FILTER, search: 'CRASH' }).map((e) => e.id)).toEqual(['e1']);
     expect(filterEntries(entries, { ...EMPTY_FILTER, authorId: 'camille' })).toEqual([]);
+  });
+});
+
+describe('signal-first filtering', () => {
+  const e = (id: string, over: Partial<TimelineEntry>): TimelineEntry => ({
+    id, seq: 1, kind: 'note', text: id, authorId: 'tom', occurredAt: at, loggedAt: at, pinned: false, history: [], editedAt: null,
+    editedBy: null, deletedAt: null, deletedBy: null, ref: null, moment: null, alert: null, ...over,
+  });
+  const list = [
+    e('joined', { kind: 'system', ref: 'tom', text: "Tom O'Brien joined (UTC)" }),
+    e('cadence', { kind: 'system', text: 'Update cadence set to every 10 min' }),
+    e('declared', { kind: 'status', moment: 'declared', text: 'Incident declared' }),
+    e('finding', {}),
+  ];
+  it('hides joins by default and shows them on request', () => {
+    expect(filterEntries(list, EMPTY_FILTER).map((x) => x.id)).toEqual(['cadence', 'declared', 'finding']);
+    expect(filterEntries(list, { ...EMPTY_FILTER, showJoins: true }).map((x) => x.id)).toEqual(['joined', 'cadence', 'declared', 'finding']);
+  });
+  it('keeps key moments when system rows are hidden', () => {
+    expect(filterEntries(list, { ...EMPTY_FILTER, showSystem: false }).map((x) => x.id)).toEqual(['declared', 'finding']);
   });
 });

@@ -1,7 +1,8 @@
 import { memo, useState } from 'react';
 import type { TimelineEntry } from '../../../shared/model.ts';
-import { formatDateTime, formatUtc } from '../../../shared/time.ts';
-import { clockLabel, type TimeFormat } from '../../hooks/timeFormat.ts';
+import { clockLabel, fullLabel, type TimeFormat } from '../../hooks/timeFormat.ts';
+import { Avatar } from '../common/Avatar.tsx';
+import { MOMENT_LABEL } from '../overview/ResolutionSummary.tsx';
 
 export interface RowActions {
   select: (id: string) => void;
@@ -28,6 +29,7 @@ interface Props {
 }
 
 const SYSTEM_KINDS = new Set(['status', 'role', 'system', 'help']);
+const KIND_LABEL: Record<string, string> = { status: 'status', role: 'role', system: 'system', help: 'help', alert: 'alert' };
 /** An entry counts as backdated when it was logged more than a minute after it happened. */
 const BACKDATE_MS = 60_000;
 
@@ -64,21 +66,27 @@ export const TimelineRow = memo(function TimelineRow({ entry, authorName, nameOf
   const system = SYSTEM_KINDS.has(entry.kind);
   const deleted = entry.deletedAt !== null;
   const backdated = entry.loggedAt - entry.occurredAt > BACKDATE_MS;
-  const cls = ['entry', system ? 'system' : '', entry.pinned ? 'pinned' : '', deleted ? 'deleted' : '', selected ? 'selected' : ''].join(' ');
-  const title = `${formatDateTime(entry.occurredAt, zone)} (${zone}) · ${formatUtc(entry.occurredAt)}`;
+  const moment = entry.moment;
+  const cls = ['entry', system ? 'system' : '', moment ? 'moment' : '', entry.pinned ? 'pinned' : '', deleted ? 'deleted' : '', selected ? 'selected' : ''].join(' ');
+  const title = fullLabel(entry.occurredAt, fmt);
   return (
     <div
       className={cls}
       data-testid="timeline-entry"
       data-entry-id={entry.id}
       data-kind={entry.kind}
-      aria-selected={selected}
+      data-selected={selected || undefined}
+      data-moment={moment ?? undefined}
       onClick={() => actions.select(entry.id)}
     >
       <time className="time" dateTime={new Date(entry.occurredAt).toISOString()} title={title} data-testid="entry-time">
         {clockLabel(entry.occurredAt, fmt)}
       </time>
-      <span className={`kind kind-${entry.kind}`}>{entry.kind}</span>
+      {system ? (
+        <span className={`kind kind-${entry.kind}`}>{moment ? MOMENT_LABEL[moment] : KIND_LABEL[entry.kind] ?? entry.kind}</span>
+      ) : (
+        <span className="author" title={authorName}><Avatar id={entry.authorId} name={authorName} size={22} /><span className={`kind kind-${entry.kind}`}>{entry.kind}</span></span>
+      )}
       <div className="grow">
         {editing ? <EditBox entry={entry} actions={actions} /> : (
           <div className="text" data-testid="entry-text">
@@ -87,9 +95,10 @@ export const TimelineRow = memo(function TimelineRow({ entry, authorName, nameOf
           </div>
         )}
         <div className="meta">
-          {authorName}
+          {system ? null : authorName}
+          {system && <span>{authorName}</span>}
           {pending && <span className="pending" data-testid="entry-pending" title="Saved on this device; not yet confirmed by the server"> · not sent yet</span>}
-          {backdated && <span title={`Logged at ${formatDateTime(entry.loggedAt, utc ? 'UTC' : zone)}`}> · logged {clockLabel(entry.loggedAt, fmt)}</span>}
+          {backdated && <span title={`Logged at ${fullLabel(entry.loggedAt, fmt)}`}> · logged {clockLabel(entry.loggedAt, fmt)}</span>}
           {entry.history.length > 0 && (
             <button className="link" data-testid="entry-history-toggle" onClick={(e) => { e.stopPropagation(); setShowHistory((v) => !v); }}>
               edited{entry.editedBy ? ` by ${nameOf(entry.editedBy)}` : ''} ({entry.history.length})

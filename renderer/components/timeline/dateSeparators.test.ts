@@ -53,3 +53,15 @@ describe('date separators', () => {
     expect(find(after, 'e5')).toBe(find(before, 'e5'));
   });
 });
+
+describe('the Singapore 23:50 boundary', () => {
+  // 23:50 on 2 December in Singapore (UTC+8) is 15:50 UTC; the next entries cross local midnight.
+  const sg = Date.parse('2026-12-02T15:50:00Z');
+  const around = [sg - 3_600_000, sg, sg + 5 * 60_000, sg + 9 * 60_000 + 59_000, sg + 10 * 60_000, sg + 40 * 60_000].map((t, i) => entry(i, t));
+  it('gives one separator per local date, each once', () => {
+    const items = withDateSeparators(around, 'Asia/Singapore');
+    const dates = items.filter((i) => i.type === 'date').map((i) => i.key);
+    expect(dates).toEqual(['date-2026-12-02', 'date-2026-12-03']);
+    expect(keys(items)).toEqual(['date-2026-12-02', 'e0', 'e1', 'e2', 'e3', 'date-2026-12-03', 'e4', 'e5']);
+  });
+});

@@ -7,16 +7,33 @@ export interface TimelineFilter {
   authorId: string | null;
   showDeleted: boolean;
   search: string;
+  /** "X joined (zone)" rows: noise once everyone is in, so hidden unless asked for. */
+  showJoins: boolean;
+  /** Status, role, help and other system rows (key moments always show). */
+  showSystem: boolean;
 }
 
-export const EMPTY_FILTER: TimelineFilter = { kind: 'all', pinnedOnly: false, authorId: null, showDeleted: false, search: '' };
+/** What a reader sees first: findings and key moments; joins hidden. */
+export const EMPTY_FILTER: TimelineFilter = { kind: 'all', pinnedOnly: false, authorId: null, showDeleted: false, search: '', showJoins: false, showSystem: true };
+
+/** True when any filter narrows the timeline beyond the default signal-first view. */
+export const isNarrowed = (f: TimelineFilter): boolean => Boolean(f.search || f.kind !== 'all' || f.pinnedOnly || f.authorId || !f.showSystem);
+
+const SYSTEM = new Set(['status', 'role', 'help', 'system']);
+
+/** A member's "joined" row (written by member.join: a system row referring to its own author). */
+export const isJoinRow = (e: TimelineEntry): boolean => e.kind === 'system' && e.moment === null && e.ref !== null && e.ref === e.authorId;
 
 export function filterEntries(entries: readonly TimelineEntry[], f: TimelineFilter): readonly TimelineEntry[] {
   const q = f.search.trim().toLowerCase();
-  const plain = f.kind === 'all' && !f.pinnedOnly && !f.authorId && !q;
+  const plain = f.kind === 'all' && !f.pinnedOnly && !f.authorId && !q && f.showJoins && f.showSystem;
   if (plain && f.showDeleted) return entries;
+  // A kind filter asking for system rows explicitly shows them whatever the toggles say.
+  const askedKind = f.kind !== 'all';
   return entries.filter((e) =>
     (f.showDeleted || e.deletedAt === null)
+    && (askedKind || f.showJoins || !isJoinRow(e))
+    && (askedKind || f.showSystem || !SYSTEM.has(e.kind) || e.moment !== null)
     && (f.kind === 'all' || e.kind === f.kind)
     && (!f.pinnedOnly || e.pinned)
     && (!f.authorId || e.authorId === f.authorId)
@@ -24,7 +41,7 @@ export function filterEntries(entries: readonly TimelineEntry[], f: TimelineFilt
 }
 
 export type TimelineItem =
-  | { type: 'date'; key: string; label: string }
+  | { type: 'date'; key: string; label: string; at: number }
   | { type: 'entry'; key: string; entry: TimelineEntry };
 
 // Entry objects are immutable and reused across ops, so each one's row item is too (fewer objects
@@ -57,7 +74,7 @@ export function withDateSeparators(entries: readonly TimelineEntry[], zone: stri
       from = at;
       until = nextLocalMidnight(at, zone);
       if (date !== last) {
-        items.push({ type: 'date', key: `date-${date}`, label: date });
+        items.push({ type: 'date', key: `date-${date}`, label: date, at });
         last = date;
       }
     }
