@@ -8,7 +8,7 @@ import { refuse, type Refusal } from '../shared/errors.ts';
 import type { IncidentState, IncidentSummary } from '../shared/model.ts';
 import type { CommittedOp, Op } from '../shared/ops.ts';
 import type { JoinResult } from '../shared/protocol.ts';
-import { apply } from '../shared/reducer.ts';
+import { foldBatch } from '../shared/reducer.ts';
 import { summarize } from '../shared/summary.ts';
 import type { Limits } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -91,11 +91,10 @@ export function createEngine(deps: EngineDeps) {
     return run;
   }
 
-  function fold(entry: Entry, op: CommittedOp): void {
+  function fold(entry: Entry, batch: ReturnType<typeof foldBatch>, op: CommittedOp): void {
     if (op.seq <= entry.head) return;
-    const r = apply(entry.state, op);
-    if (r.ok) entry.state = r.state;
-    else logger.warn({ incidentId: op.incidentId, seq: op.seq, code: r.code }, 'stored op refused by the reducer; skipped');
+    const r = batch.apply(op);
+    if (!r.ok) logger.warn({ incidentId: op.incidentId, seq: op.seq, code: r.code }, 'stored op refused by the reducer; skipped');
     entry.head = op.seq;
     entry.lastServerTime = Math.max(entry.lastServerTime, op.serverTime);
   }
@@ -103,7 +102,10 @@ export function createEngine(deps: EngineDeps) {
   async function catchUp(entry: Entry): Promise<void> {
     for (;;) {
       const ops = await store.readOps(entry.id, entry.head, READ_PAGE_OPS);
-      for (const op of ops) fold(entry, op);
+      // One in-place batch per page: a long tail after a snapshot costs O(ops), not O(ops × timeline).
+      const batch = foldBatch(entry.state);
+      for (const op of ops) fold(entry, batch, op);
+      entry.state = batch.state;
       if (ops.length < READ_PAGE_OPS) return;
     }
   }
@@ -172,7 +174,9 @@ export function createEngine(deps: EngineDeps) {
     const live: Pending[] = [];
     for (const item of items) if (attempt === 1 || !(await answeredAsDuplicate(item))) live.push(item);
     if (live.length === 0) return;
-    const work = new Map<string, { entry: Entry; state: IncidentState | null; head: number; time: number; before: string }>();
+    // Each incident's batch folds in place into one private copy (O(timeline) once per batch, not per op);
+    // a failed append drops it, and the cache keeps the state it had.
+    const work = new Map<string, { entry: Entry; batch: ReturnType<typeof foldBatch>; head: number; time: number; before: string }>();
     const committed: { op: CommittedOp; item: Pending }[] = [];
     for (const item of live) {
       const { op } = item;
@@ -182,22 +186,21 @@ export function createEngine(deps: EngineDeps) {
         // judging an op against a stale state would refuse a valid edit. One range query per batch.
         const entry = await entryOf(op.incidentId, true);
         const before = listKey(entry.state ? summaryOf(entry.id, entry.state, entry.head) : null);
-        w = { entry, state: entry.state, head: entry.head, time: entry.lastServerTime, before };
+        w = { entry, batch: foldBatch(entry.state), head: entry.head, time: entry.lastServerTime, before };
         work.set(op.incidentId, w);
       }
       // Seqs taken but no state: every op of it is quarantined. Not a new incident to create over.
-      if (!w.state && w.head > 0) {
+      if (!w.batch.state && w.head > 0) {
         item.resolve(refuse('INCIDENT_HELD_BACK', op.incidentId));
         continue;
       }
       const time = Date.now();
       const c = { ...op, seq: w.head + 1, serverTime: time } as CommittedOp;
-      const r = apply(w.state, c);
+      const r = w.batch.apply(c);
       if (!r.ok) {
         if (attempt > 1 || !(await answeredAsDuplicate(item))) item.resolve(r);
         continue;
       }
-      w.state = r.state;
       w.head = c.seq;
       w.time = Math.max(w.time, time);
       committed.push({ op: c, item });
@@ -230,10 +233,10 @@ export function createEngine(deps: EngineDeps) {
       return;
     }
     for (const w of work.values()) {
-      w.entry.state = w.state;
+      w.entry.state = w.batch.state;
       w.entry.head = w.head;
       w.entry.lastServerTime = w.time;
-      if (!w.state) cache.delete(w.entry.id);
+      if (!w.batch.state) cache.delete(w.entry.id);
     }
     if (committed.length > 0) metrics.commitBatchSize.observe(committed.length);
     for (const { op, item } of committed) {

@@ -8,7 +8,7 @@ import { assertNever, refuse, type Refusal } from './errors.ts';
 import type { EntryKind, IncidentRole, IncidentState, KeyMoment, RoleSpan, Status, TimelineEntry } from './model.ts';
 import type { CommittedOp, OpOf } from './ops.ts';
 import {
-  COPYING, findEntryIndex, hasEntry, memberName, missingMember, ok, opTime, systemEntry, utcMinute, withEntries,
+  COPYING, findEntryIndex, hasEntry, memberName, missingMember, ok, opTime, replacedEntry, systemEntry, utcMinute, withEntries,
   withEntry, type ApplyResult, type Fold,
 } from './reducerCore.ts';
 import { applyAlert, applyHelp, applyMember, applyPostmortem, applyTask, closeOpenHelp } from './reducerItems.ts';
@@ -58,9 +58,7 @@ function updateEntry(f: Fold, s: IncidentState, id: string, op: CommittedOp, cha
   if (current.deletedAt !== null && !allowDeleted) return refuse('ENTRY_DELETED', id);
   const next = change(current);
   if ('ok' in next) return next;
-  const timeline = f.owned ? s.timeline : s.timeline.slice();
-  timeline[i] = next;
-  return ok({ ...s, timeline, updatedAt: op.serverTime });
+  return ok({ ...s, timeline: replacedEntry(f, s.timeline, i, next), updatedAt: op.serverTime });
 }
 
 const OVERVIEW_LABELS = { summary: 'Summary', impact: 'Impact', customerImpact: 'Customer impact', services: 'Affected services', links: 'Links' } as const;
@@ -289,6 +287,32 @@ export function replay(ops: readonly CommittedOp[], from: IncidentState | null =
     state = r.state;
   }
   return { ok: true, state };
+}
+
+/**
+ * A batch fold for a caller that needs each op's result before the next and keeps only the end
+ * (the server's group commit, a catch-up page). Ops fold like apply() until one returns a fresh
+ * timeline array (its one right-sized copy, which nobody else holds); from then on they fold in
+ * place into that array, paying only for what they touch (the id index carries over). So a batch
+ * costs one timeline copy (plus the growth of that array), not one per op. The input state is
+ * never changed: discarding the batch (a failed store append) is dropping this object. A refused
+ * op changes nothing even in place: every reducer path refuses before it writes.
+ */
+export function foldBatch(from: IncidentState | null) {
+  let state = from;
+  let fold: Fold = from === null ? { owned: true, ids: null } : COPYING;
+  return {
+    get state(): IncidentState | null {
+      return state;
+    },
+    apply(op: CommittedOp): ApplyResult {
+      const r = applyWith(fold, state, op);
+      if (!r.ok) return r;
+      if (fold === COPYING && r.state.timeline !== from?.timeline) fold = { owned: true, ids: null };
+      state = r.state;
+      return r;
+    },
+  };
 }
 
 /** The status an incident had at a moment (for durations in exports). */

@@ -8,6 +8,7 @@ import {
   SERVER_ACTOR_ID, own, type EntryKind, type IncidentState, type KeyMoment, type TimelineEntry,
 } from './model.ts';
 import type { CommittedOp } from './ops.ts';
+import { entryIndex, indexDerived } from './reducerIndex.ts';
 
 export type ApplyResult = { ok: true; state: IncidentState } | Refusal;
 
@@ -31,23 +32,35 @@ export const opTime = (op: CommittedOp): number => Math.min(op.clientTime, op.se
 const entryKeyLess = (a: TimelineEntry, b: TimelineEntry) =>
   a.occurredAt < b.occurredAt || (a.occurredAt === b.occurredAt && a.seq < b.seq);
 
-export function findEntryIndex(timeline: readonly TimelineEntry[], id: string): number {
-  for (let i = timeline.length - 1; i >= 0; i--) if (timeline[i]!.id === id) return i;
-  return -1;
-}
+/** Position of the entry with this id, or -1: O(log n) through the index beside the array (reducerIndex.ts). */
+export const findEntryIndex = (timeline: readonly TimelineEntry[], id: string): number => entryIndex(timeline, id);
 
 export function hasEntry(f: Fold, timeline: readonly TimelineEntry[], id: string): boolean {
-  return f.ids ? f.ids.has(id) : findEntryIndex(timeline, id) >= 0;
+  return f.ids ? f.ids.has(id) : entryIndex(timeline, id) >= 0;
 }
 
-/** Inserts keeping (occurredAt, seq) order; usually an append. */
+/**
+ * Inserts keeping (occurredAt, seq) order; usually an append. A copying fold makes ONE copy of the
+ * right size (concat): slice() then push() copied the array twice, because the push outgrows it.
+ */
 function insertEntry(f: Fold, timeline: TimelineEntry[], entry: TimelineEntry): TimelineEntry[] {
   let i = timeline.length;
   while (i > 0 && entryKeyLess(entry, timeline[i - 1]!)) i--;
-  const next = f.owned ? timeline : timeline.slice();
   f.ids?.add(entry.id);
-  if (i === next.length) next.push(entry);
-  else next.splice(i, 0, entry);
+  const length = timeline.length;
+  let next = timeline;
+  if (!f.owned) next = i === length ? timeline.concat([entry]) : [...timeline.slice(0, i), entry, ...timeline.slice(i)];
+  else if (i === length) timeline.push(entry);
+  else timeline.splice(i, 0, entry);
+  indexDerived(timeline, length, next, entry);
+  return next;
+}
+
+/** The timeline with the entry at `i` replaced (same id, same key); copies unless the fold owns the array. */
+export function replacedEntry(f: Fold, timeline: TimelineEntry[], i: number, entry: TimelineEntry): TimelineEntry[] {
+  const next = f.owned ? timeline : timeline.slice();
+  next[i] = entry;
+  indexDerived(timeline, timeline.length, next, entry);
   return next;
 }
 

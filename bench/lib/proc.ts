@@ -123,8 +123,9 @@ export function serveChild(handlers: Handlers, ready: unknown, onExit?: () => Pr
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Memory of this process after a full GC when --expose-gc is on. */
-export function memoryNow(): { rss: number; heapUsed: number; external: number } {
+export function memoryNow(): { rss: number; heapUsed: number; heapTotal: number; external: number; maxRss: number } {
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external + m.arrayBuffers };
+  // maxRss: the process's peak so far (getrusage), to tell a high peak from memory still held.
+  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external + m.arrayBuffers, maxRss: process.resourceUsage().maxRSS * 1024 };
 }
