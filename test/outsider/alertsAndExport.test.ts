@@ -1,7 +1,7 @@
 /**
  * README's "Alerts in" by hand (an Alertmanager v4 payload POSTed with an integration token), then
  * README's "From the server's store" export command in every format, and the JSON read back
- * with the app's own importer (README: "Review an export…" reopens it; the CLI has no import).
+ * with the app's own importer (README: "Open an export…" reopens it; the CLI has no import).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -202,8 +202,8 @@ export function ExportDialog(props: ExportDialogProps) {
         </p>
         {format === 'json' ? (
           <p data-testid="json-summary">
-            {jsonBlocked ?? (heldOps > 0 ? `The full record: ${plural(heldOps, 'committed change')}${n > 0 ? ` and ${n} unsynced` : ''}, with a SHA-256 checksum. Open it later with “Review an export”.`
-              : fromServer ? `The full history: every committed change, fetched from the server when you save${n > 0 ? `, and your ${plural(n, 'unsynced change')} marked as such` : ''}, with a SHA-256 checksum. Open it later with “Review an export”.`
+            {jsonBlocked ?? (heldOps > 0 ? `The full record: ${plural(heldOps, 'committed change')}${n > 0 ? ` and ${n} unsynced` : ''}, with a SHA-256 checksum. Open it later with “Open an export…” on the incident list.`
+              : fromServer ? `The full history: every committed change, fetched from the server when you save${n > 0 ? `, and your ${plural(n, 'unsynced change')} marked as such` : ''}, with a SHA-256 checksum. Open it later with “Open an export…” on the incident list.`
                 : `${online ? 'This device does not hold the full history: ' : 'Offline: '}${snapshotSentence(src.committed?.headSeq, n)}; export again online for the full history.`)}
           </p>
         ) : format === 'md' || format === 'csv' ? (

@@ -5,7 +5,8 @@ import { ERROR_MESSAGES } from '../../../shared/errors.ts';
 import { formatJson } from '../../../shared/export/index.ts';
 import { canonicalJson } from '../../../shared/hash.ts';
 import { richIncident, RICH_EXPORTED_AT } from '../../../test/export/richFixture.ts';
-import { OpenExportFile, ReviewView } from './ReviewView.tsx';
+import { ReviewView } from './ReviewView.tsx';
+import { OpenExportButton } from '../screens/OpenExportButton.tsx';
 
 afterEach(cleanup);
 
@@ -92,9 +93,9 @@ describe('ReviewView', () => {
 
   it('reads a picked file and hands its text over', async () => {
     const onOpen = vi.fn();
-    render(<OpenExportFile onOpen={onOpen} onError={() => undefined} />);
+    render(<OpenExportButton onOpen={onOpen} onError={() => undefined} />);
     const file = new File([text], 'incident.json', { type: 'application/json' });
-    fireEvent.change(screen.getByLabelText('Open a War Room JSON export'), { target: { files: [file] } });
+    fireEvent.change(screen.getByTestId('open-export-input'), { target: { files: [file] } });
     await waitFor(() => expect(onOpen).toHaveBeenCalledWith(text, 'incident.json'));
   });
 });

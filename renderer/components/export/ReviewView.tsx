@@ -1,6 +1,5 @@
-import { useEffect, useMemo, useState, type ChangeEvent } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { PlatformBridge } from '../../../shared/bridge.ts';
-import { MAX_IMPORT_CHARS } from '../../../shared/constants.ts';
 import { formatHtml, importJson, type ImportedIncident } from '../../../shared/export/index.ts';
 import { formatDateTime } from '../../../shared/time.ts';
 import { ExportDialog } from './ExportDialog.tsx';
@@ -89,29 +88,5 @@ export function ReviewView({ text, fileName, bridge, onClose, defaultTimeZone }:
         />
       )}
     </section>
-  );
-}
-
-/** A file picker for "Review an export": reads the chosen JSON file and hands its text over. */
-export function OpenExportFile({ onOpen, onError }: { onOpen: (text: string, fileName: string) => void; onError: (message: string) => void }) {
-  async function pick(e: ChangeEvent<HTMLInputElement>) {
-    const file = e.target.files?.[0];
-    e.target.value = '';
-    if (!file) return;
-    if (file.size > MAX_IMPORT_CHARS) {
-      onError(`That file is larger than a War Room export can be (${Math.round(file.size / 1e6)} MB).`);
-      return;
-    }
-    try {
-      onOpen(await file.text(), file.name);
-    } catch (err) {
-      onError(`The file could not be read: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  return (
-    <label className="open-export">
-      Review an export…{' '}
-      <input type="file" accept=".json,application/json" aria-label="Open a War Room JSON export" onChange={(e) => void pick(e)} />
-    </label>
   );
 }
