@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { PREFIX_MIN_CHARS, type AccessRegistry } from './registry.ts';
 import { rowToIssued } from './sqlite.ts';
+import { inTransaction } from '../pgTransaction.ts';
 
 export interface PostgresAccessOptions {
   connectionString: string;
@@ -40,20 +41,7 @@ export function createPostgresAccess(options: PostgresAccessOptions): AccessRegi
     if (!pool) throw new Error('The access registry is not open.');
     return pool;
   };
-  async function tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await need().connect();
-    try {
-      await c.query('BEGIN');
-      const out = await fn(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      c.release();
-    }
-  }
+  const tx = <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> => inTransaction(need(), fn);
   return {
     kind: 'postgres',
     async open() {

@@ -20,6 +20,7 @@ import { missingCount, type VerifyReport } from '../integrity/report.ts';
 import { ddl, migratePgV1, pgApplyFindings, pgCheckSource, pgQuarantine, pgSchemaVersion, PG_SCHEMA_VERSION } from './postgresCheck.ts';
 import { SeqConflictError, type QuarantinedRecord, type Snapshot, type Store } from './store.ts';
 import { withTxRetry, type TxRetryCounts } from './pgRetry.ts';
+import { inTransaction } from '../pgTransaction.ts';
 
 export interface PostgresStoreOptions {
   /** e.g. postgres://user:pass@host:5432/warroom (DATABASE_URL). */
@@ -88,20 +89,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & { re
     return pool;
   };
 
-  async function transaction<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-    const c = await need().connect();
-    try {
-      await c.query(begin);
-      const out = await fn(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      c.release();
-    }
-  }
+  const transaction = <T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> => inTransaction(need(), fn, begin);
 
   async function createTables(): Promise<string[]> {
     return transaction(async (c) => {

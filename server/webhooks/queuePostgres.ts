@@ -1,6 +1,7 @@
 /** The webhook queue in PostgreSQL, in the War Room schema, through a small pool of its own. */
 import pg from 'pg';
 import { HEAD_ORDER, LAST_ATTEMPT_SQL, num, STATUS_SQL, TABLES_SQL, type Delivery, type WebhookQueue, type WebhookStatusRow } from './queue.ts';
+import { inTransaction } from '../pgTransaction.ts';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 type Row = Record<string, unknown>;
@@ -23,20 +24,12 @@ export function createPostgresWebhookQueue(options: { connectionString: string; 
     async open() {
       const p = new pg.Pool({ connectionString: options.connectionString, max: 3, application_name: 'warroom-webhooks' });
       p.on('error', () => undefined);
-      const c = await p.connect();
-      try {
-        await c.query('BEGIN');
+      await inTransaction(p, async (c) => {
         // Nodes starting together must not race on CREATE TABLE IF NOT EXISTS.
         await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['warroom-webhooks', schema]);
         await c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
         for (const sql of TABLES_SQL({ deliveries, leases, serial: 'BIGSERIAL PRIMARY KEY', big: 'BIGINT' })) await c.query(sql);
-        await c.query('COMMIT');
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        c.release();
-      }
+      });
       pool = p;
     },
     async close() {
