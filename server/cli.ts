@@ -221,7 +221,9 @@ export async function main(argv: string[]): Promise<number> {
         // and an invite must not name an incident that does not exist (it would fail only when used).
         const pre = tokenPreflight(rest, env);
         if (pre.incident !== null && !(await incidentExists(pre.incident, { dataDir: pre.dataDir, databaseUrl: env.DATABASE_URL }))) {
-          throw new UsageError(`There is no incident "${pre.incident}" on this server (data dir ${pre.dataDir}${env.DATABASE_URL ? ', DATABASE_URL' : ''}). Check the id in the incident list, or leave --incident out for an invite to every incident.`);
+          // The flags are right; the incident is not there. Say that alone, not the whole usage text.
+          process.stderr.write(`There is no incident "${pre.incident}" on this server (data dir ${pre.dataDir}${env.DATABASE_URL ? ', DATABASE_URL' : ''}). Check the id in the incident list, or leave --incident out for an invite to every incident.\n`);
+          return 2;
         }
         const publicUrl = env.WARROOM_PUBLIC_URL ? defaultPublicUrl() : recordedServerUrl(pre.dataDir) ?? defaultPublicUrl();
         return await runTokenCommand(rest, env, publicUrl, (t) => process.stdout.write(t));

@@ -34,6 +34,8 @@ describe('warroom token create', () => {
     const missing = run(['token', 'create', '--role', 'responder', '--incident', 'no-such-incident', '--data-dir', dir]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('There is no incident "no-such-incident" on this server');
+    // The sentence alone: the flags were right, so the usage text would only bury it.
+    expect(missing.stderr).not.toContain('Usage');
     expect(missing.stdout).not.toContain('invite token');
 
     const server = await startServer(dir);
