@@ -44,7 +44,8 @@ afterEach(async () => {
   Object.defineProperty(process, 'platform', { value: saved.platform, configurable: true });
   if (saved.userData === undefined) delete process.env.WARROOM_USER_DATA_DIR;
   else process.env.WARROOM_USER_DATA_DIR = saved.userData;
-  for (const d of dirs.splice(0)) await fs.rm(d, { recursive: true, force: true });
+  // A booted main may still be writing its settings or window state into userData: retry the removal.
+  for (const d of dirs.splice(0)) await fs.rm(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 describe('main process lifecycle', () => {

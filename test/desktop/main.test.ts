@@ -31,7 +31,8 @@ afterAll(async () => {
   process.argv = savedArgv;
   if (savedUserData === undefined) delete process.env.WARROOM_USER_DATA_DIR;
   else process.env.WARROOM_USER_DATA_DIR = savedUserData;
-  await fs.rm(userData, { recursive: true, force: true });
+  // A booted main may still be writing its settings or window state into userData: retry the removal.
+  await fs.rm(userData, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 const win = () => fake.state.windows[0]!;
