@@ -3,9 +3,9 @@
 // A missing binary skips the tests with a sentence, and fails them under CI=true.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../scaleout/services.ts';
 
 export const ALERTMANAGER_BIN = process.env.WARROOM_TEST_ALERTMANAGER ?? '/usr/bin/prometheus-alertmanager';
 
@@ -17,16 +17,6 @@ export function alertmanagerAvailable(): boolean {
   return false;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Alertmanager {
   url: string;

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, connect, op, removeDir, startServer, tempDir, until } from '../server/helpers.ts';
-import { alertmanagerAvailable, freePort, startAlertmanager } from './alertmanager.ts';
+import { alertmanagerAvailable, startAlertmanager } from './alertmanager.ts';
+import { freePort } from '../scaleout/services.ts';
 
 const PROMETHEUS_BIN = process.env.WARROOM_TEST_PROMETHEUS ?? '/usr/bin/prometheus';
 function prometheusAvailable(): boolean {

@@ -5,11 +5,11 @@
 // As a non-root user the instance simply runs as that user.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createClient } from 'redis';
+import { freePort } from '../scaleout/services.ts';
 
 const PG_ROOT = '/usr/lib/postgresql';
 
@@ -39,17 +39,6 @@ const isRoot = () => process.getuid?.() === 0;
 /** initdb refuses to run as root: as root the server runs as `postgres` (runuser), otherwise as us. */
 export const privatePostgresAvailable = () => available(`PostgreSQL server binaries (${PG_ROOT}/*/bin)${isRoot() ? ' and runuser' : ''}`, pgBin() !== null && (!isRoot() || which('runuser')));
 export const privateRedisAvailable = () => available('redis-server', which('redis-server'));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface PrivatePostgres {
   url: string;

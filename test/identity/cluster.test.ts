@@ -5,11 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SessionEnded, SessionTokenGrant } from '../../shared/protocol.ts';
+import type { SessionEnded } from '../../shared/protocol.ts';
 import { createPostgresAccess } from '../../server/access/postgres.ts';
 import { createPostgresStore } from '../../server/store/postgres.ts';
 import type { WarRoomServer } from '../../server/createServer.ts';
-import { call, connect, openSocket, refusalOf, removeDir, startServer, tempDir, until, type Client } from '../server/helpers.ts';
+import { call, connect, redeemInvite, refusalOf, removeDir, startServer, tempDir, type Client } from '../server/helpers.ts';
 import { DATABASE_URL, dropSchema, postgresAvailable, uniqueName } from '../scaleout/services.ts';
 
 const pgUp = await postgresAvailable();
@@ -34,16 +34,9 @@ async function startNode(schema: string, secret: string): Promise<WarRoomServer>
 }
 
 async function redeem(url: string, token: string, clientId: string) {
-  let grant: SessionTokenGrant | null = null;
-  const socket = openSocket(url, { token, clientId });
-  open.push(socket);
-  socket.on('session:token', (g) => (grant = g));
-  await new Promise<void>((ok, fail) => {
-    socket.once('connect', () => ok());
-    socket.once('connect_error', fail);
-  });
-  await until(() => grant !== null, 'session:token');
-  return { socket, grant: grant! };
+  const r = await redeemInvite(url, token, clientId);
+  open.push(r.socket);
+  return r;
 }
 
 describe.skipIf(!pgUp)('identity across two PostgreSQL nodes', () => {

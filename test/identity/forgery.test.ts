@@ -10,7 +10,7 @@ import { PROTOCOL_VERSION } from '../../shared/constants.ts';
 import { ERROR_MESSAGES } from '../../shared/errors.ts';
 import type { SessionTokenGrant } from '../../shared/protocol.ts';
 import type { WarRoomServer } from '../../server/createServer.ts';
-import { call, connect, op, openSocket, refusalOf, removeDir, startServer, tempDir, until, type Client } from '../server/helpers.ts';
+import { call, connect, op, openSocket, redeemInvite, refusalOf, removeDir, startServer, tempDir, until, type Client } from '../server/helpers.ts';
 
 let dir = '';
 let server: WarRoomServer;
@@ -27,21 +27,13 @@ afterEach(async () => {
 
 /** Connects with an invite and returns the socket with the session token the server granted. */
 async function redeem(token: string, clientId: string): Promise<{ socket: Client; grant: SessionTokenGrant }> {
-  let grant: SessionTokenGrant | null = null;
-  // Listen before connecting: the grant follows the connect at once.
-  const socket = openSocket(server.url, { token, clientId });
+  const { socket, grant } = await redeemInvite(server.url, token, clientId);
   open.push(socket);
-  socket.on('session:token', (g) => (grant = g));
-  await new Promise<void>((ok, fail) => {
-    socket.once('connect', () => ok());
-    socket.once('connect_error', fail);
-  });
   const who = await call<{ ok: true; clientId: string; sessionToken?: string; expiresAt: number }>(socket, 'session:whoami');
   expect(who.clientId).toBe(clientId);
   expect(who.sessionToken).toEqual(expect.any(String));
-  await until(() => grant !== null, 'session:token');
-  expect(grant!.token).toBe(who.sessionToken);
-  return { socket, grant: grant! };
+  expect(grant.token).toBe(who.sessionToken);
+  return { socket, grant };
 }
 
 async function setUp() {

@@ -7,11 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ERROR_MESSAGES } from '../../shared/errors.ts';
-import type { SessionEnded, SessionTokenGrant } from '../../shared/protocol.ts';
+import type { SessionEnded } from '../../shared/protocol.ts';
 import type { WarRoomServer } from '../../server/createServer.ts';
 import { verifyToken } from '../../server/auth.ts';
 import { parseDuration } from '../../server/access/duration.ts';
-import { connect, openSocket, refusalOf, removeDir, startServer, tempDir, until, type Client } from '../server/helpers.ts';
+import { connect, redeemInvite, refusalOf, removeDir, startServer, tempDir, type Client } from '../server/helpers.ts';
 
 const CLI = resolve(import.meta.dirname, '../../server/cli.ts');
 const DISCONNECT_PROMISE_MS = 5_000;
@@ -29,16 +29,9 @@ afterEach(async () => {
 });
 
 async function redeem(token: string, clientId: string) {
-  let grant: SessionTokenGrant | null = null;
-  const socket = openSocket(server.url, { token, clientId });
-  open.push(socket);
-  socket.on('session:token', (g) => (grant = g));
-  await new Promise<void>((ok, fail) => {
-    socket.once('connect', () => ok());
-    socket.once('connect_error', fail);
-  });
-  await until(() => grant !== null, 'session:token');
-  return { socket, grant: grant! };
+  const r = await redeemInvite(server.url, token, clientId);
+  open.push(r.socket);
+  return r;
 }
 
 /** Resolves with the reason and the time it took once the server ends the socket. */

@@ -2,6 +2,7 @@
 // the tests that need it are skipped with a sentence saying why (CONVENTIONS rule 10).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { createServer } from 'node:net';
 import { createClient } from 'redis';
 
 export const DATABASE_URL = process.env.WARROOM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -66,4 +67,16 @@ export async function sql<R extends pg.QueryResultRow = pg.QueryResultRow>(text:
 
 export async function dropSchema(schema: string): Promise<void> {
   await sql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+}
+
+/** A loopback port nothing listens on right now (for a private service a test starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 }

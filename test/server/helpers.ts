@@ -10,7 +10,7 @@ import { io as connectClient, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../shared/constants.ts';
 import type { AccessRole, IncidentState } from '../../shared/model.ts';
 import type { CommittedOp, Op, OpType, PayloadOf } from '../../shared/ops.ts';
-import type { ClientToServerEvents, ConnectRefusal, JoinResult, ServerToClientEvents } from '../../shared/protocol.ts';
+import type { ClientToServerEvents, ConnectRefusal, JoinResult, ServerToClientEvents, SessionTokenGrant } from '../../shared/protocol.ts';
 import { apply } from '../../shared/reducer.ts';
 import { createServer, type ServerConfig, type WarRoomServer } from '../../server/createServer.ts';
 import type { ServerDeps } from '../../server/createServer.ts';
@@ -126,6 +126,24 @@ export async function until(check: () => boolean, what: string, timeoutMs = 5_00
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Connects with an invite and waits for the session token the server grants (listening before the connect). */
+export async function redeemInvite(url: string, token: string, clientId: string): Promise<{ socket: Client; grant: SessionTokenGrant }> {
+  let grant: SessionTokenGrant | null = null;
+  const socket = openSocket(url, { token, clientId });
+  socket.on('session:token', (g) => (grant = g));
+  try {
+    await new Promise<void>((ok, fail) => {
+      socket.once('connect', () => ok());
+      socket.once('connect_error', fail);
+    });
+    await until(() => grant !== null, 'session:token');
+  } catch (e) {
+    socket.close();
+    throw e;
+  }
+  return { socket, grant: grant! };
 }
 
 export const member = (name: string) => ({ name, timeZone: 'Europe/Paris' });
