@@ -18,6 +18,7 @@ const BENCHES: Record<string, [string, string]> = {
   throughput: ['throughput', 'runThroughput'],
   memory: ['memory', 'runMemory'],
   renderer: ['renderer', 'runRenderer'],
+  cluster: ['cluster', 'runCluster'],
 };
 async function load(name: string): Promise<Bench> {
   const [file, fn] = BENCHES[name]!;

@@ -91,6 +91,12 @@ export function createEngine(deps: EngineDeps) {
     return run;
   }
 
+  /** Saves a snapshot in the background: built by the store off this thread when it can, else serialized here. */
+  function snapshot(incidentId: string, seq: number, state: IncidentState): void {
+    const saved = store.snapshotFromLog ? store.snapshotFromLog(incidentId, seq) : store.saveSnapshot({ incidentId, seq, state });
+    saved.catch((err: unknown) => logger.warn({ err, incidentId }, 'snapshot not saved'));
+  }
+
   function fold(entry: Entry, batch: ReturnType<typeof foldBatch>, op: CommittedOp): void {
     if (op.seq <= entry.head) return;
     const r = batch.apply(op);
@@ -138,9 +144,8 @@ export function createEngine(deps: EngineDeps) {
     }
     // A snapshot discarded by the store's check (or none) costs a long fold on every start: save a new one.
     if (entry.state && entry.head - entry.snapshotSeq >= limits.snapshotEveryOps) {
-      const { head, state } = entry;
-      entry.snapshotSeq = head;
-      store.saveSnapshot({ incidentId: id, seq: head, state }).catch((err: unknown) => logger.warn({ err, incidentId: id }, 'snapshot not saved'));
+      entry.snapshotSeq = entry.head;
+      snapshot(id, entry.head, entry.state);
     }
     entry.head = Math.max(entry.head, stored);
     return entry;
@@ -251,8 +256,7 @@ export function createEngine(deps: EngineDeps) {
       if (listKey(summaryOf(w.entry.id, state, w.entry.head)) !== w.before) hooks.onSummaryChanged(w.entry.id);
       if (w.entry.head - w.entry.snapshotSeq >= limits.snapshotEveryOps) {
         w.entry.snapshotSeq = w.entry.head;
-        store.saveSnapshot({ incidentId: w.entry.id, seq: w.entry.head, state })
-          .catch((err: unknown) => logger.warn({ err, incidentId: w.entry.id }, 'snapshot not saved'));
+        snapshot(w.entry.id, w.entry.head, state);
       }
     }
   }

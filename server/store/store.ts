@@ -60,6 +60,12 @@ export interface Store {
   latestSnapshot(incidentId: string, atMostSeq?: number): Promise<Snapshot | null>;
   saveSnapshot(snapshot: Snapshot): Promise<void>;
   /**
+   * Optional: builds the snapshot at `seq` itself, by folding its own log from its newest snapshot,
+   * and saves it, all off the caller's thread (the SQLite worker store). When present the engine
+   * calls this instead of saveSnapshot, so a snapshot costs the event loop nothing.
+   */
+  snapshotFromLog?(incidentId: string, seq: number): Promise<void>;
+  /**
    * Appends ops (possibly of several incidents) in ONE durable transaction: all or none.
    * Throws SeqConflictError when a seq is taken; rejects a duplicate opId likewise.
    */
