@@ -30,7 +30,8 @@ const ORDER = Object.keys(BENCHES);
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const repIdx = argv.indexOf('--repeats');
-const repeats = repIdx >= 0 ? Math.max(1, Number(argv[repIdx + 1])) : quick ? 2 : 3;
+// Ratios swing between runs on a shared machine: 3 paired runs at least in both modes (quick runs smaller sizes).
+const repeats = repIdx >= 0 ? Math.max(1, Number(argv[repIdx + 1])) : 3;
 const names = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--repeats');
 const unknown = names.filter((n) => !BENCHES[n]);
 if (unknown.length) {

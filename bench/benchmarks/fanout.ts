@@ -89,9 +89,9 @@ export async function measure(w: World, run: number, o: { rate: number; duration
 export async function runFanout(ctx: BenchContext): Promise<BenchOutput> {
   // WARROOM_BENCH_FANOUT_SIZES=1000 overrides the client counts (for looking at one size).
   const fromEnv = (process.env.WARROOM_BENCH_FANOUT_SIZES ?? '').split(',').map(Number).filter((n) => n > 0);
-  const sizes = fromEnv.length ? fromEnv : ctx.quick ? [50, 200] : [100, 500, 1000];
+  const sizes = fromEnv.length ? fromEnv : ctx.quick ? [100] : [100, 500, 1000];
   const rate = 10;
-  const durationMs = ctx.quick ? 4_000 : 8_000;
+  const durationMs = ctx.quick ? 3_000 : 8_000;
   const warmupMs = ctx.quick ? 1_000 : 2_000;
   const runs: FanoutRun[] = [];
   const setup: { kind: Kind; n: number; joinedMs: number; settledMs: number; chatter: number; rssPerClientKB: number }[] = [];

@@ -16,7 +16,8 @@ import { serveChild } from '../lib/proc.ts';
 const bases = new Map<string, IncidentState>();
 
 interface MeasureArgs { url: string; token: string; incidentId: string; baseKey: string | null; sinceSeq: number; expectHead: number; reps: number; warmup: number }
-export interface JoinTiming { connectMs: number; ackMs: number; foldMs: number; totalMs: number; snapshot: boolean; ops: number }
+/** `answerBytes`: characters of the ack's socket.io packet as it arrived (the join answer on the wire). */
+export interface JoinTiming { connectMs: number; ackMs: number; foldMs: number; totalMs: number; snapshot: boolean; ops: number; answerBytes: number }
 
 async function once(a: MeasureArgs, n: number): Promise<JoinTiming> {
   const base = a.baseKey ? bases.get(a.baseKey) ?? null : null;
@@ -31,9 +32,14 @@ async function once(a: MeasureArgs, n: number): Promise<JoinTiming> {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);
     });
+    let answerBytes = 0;
+    // The engine.io packets that arrive while the ack is awaited: the answer, plus any presence frame.
+    const count = (p: { data?: unknown }) => { if (typeof p.data === 'string') answerBytes = Math.max(answerBytes, p.data.length); };
+    socket.io.engine.on('packet', count);
     const t1 = performance.now();
     const res: unknown = await socket.timeout(60_000).emitWithAck('incident:join', { incidentId: a.incidentId, sinceSeq: a.sinceSeq });
     const t2 = performance.now();
+    socket.io.engine.off('packet', count);
     if (!(res as { ok?: boolean }).ok) throw new Error(`join refused: ${JSON.stringify(res).slice(0, 200)}`);
     const parsed = parseJoinResult(res, a.incidentId);
     if (!parsed.ok) throw new Error(parsed.message);
@@ -50,7 +56,7 @@ async function once(a: MeasureArgs, n: number): Promise<JoinTiming> {
     }
     const t3 = performance.now();
     if (state?.headSeq !== a.expectHead) throw new Error(`reached seq ${state?.headSeq}, expected ${a.expectHead}`);
-    return { connectMs: t1 - t0, ackMs: t2 - t1, foldMs: t3 - t2, totalMs: t3 - t0, snapshot: parsed.value.snapshot !== null, ops: parsed.value.ops.length };
+    return { connectMs: t1 - t0, ackMs: t2 - t1, foldMs: t3 - t2, totalMs: t3 - t0, snapshot: parsed.value.snapshot !== null, ops: parsed.value.ops.length, answerBytes };
   } finally {
     socket.close();
   }

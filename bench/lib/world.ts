@@ -31,6 +31,7 @@ export interface ServerOptions {
   limits?: WarRoomProcessArgs['limits'];
   postgres?: WarRoomProcessArgs['postgres'];
   staticDir?: string;
+  dutyScanMs?: WarRoomProcessArgs['dutyScanMs'];
   execArgv?: string[];
 }
 
@@ -41,7 +42,7 @@ export function tempDir(prefix: string): string {
 export async function startServer(kind: Kind, options: ServerOptions = {}): Promise<ServerHandle> {
   const owned = kind === 'warroom' && !options.dataDir ? tempDir('warroom-bench-') : null;
   const dataDir = options.dataDir ?? owned;
-  const args: string[] = kind === 'warroom' ? [JSON.stringify({ dataDir: dataDir ?? undefined, limits: options.limits, postgres: options.postgres, staticDir: options.staticDir } satisfies Partial<WarRoomProcessArgs>)] : [];
+  const args: string[] = kind === 'warroom' ? [JSON.stringify({ dataDir: dataDir ?? undefined, limits: options.limits, postgres: options.postgres, staticDir: options.staticDir, dutyScanMs: options.dutyScanMs } satisfies Partial<WarRoomProcessArgs>)] : [];
   const { child, ready } = await startChild<{ url: string; token: string; pid: number; startMs?: number }>(
     SERVER_ENTRY[kind], args, { execArgv: ['--expose-gc', ...(options.execArgv ?? [])], readyTimeoutMs: 300_000 });
   return {

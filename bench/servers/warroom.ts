@@ -16,6 +16,8 @@ export interface WarRoomProcessArgs {
   postgres?: { connectionString: string; schema: string };
   /** The built renderer to serve (the renderer benchmark builds its own copy). */
   staticDir?: string;
+  /** 0 runs no duty clock: a seeded incident with old timestamps owes reminders the server would write, moving its head. */
+  dutyScanMs?: number;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as WarRoomProcessArgs;
@@ -30,6 +32,7 @@ if (args.postgres) {
 const t0 = performance.now();
 const server = await createServer({
   dataDir: args.dataDir, port: 0, ...(args.staticDir ? { staticDir: args.staticDir } : {}), host: '127.0.0.1', logLevel: 'silent', backupEveryMin: 0,
+  ...(args.dutyScanMs !== undefined ? { dutyScanMs: args.dutyScanMs } : {}),
   limits: { rateLimitPerSec: 1_000_000, rateLimitBurst: 1_000_000, ...args.limits },
   // A database-backed node needs a shared secret; one process is the whole cluster here.
   ...(store ? { secret: randomBytes(32).toString('hex') } : {}),
