@@ -75,6 +75,13 @@ export const PRESENCE_BROADCAST_MS = 500;
 // Cluster: dependencies, drain, admission control and memory bounds (docs/PROTOCOL.md §14).
 /** A join answer carries at most this many bytes of ops (JSON); the rest is paged (incident:ops or another join). */
 export const JOIN_MAX_OPS_BYTES = 1024 * 1024;
+/**
+ * A snapshot whose JSON is larger goes in pages of this many bytes when the joiner asks for pages
+ * (JoinRequest.snapshotPages): no message of a join is larger than this plus its envelope.
+ */
+export const SNAPSHOT_PAGE_BYTES = 1024 * 1024;
+/** How long a socket may take to fetch the pages of a snapshot it was offered (ms). */
+export const SNAPSHOT_PAGE_TTL_MS = 60_000;
 /** Join answers cost rate-limit tokens by size: one token per this many bytes (at most a full bucket). */
 export const JOIN_BYTES_PER_TOKEN = 64 * 1024;
 /** Serialized snapshots kept to share between joiners, in bytes over all incidents (least recently used go). */

@@ -54,6 +54,33 @@ export interface JoinRequest {
   incidentId: string;
   /** Highest seq the client already folded; 0 for none. */
   sinceSeq: number;
+  /**
+   * The client can take a snapshot in pages (shared/snapshotPages.ts): a snapshot over
+   * SNAPSHOT_PAGE_BYTES then comes as PagedSnapshot, the rest with incident:snapshot.
+   */
+  snapshotPages?: boolean;
+}
+
+/** A snapshot sent in pages: the UTF-8 bytes of the state's JSON, `part` is page 0. */
+export interface PagedSnapshot {
+  seq: number;
+  pages: number;
+  bytes: number;
+  part: Uint8Array | ArrayBuffer;
+}
+
+export interface SnapshotPageRequest {
+  incidentId: string;
+  /** The seq of the PagedSnapshot the join offered. */
+  seq: number;
+  /** 1 … pages − 1 (page 0 came with the join); each page once. */
+  page: number;
+}
+
+export interface SnapshotPage {
+  seq: number;
+  page: number;
+  part: Uint8Array | ArrayBuffer;
 }
 
 export interface JoinResult {
@@ -145,6 +172,8 @@ export interface ClientToServerEvents {
   'incident:leave': (req: { incidentId: string }, ack?: (res: Ack) => void) => void;
   /** One page of the committed op log (the full history, e.g. for a lossless export). Viewers may read it. */
   'incident:ops': (req: OpsPageRequest, ack: (res: Ack<OpsPage>) => void) => void;
+  /** A page of the snapshot a join offered in pages (JoinRequest.snapshotPages). */
+  'incident:snapshot': (req: SnapshotPageRequest, ack: (res: Ack<SnapshotPage>) => void) => void;
   /** Sent again with the same opId after a lost ack: answered with the original seq. */
   'op:submit': (op: Op, ack: (res: Ack<{ seq: number; duplicate?: boolean; /** On duplicates: the original op's incident. */ incidentId?: string }>) => void) => void;
   'presence:typing': (req: { incidentId: string; typing: boolean }) => void;

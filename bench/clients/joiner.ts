@@ -3,7 +3,8 @@
  * has, then the renderer's own parse (renderer/sync/inbound.ts: every op checked by zod, the
  * snapshot's shape checked) and a fold with the shared reducer until it holds the head state:
  * replay() for a run of ops, apply() for one, as renderer/sync/syncEngine.ts foldRun() does.
- * The same code joins War Room and the relay baseline.
+ * The same code joins War Room and the relay baseline; it asks for a big snapshot in pages
+ * (shared/snapshotPages.ts, as the app does), which War Room sends and the relay ignores.
  */
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
@@ -11,13 +12,17 @@ import { PROTOCOL_VERSION } from '../../shared/constants.ts';
 import type { IncidentState } from '../../shared/model.ts';
 import { apply, replay } from '../../shared/reducer.ts';
 import { parseJoinResult } from '../../renderer/sync/inbound.ts';
+import { assembleJoin, isPagedJoin } from '../../shared/snapshotPages.ts';
 import { serveChild } from '../lib/proc.ts';
 
 const bases = new Map<string, IncidentState>();
 
 interface MeasureArgs { url: string; token: string; incidentId: string; baseKey: string | null; sinceSeq: number; expectHead: number; reps: number; warmup: number }
-/** `answerBytes`: characters of the ack's socket.io packet as it arrived (the join answer on the wire). */
-export interface JoinTiming { connectMs: number; ackMs: number; foldMs: number; totalMs: number; snapshot: boolean; ops: number; answerBytes: number }
+/**
+ * `answerBytes`: the largest engine.io packet that arrived while joining (the join answer, or its
+ * largest page when the snapshot came in pages); `totalBytes`: all of them.
+ */
+export interface JoinTiming { connectMs: number; ackMs: number; foldMs: number; totalMs: number; snapshot: boolean; ops: number; answerBytes: number; totalBytes: number; pages: number }
 
 async function once(a: MeasureArgs, n: number): Promise<JoinTiming> {
   const base = a.baseKey ? bases.get(a.baseKey) ?? null : null;
@@ -33,11 +38,18 @@ async function once(a: MeasureArgs, n: number): Promise<JoinTiming> {
       socket.once('connect_error', reject);
     });
     let answerBytes = 0;
-    // The engine.io packets that arrive while the ack is awaited: the answer, plus any presence frame.
-    const count = (p: { data?: unknown }) => { if (typeof p.data === 'string') answerBytes = Math.max(answerBytes, p.data.length); };
+    let totalBytes = 0;
+    // The engine.io packets that arrive while joining: the answer (and its pages), plus any presence frame.
+    const count = (p: { data?: unknown }) => {
+      const n = typeof p.data === 'string' ? p.data.length : p.data instanceof ArrayBuffer || ArrayBuffer.isView(p.data) ? p.data.byteLength : 0;
+      answerBytes = Math.max(answerBytes, n);
+      totalBytes += n;
+    };
     socket.io.engine.on('packet', count);
     const t1 = performance.now();
-    const res: unknown = await socket.timeout(60_000).emitWithAck('incident:join', { incidentId: a.incidentId, sinceSeq: a.sinceSeq });
+    const first: unknown = await socket.timeout(60_000).emitWithAck('incident:join', { incidentId: a.incidentId, sinceSeq: a.sinceSeq, snapshotPages: true });
+    const pages = isPagedJoin(first) ? (first as { snapshot: { pages: number } }).snapshot.pages : 0;
+    const res = await assembleJoin((event, req) => socket.timeout(60_000).emitWithAck(event, req), a.incidentId, first);
     const t2 = performance.now();
     socket.io.engine.off('packet', count);
     if (!(res as { ok?: boolean }).ok) throw new Error(`join refused: ${JSON.stringify(res).slice(0, 200)}`);
@@ -56,7 +68,7 @@ async function once(a: MeasureArgs, n: number): Promise<JoinTiming> {
     }
     const t3 = performance.now();
     if (state?.headSeq !== a.expectHead) throw new Error(`reached seq ${state?.headSeq}, expected ${a.expectHead}`);
-    return { connectMs: t1 - t0, ackMs: t2 - t1, foldMs: t3 - t2, totalMs: t3 - t0, snapshot: parsed.value.snapshot !== null, ops: parsed.value.ops.length, answerBytes };
+    return { connectMs: t1 - t0, ackMs: t2 - t1, foldMs: t3 - t2, totalMs: t3 - t0, snapshot: parsed.value.snapshot !== null, ops: parsed.value.ops.length, answerBytes, totalBytes, pages };
   } finally {
     socket.close();
   }

@@ -10,6 +10,8 @@ import type { CommittedOp } from '../../shared/ops.ts';
 import type { StoreCtx } from '../store/context.ts';
 import type { WarRoomState } from '../store/types.ts';
 import { parseJoinResult } from './inbound.ts';
+import { assembleJoin } from '../../shared/snapshotPages.ts';
+import type { RequestResult } from './transport.ts';
 import type { Refusal } from '../../shared/errors.ts';
 import { transient } from './refusals.ts';
 
@@ -51,7 +53,8 @@ export async function flushOtherIncidents(get: () => WarRoomState, ctx: StoreCtx
     let { state, headSeq: head } = record;
     let outbox = record.outbox;
     const join = async () => {
-      const res = await transport.request('incident:join', { incidentId: id, sinceSeq: head });
+      const res = (await assembleJoin((e, req) => transport.request(e, req), id,
+        await transport.request('incident:join', { incidentId: id, sinceSeq: head, snapshotPages: true }))) as RequestResult<'incident:join'> | Refusal;
       if (!res.ok) {
         if (transient(res.code) && res.code !== 'SERVER_UNREACHABLE') onTransient(res);
         return false;

@@ -289,7 +289,7 @@ describe('sync engine with an in-memory server', () => {
     await opened;
     await settle(b.store);
     const joins = b.transport.sent.filter((x) => x.event === 'incident:join');
-    expect(joins.at(-1)!.args[0]).toEqual({ incidentId, sinceSeq: stored.state!.headSeq });
+    expect(joins.at(-1)!.args[0]).toEqual({ incidentId, sinceSeq: stored.state!.headSeq, snapshotPages: true });
     expect(joins.filter((j) => (j.args[0] as { sinceSeq: number }).sinceSeq === 0)).toEqual([]);
     expect(server.received.filter((o) => o.opId === r.opId)).toHaveLength(1);
     expect(b.store.getState().committed!.timeline.filter((e) => e.text === 'queued on disk')).toHaveLength(1);

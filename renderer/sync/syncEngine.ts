@@ -18,12 +18,13 @@ import { computeView } from '../store/view.ts';
 import { flushOtherIncidents } from './backgroundFlush.ts';
 import { refreshIncidentList } from './incidentList.ts';
 import { parseJoinResult, type ParsedJoin } from './inbound.ts';
+import { assembleJoin } from '../../shared/snapshotPages.ts';
 import { transient } from './refusals.ts';
 import { BACKGROUND_KEY, createRetries, JOIN_KEY } from './retries.ts';
 import { notifyForNotice, notifyForOps } from './notify.ts';
 import { watchHeads } from './headWatch.ts';
 import { CATCH_UP_AFTER_ACK_MS, MARK_SEEN_DEBOUNCE_MS } from '../../shared/constants.ts';
-import type { TransportStatus } from './transport.ts';
+import type { RequestResult, TransportStatus } from './transport.ts';
 import { singleFlight } from './singleFlight.ts';
 
 export interface SyncEngine extends EngineHandle {
@@ -236,7 +237,9 @@ export function createSyncEngine(api: StoreApi<WarRoomState>, ctx: StoreCtx): Sy
       retries.took(first.opId);
       acked.set(first.opId, res.seq);
     }
-    const res = await transport.request('incident:join', { incidentId, sinceSeq: get().headSeq });
+    // A big snapshot comes in pages (no message over SNAPSHOT_PAGE_BYTES); assembleJoin makes it one answer again.
+    const res = (await assembleJoin((e, req) => transport.request(e, req), incidentId,
+      await transport.request('incident:join', { incidentId, sinceSeq: get().headSeq, snapshotPages: true }))) as RequestResult<'incident:join'> | Refusal;
     noteRtt();
     if (myEpoch !== epoch) return;
     if (!res.ok) {

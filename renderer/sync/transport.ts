@@ -32,7 +32,7 @@ type Init<T extends unknown[]> = T extends [...infer I, unknown] ? I : never;
 
 /** Client events answered with an ack. */
 export type RequestEvent =
-  | 'session:whoami' | 'incident:list' | 'incident:create' | 'incident:join' | 'incident:leave' | 'incident:ops' | 'op:submit';
+  | 'session:whoami' | 'incident:list' | 'incident:create' | 'incident:join' | 'incident:leave' | 'incident:ops' | 'incident:snapshot' | 'op:submit';
 
 /** The arguments of a request event, without its ack callback. */
 export type RequestArgs<K extends RequestEvent> = Init<Required<Parameters<ClientToServerEvents[K]>>>;

@@ -14,7 +14,7 @@ import { registerOps } from './ops.ts';
 import { registerOpsLog } from './opsLog.ts';
 import { registerPresence } from './presence.ts';
 
-const KNOWN_EVENTS = new Set(['session:whoami', 'incident:list', 'incident:create', 'incident:join', 'incident:leave', 'incident:ops', 'op:submit', 'presence:typing']);
+const KNOWN_EVENTS = new Set(['session:whoami', 'incident:list', 'incident:create', 'incident:join', 'incident:leave', 'incident:ops', 'incident:snapshot', 'op:submit', 'presence:typing']);
 
 export interface ConnectionOptions {
   access: Access;

@@ -44,6 +44,17 @@ export interface Conn {
   sessionToken: string | null;
   joined: Set<string>;
   bucket: TokenBucket;
+  /** Paged snapshots a join offered this socket, by incident (server/handlers/join.ts). */
+  offers?: Map<string, SnapshotOffer>;
+}
+
+/** A snapshot being fetched in pages: the bytes are shared with every joiner of that state. */
+export interface SnapshotOffer {
+  seq: number;
+  json: Buffer;
+  pages: number;
+  served: Set<number>;
+  timer: ReturnType<typeof setTimeout>;
 }
 
 export const incidentRoom = (incidentId: string) => `incident:${incidentId}`;
@@ -57,7 +68,7 @@ type RawOn = (event: string, listener: (...args: unknown[]) => void) => void;
  * Registers a handler that never throws: the payload arrives untyped (it is parsed by the
  * handler's zod schema first), the rate limit is charged, and any failure becomes a refusal.
  */
-export function handle(conn: Conn, ctx: Ctx, event: string, fn: (payload: unknown) => Promise<Reply> | Reply): void {
+export function handle(conn: Conn, ctx: Ctx, event: string, fn: (payload: unknown) => Promise<Reply> | Reply, options: { charged?: boolean } = {}): void {
   const on = conn.socket.on.bind(conn.socket) as unknown as RawOn;
   on(event, (...args: unknown[]) => {
     const last = args[args.length - 1];
@@ -67,7 +78,8 @@ export function handle(conn: Conn, ctx: Ctx, event: string, fn: (payload: unknow
       if (!r.ok) ctx.metrics.opsRejected.inc({ code: r.code });
       ack?.(r);
     };
-    if (!conn.bucket.take()) {
+    // `charged: false`: the handler charges itself (snapshot pages were paid for by their join).
+    if (options.charged !== false && !conn.bucket.take()) {
       answer({ ...refuse('RATE_LIMITED'), retryAfterMs: conn.bucket.waitMs(1) });
       return;
     }

@@ -52,7 +52,7 @@ export function cutFanout(io: Server): () => void {
 }
 
 /** The transient codes of the table in docs/PROTOCOL.md §3 ("Refusal classes"), copied from the doc. */
-export const DOC_TRANSIENT = new Set(['STORE_UNAVAILABLE', 'SHUTTING_DOWN', 'OVERLOADED', 'SEQ_CONFLICT', 'INTERNAL', 'RATE_LIMITED', 'NOT_JOINED', 'TIMEOUT', 'SERVER_UNREACHABLE', 'SLOW_CONSUMER', 'SHELL_WINDOW_RELOADED', 'LOCAL_SERVER_FAILED', 'LOCAL_SERVER_STOPPED', 'SHELL_UPDATE_READY']);
+export const DOC_TRANSIENT = new Set(['STORE_UNAVAILABLE', 'SHUTTING_DOWN', 'OVERLOADED', 'SEQ_CONFLICT', 'INTERNAL', 'RATE_LIMITED', 'NOT_JOINED', 'SNAPSHOT_GONE', 'TIMEOUT', 'SERVER_UNREACHABLE', 'SLOW_CONSUMER', 'SHELL_WINDOW_RELOADED', 'LOCAL_SERVER_FAILED', 'LOCAL_SERVER_STOPPED', 'SHELL_UPDATE_READY']);
 
 type Sock = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Ack = { ok: true; seq?: number; ops?: CommittedOp[]; headSeq?: number } | { ok: false; code: string; message: string };
