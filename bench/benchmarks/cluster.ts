@@ -74,6 +74,29 @@ async function checkServices(): Promise<void> {
   }
 }
 
+/**
+ * What one durable PostgreSQL commit costs on this machine right now: `n` single-row autocommit
+ * INSERTs (JSONB, as War Room stores ops) into a table of the throw-away schema, each timed; ms.
+ */
+async function commitProbe(schema: string, n: number): Promise<Dist> {
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5_000 });
+  try {
+    await c.connect();
+    await c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await c.query(`CREATE TABLE IF NOT EXISTS "${schema}".commit_probe (k BIGINT PRIMARY KEY, v JSONB NOT NULL)`);
+    const v = JSON.stringify({ text: 'x'.repeat(160) });
+    const ms: number[] = [];
+    for (let k = 1; k <= n; k++) {
+      const t0 = performance.now();
+      await c.query(`INSERT INTO "${schema}".commit_probe (k, v) VALUES ($1, $2)`, [k, v]);
+      ms.push(performance.now() - t0);
+    }
+    return dist(ms);
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
 async function dropSchema(schema: string): Promise<void> {
   const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5_000 });
   try {
@@ -193,6 +216,7 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
   await checkServices();
   const runs: ClusterRun[] = [];
   const setup: { side: Side; n: number; joinedMs: number; settledMs: number; chatter: number; startMs: number }[] = [];
+  const probes = new Map<number, Dist>();
   const notes: string[] = [];
   let run = 1;
   for (const n of sizes) {
@@ -226,6 +250,8 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
         const errors = (await Promise.all(c.nodes.map((x) => x.child.call<{ fanoutErrors?: number }>('stats')))).reduce((a, s) => a + (s.fanoutErrors ?? 0), 0);
         if (errors) notes.push(`${LABEL[c.side]}, ${n} clients: ${errors} fan-out connection errors during the run.`);
       }
+      // With both clusters still connected (same machine load as the runs), outside any measured run.
+      probes.set(n, await commitProbe(schema, ctx.quick ? 100 : 300));
     } finally {
       await stopAll(started);
       await dropSchema(schema).catch((e: unknown) => ctx.log(`  could not drop schema ${schema}: ${(e as Error).message}`));
@@ -242,7 +268,7 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
       const of = runs.filter((r) => r.side === side && r.n === n);
       return {
         p50: med(side, n, (r) => r.lat.p50), p99: med(side, n, (r) => r.lat.p99), max: med(side, n, (r) => r.lat.max),
-        ack: med(side, n, (r) => r.ackP50), cpu: med(side, n, (r) => r.clusterCpuMsPerOp),
+        ack: med(side, n, (r) => r.ackP50), ack99: med(side, n, (r) => r.ackP99), cpu: med(side, n, (r) => r.clusterCpuMsPerOp),
         delivered: of.reduce((a, r) => a + r.delivered, 0), expected: of.reduce((a, r) => a + r.expected, 0),
         byNode: Array.from({ length: NODES }, (_, i) => of.reduce((a, r) => a + r.byNode[i]!.expected - r.byNode[i]!.delivered, 0)),
       };
@@ -254,7 +280,7 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
     for (const [side, c] of [['relay', b], ['warroom', w]] as const) {
       rows.push([
         `${n}`, LABEL[side], `${fmt(c.p50.median)} (${fmt(c.p50.min)}–${fmt(c.p50.max)})`, `${fmt(c.p99.median)} (${fmt(c.p99.min)}–${fmt(c.p99.max)})`,
-        fmt(c.max.median), `${c.delivered}/${c.expected}`, c.byNode.join(' / '), fmt(c.ack.median), fmt(c.cpu.median),
+        fmt(c.max.median), `${c.delivered}/${c.expected}`, c.byNode.join(' / '), fmt(c.ack.median), fmt(c.ack99.median), fmt(c.cpu.median),
         side === 'warroom' ? fmtRatio(r50) : '', side === 'warroom' ? fmtRatio(r99) : '',
       ]);
     }
@@ -263,6 +289,10 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
     const drops = runs.filter((r) => r.side === 'warroom' && r.n === n).at(-1)?.dropped ?? {};
     const dropText = Object.keys(drops).length ? ` (${Object.entries(drops).map(([k, v]) => `${v} clients disconnected: ${k}`).join(', ')})` : '';
     checks.push({ what: `lost ops, ${n} clients on 3 nodes${quickNote}`, value: `${w.expected - w.delivered}${dropText}`, target: '0', pass: w.delivered === w.expected && w.expected > 0 });
+    const probe = probes.get(n);
+    if (probe && !(r50 <= 1.3 && r99 <= 1.5)) {
+      notes.push(`${n} clients: War Room's submit → receipt p50 is ${fmt(w.p50.median - b.p50.median)} ms above the bare cluster's and its writer's ack p50 ${fmt(w.ack.median - b.ack.median)} ms above (War Room acks and broadcasts after the durable PostgreSQL commit; the relay acks right after its local emit). One bare durable INSERT commit on this PostgreSQL, timed after the runs: p50 ${fmt(probe.p50)} ms, p99 ${fmt(probe.p99)} ms. War Room's nodes used ${fmt(w.cpu.median)} ms CPU per op against ${fmt(b.cpu.median)} (all 3 nodes). Profile the nodes with WARROOM_BENCH_CLUSTER_PROF=<dir>.`);
+    }
     if (b.delivered !== b.expected) notes.push(`The baseline cluster lost ${b.expected - b.delivered} of ${b.expected} receipts at ${n} clients (per node: ${b.byNode.join(' / ')}).`);
     groups.push({ label: `${n} p50`, values: [b.p50.median, w.p50.median], spread: [[b.p50.min, b.p50.max], [w.p50.min, w.p50.max]] as [number, number][] });
     groups.push({ label: `${n} p99`, values: [b.p99.median, w.p99.median], spread: [[b.p99.min, b.p99.max], [w.p99.min, w.p99.max]] as [number, number][] });
@@ -278,13 +308,21 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
       `Both clusters are connected before measuring and runs alternate between them (which goes first alternates too); ${repeats} repeats per size, median shown with min–max. Cluster CPU = user+system time of the ${NODES} server processes during a run ÷ ops sent (Redis and PostgreSQL not included).`,
       'Setup (not part of the latency): all receivers connect and join (25 at a time per swarm), then the benchmark waits until no presence or list update has reached any client for 1.5 s, as in the single-node fan-out benchmark.',
       `Lost = receipts missing ${drainMs / 1000} s after the last submit, out of (acked measured ops × receivers); every receiver must get every op through the best-effort fan-out (War Room clients would also catch up from the store, which the benchmark's receivers do not do). Lost per node shown as node 1 / node 2 / node 3.`,
+      'Context for the commit\'s share: after the runs of each size (both clusters still connected, no run going) the benchmark times single-row autocommit INSERTs into a table of the throw-away schema on the same PostgreSQL. CPU profiles of the War Room nodes: WARROOM_BENCH_CLUSTER_PROF=<dir> adds --cpu-prof to them.',
       'Everything (6 server processes, the swarms, Redis, PostgreSQL and other work on the machine) shares its cores, so numbers are noisy on a busy box.',
     ],
     tables: [
-      { columns: ['clients', 'cluster', 'p50 ms (min–max)', 'p99 ms (min–max)', 'max ms', 'delivered', 'lost per node', 'writer ack p50 ms', 'cluster CPU ms/op', 'p50 ratio', 'p99 ratio'], rows },
+      { columns: ['clients', 'cluster', 'p50 ms (min–max)', 'p99 ms (min–max)', 'max ms', 'delivered', 'lost per node', 'writer ack p50 ms', 'writer ack p99 ms', 'cluster CPU ms/op', 'p50 ratio', 'p99 ratio'], rows },
       {
         columns: ['clients', 'cluster', 'slowest node start (ms)', 'all joined (s)', 'presence traffic settled (s)', 'presence + list messages received'],
         rows: setup.map((x) => [`${x.n}`, LABEL[x.side], x.startMs ? fmt(x.startMs) : '–', fmt(x.joinedMs / 1000), fmt(x.settledMs / 1000), `${x.chatter}`]),
+      },
+      {
+        columns: ['clients', 'one durable PostgreSQL INSERT commit p50 ms', 'p99 ms', 'max ms'],
+        rows: sizes.map((n) => {
+          const p = probes.get(n);
+          return [`${n}`, fmt(p?.p50 ?? NaN), fmt(p?.p99 ?? NaN), fmt(p?.max ?? NaN)];
+        }),
       },
     ],
     checks,
