@@ -75,23 +75,36 @@ async function checkServices(): Promise<void> {
 }
 
 /**
- * What one durable PostgreSQL commit costs on this machine right now: `n` single-row autocommit
- * INSERTs (JSONB, as War Room stores ops) into a table of the throw-away schema, each timed; ms.
+ * What durable PostgreSQL commits cost on this machine right now, timed one at a time (ms): a
+ * single-row autocommit INSERT (JSONB, as War Room stores ops), and a transaction of the shape War
+ * Room's store commits an op with (BEGIN, SELECT … FOR UPDATE of the incident's head row, one
+ * INSERT, COMMIT: four round trips, one WAL flush). Tables in the throw-away schema.
  */
-async function commitProbe(schema: string, n: number): Promise<Dist> {
+async function commitProbe(schema: string, n: number): Promise<{ insert: Dist; tx: Dist }> {
   const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5_000 });
+  const t = `"${schema}".commit_probe`;
+  const h = `"${schema}".commit_probe_head`;
   try {
     await c.connect();
     await c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    await c.query(`CREATE TABLE IF NOT EXISTS "${schema}".commit_probe (k BIGINT PRIMARY KEY, v JSONB NOT NULL)`);
+    await c.query(`CREATE TABLE IF NOT EXISTS ${t} (k BIGINT PRIMARY KEY, v JSONB NOT NULL)`);
+    await c.query(`CREATE TABLE IF NOT EXISTS ${h} (id TEXT PRIMARY KEY, head BIGINT NOT NULL)`);
+    await c.query(`INSERT INTO ${h} (id, head) VALUES ('p', 0) ON CONFLICT DO NOTHING`);
     const v = JSON.stringify({ text: 'x'.repeat(160) });
-    const ms: number[] = [];
+    const insert: number[] = [];
+    const tx: number[] = [];
     for (let k = 1; k <= n; k++) {
-      const t0 = performance.now();
-      await c.query(`INSERT INTO "${schema}".commit_probe (k, v) VALUES ($1, $2)`, [k, v]);
-      ms.push(performance.now() - t0);
+      let t0 = performance.now();
+      await c.query(`INSERT INTO ${t} (k, v) VALUES ($1, $2)`, [k, v]);
+      insert.push(performance.now() - t0);
+      t0 = performance.now();
+      await c.query('BEGIN');
+      await c.query(`SELECT head FROM ${h} WHERE id = 'p' FOR UPDATE`);
+      await c.query(`WITH ins AS (INSERT INTO ${t} (k, v) VALUES ($1, $2) RETURNING 1) UPDATE ${h} SET head = $1 WHERE id = 'p' AND (SELECT COUNT(*) FROM ins) = 1`, [n + k, v]);
+      await c.query('COMMIT');
+      tx.push(performance.now() - t0);
     }
-    return dist(ms);
+    return { insert: dist(insert), tx: dist(tx) };
   } finally {
     await c.end().catch(() => undefined);
   }
@@ -216,7 +229,7 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
   await checkServices();
   const runs: ClusterRun[] = [];
   const setup: { side: Side; n: number; joinedMs: number; settledMs: number; chatter: number; startMs: number }[] = [];
-  const probes = new Map<number, Dist>();
+  const probes = new Map<number, { insert: Dist; tx: Dist }>();
   const notes: string[] = [];
   let run = 1;
   for (const n of sizes) {
@@ -291,7 +304,7 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
     checks.push({ what: `lost ops, ${n} clients on 3 nodes${quickNote}`, value: `${w.expected - w.delivered}${dropText}`, target: '0', pass: w.delivered === w.expected && w.expected > 0 });
     const probe = probes.get(n);
     if (probe && !(r50 <= 1.3 && r99 <= 1.5)) {
-      notes.push(`${n} clients: War Room's submit → receipt p50 is ${fmt(w.p50.median - b.p50.median)} ms above the bare cluster's and its writer's ack p50 ${fmt(w.ack.median - b.ack.median)} ms above (War Room acks and broadcasts after the durable PostgreSQL commit; the relay acks right after its local emit). One bare durable INSERT commit on this PostgreSQL, timed after the runs: p50 ${fmt(probe.p50)} ms, p99 ${fmt(probe.p99)} ms. War Room's nodes used ${fmt(w.cpu.median)} ms CPU per op against ${fmt(b.cpu.median)} (all 3 nodes). Profile the nodes with WARROOM_BENCH_CLUSTER_PROF=<dir>.`);
+      notes.push(`${n} clients: War Room's submit → receipt p50 is ${fmt(w.p50.median - b.p50.median)} ms above the bare cluster's and its writer's ack p50 ${fmt(w.ack.median - b.ack.median)} ms above (War Room acks and broadcasts after the durable PostgreSQL commit; the relay acks right after its local emit). Timed after the runs on the same PostgreSQL: a bare autocommit INSERT p50 ${fmt(probe.insert.p50)} ms (p99 ${fmt(probe.insert.p99)}); a transaction of the store's shape (BEGIN, SELECT … FOR UPDATE, INSERT, COMMIT) p50 ${fmt(probe.tx.p50)} ms (p99 ${fmt(probe.tx.p99)}). War Room's nodes used ${fmt(w.cpu.median)} ms CPU per op against ${fmt(b.cpu.median)} (all 3 nodes). Profile the nodes with WARROOM_BENCH_CLUSTER_PROF=<dir>.`);
     }
     if (b.delivered !== b.expected) notes.push(`The baseline cluster lost ${b.expected - b.delivered} of ${b.expected} receipts at ${n} clients (per node: ${b.byNode.join(' / ')}).`);
     groups.push({ label: `${n} p50`, values: [b.p50.median, w.p50.median], spread: [[b.p50.min, b.p50.max], [w.p50.min, w.p50.max]] as [number, number][] });
@@ -308,7 +321,7 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
       `Both clusters are connected before measuring and runs alternate between them (which goes first alternates too); ${repeats} repeats per size, median shown with min–max. Cluster CPU = user+system time of the ${NODES} server processes during a run ÷ ops sent (Redis and PostgreSQL not included).`,
       'Setup (not part of the latency): all receivers connect and join (25 at a time per swarm), then the benchmark waits until no presence or list update has reached any client for 1.5 s, as in the single-node fan-out benchmark.',
       `Lost = receipts missing ${drainMs / 1000} s after the last submit, out of (acked measured ops × receivers); every receiver must get every op through the best-effort fan-out (War Room clients would also catch up from the store, which the benchmark's receivers do not do). Lost per node shown as node 1 / node 2 / node 3.`,
-      'Context for the commit\'s share: after the runs of each size (both clusters still connected, no run going) the benchmark times single-row autocommit INSERTs into a table of the throw-away schema on the same PostgreSQL. CPU profiles of the War Room nodes: WARROOM_BENCH_CLUSTER_PROF=<dir> adds --cpu-prof to them.',
+      'Context for the commit\'s share: after the runs of each size (both clusters still connected, no run going) the benchmark times, one at a time on the same PostgreSQL, a single-row autocommit INSERT and a transaction of the shape War Room\'s store commits an op with (BEGIN, SELECT … FOR UPDATE of the head row, one INSERT, COMMIT). CPU profiles of the War Room nodes: WARROOM_BENCH_CLUSTER_PROF=<dir> adds --cpu-prof to them.',
       'Everything (6 server processes, the swarms, Redis, PostgreSQL and other work on the machine) shares its cores, so numbers are noisy on a busy box.',
     ],
     tables: [
@@ -318,16 +331,17 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
         rows: setup.map((x) => [`${x.n}`, LABEL[x.side], x.startMs ? fmt(x.startMs) : '–', fmt(x.joinedMs / 1000), fmt(x.settledMs / 1000), `${x.chatter}`]),
       },
       {
-        columns: ['clients', 'one durable PostgreSQL INSERT commit p50 ms', 'p99 ms', 'max ms'],
-        rows: sizes.map((n) => {
+        columns: ['clients', 'PostgreSQL commit timed after the runs', 'p50 ms', 'p99 ms', 'max ms'],
+        rows: sizes.flatMap((n) => {
           const p = probes.get(n);
-          return [`${n}`, fmt(p?.p50 ?? NaN), fmt(p?.p99 ?? NaN), fmt(p?.max ?? NaN)];
+          const row = (what: string, d: Dist | undefined) => [`${n}`, what, fmt(d?.p50 ?? NaN), fmt(d?.p99 ?? NaN), fmt(d?.max ?? NaN)];
+          return [row('autocommit INSERT', p?.insert), row('BEGIN, SELECT … FOR UPDATE, INSERT, COMMIT', p?.tx)];
         }),
       },
     ],
     checks,
     chart: barChart('Fan-out across 3 nodes: submit → receipt (median of repeats, whiskers min–max)', 'ms', [LABEL.relay, LABEL.warroom], groups),
     notes,
-    data: { nodes: NODES, rate, durationMs, warmupMs, drainMs, repeats, sizes, runs, setup },
+    data: { nodes: NODES, rate, durationMs, warmupMs, drainMs, repeats, sizes, runs, setup, commitProbe: Object.fromEntries(probes) },
   };
 }
