@@ -53,7 +53,7 @@ const unique = () => `${process.pid.toString(36)}${randomBytes(3).toString('hex'
 
 /** Fails early, with a sentence, when the machine's PostgreSQL or Redis is not there. */
 async function checkServices(): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3_000 });
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3_000, statement_timeout: 30_000 });
   try {
     await c.connect();
     await c.query('SELECT 1');
@@ -81,7 +81,7 @@ async function checkServices(): Promise<void> {
  * INSERT, COMMIT: four round trips, one WAL flush). Tables in the throw-away schema.
  */
 async function commitProbe(schema: string, n: number): Promise<{ insert: Dist; tx: Dist }> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5_000 });
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5_000, statement_timeout: 30_000 });
   const t = `"${schema}".commit_probe`;
   const h = `"${schema}".commit_probe_head`;
   try {
@@ -111,7 +111,7 @@ async function commitProbe(schema: string, n: number): Promise<{ insert: Dist; t
 }
 
 async function dropSchema(schema: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5_000 });
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5_000, statement_timeout: 30_000 });
   try {
     await c.connect();
     await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
