@@ -32,6 +32,8 @@ export interface ClusterRun {
   /** Receipts per node (the node the receiving clients are connected to) and what each should have had. */
   byNode: { delivered: number; expected: number }[];
   ackP50: number; ackP99: number; refused: number; clusterCpuMsPerOp: number; achievedRate: number;
+  /** CPU ms per op sent, per server process (node 1 holds the writer). */
+  nodeCpuMsPerOp: number[];
   dropped: Record<string, number>;
 }
 
@@ -208,11 +210,11 @@ async function measure(c: Cluster, run: number, o: { rate: number; durationMs: n
     byNode[c.nodeOf[k]!]!.delivered += p.samples.length;
     byNode[c.nodeOf[k]!]!.expected += expectedOf(c.receivers[k]!);
   });
-  const cpu = cpu0.reduce((a, x, i) => a + cpuMs(x, cpu1[i]!), 0);
+  const perNode = cpu0.map((x, i) => cpuMs(x, cpu1[i]!) / Math.max(1, wr.sent));
   const ack = dist(wr.ackMs);
   return {
     lat: dist(all), expected, delivered: all.length, byNode, ackP50: ack.p50, ackP99: ack.p99, refused: wr.refused, firstRefusal: wr.firstRefusal,
-    clusterCpuMsPerOp: cpu / Math.max(1, wr.sent), achievedRate: wr.achievedRate,
+    clusterCpuMsPerOp: perNode.reduce((a, x) => a + x, 0), nodeCpuMsPerOp: perNode, achievedRate: wr.achievedRate,
   };
 }
 
@@ -256,7 +258,7 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
           const lostClients = Object.values(dropped).reduce((a, x) => a + x, 0);
           if (lostClients) ctx.log(`  ${side}: ${lostClients} clients were disconnected so far: ${JSON.stringify(dropped)}`);
           runs.push({ side, n, rep, ...m, dropped });
-          ctx.log(`  ${side.padEnd(7)} n=${n} rep ${rep + 1}: p50 ${fmt(m.lat.p50)} ms p99 ${fmt(m.lat.p99)} ms max ${fmt(m.lat.max)} ms, delivered ${m.delivered}/${m.expected} (by node ${m.byNode.map((b) => `${b.delivered}/${b.expected}`).join(', ')}), cluster CPU ${fmt(m.clusterCpuMsPerOp)} ms/op`);
+          ctx.log(`  ${side.padEnd(7)} n=${n} rep ${rep + 1}: p50 ${fmt(m.lat.p50)} ms p99 ${fmt(m.lat.p99)} ms max ${fmt(m.lat.max)} ms, delivered ${m.delivered}/${m.expected} (by node ${m.byNode.map((b) => `${b.delivered}/${b.expected}`).join(', ')}), cluster CPU ${fmt(m.clusterCpuMsPerOp)} ms/op (by node ${m.nodeCpuMsPerOp.map((x) => fmt(x)).join(', ')})`);
         }
       }
       for (const c of clusters.values()) {
@@ -282,6 +284,7 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
       return {
         p50: med(side, n, (r) => r.lat.p50), p99: med(side, n, (r) => r.lat.p99), max: med(side, n, (r) => r.lat.max),
         ack: med(side, n, (r) => r.ackP50), ack99: med(side, n, (r) => r.ackP99), cpu: med(side, n, (r) => r.clusterCpuMsPerOp),
+        nodeCpu: Array.from({ length: NODES }, (_, i) => med(side, n, (r) => r.nodeCpuMsPerOp[i]!).median),
         delivered: of.reduce((a, r) => a + r.delivered, 0), expected: of.reduce((a, r) => a + r.expected, 0),
         byNode: Array.from({ length: NODES }, (_, i) => of.reduce((a, r) => a + r.byNode[i]!.expected - r.byNode[i]!.delivered, 0)),
       };
@@ -293,7 +296,7 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
     for (const [side, c] of [['relay', b], ['warroom', w]] as const) {
       rows.push([
         `${n}`, LABEL[side], `${fmt(c.p50.median)} (${fmt(c.p50.min)}–${fmt(c.p50.max)})`, `${fmt(c.p99.median)} (${fmt(c.p99.min)}–${fmt(c.p99.max)})`,
-        fmt(c.max.median), `${c.delivered}/${c.expected}`, c.byNode.join(' / '), fmt(c.ack.median), fmt(c.ack99.median), fmt(c.cpu.median),
+        fmt(c.max.median), `${c.delivered}/${c.expected}`, c.byNode.join(' / '), fmt(c.ack.median), fmt(c.ack99.median), fmt(c.cpu.median), c.nodeCpu.map((x) => fmt(x)).join(' / '),
         side === 'warroom' ? fmtRatio(r50) : '', side === 'warroom' ? fmtRatio(r99) : '',
       ]);
     }
@@ -304,7 +307,7 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
     checks.push({ what: `lost ops, ${n} clients on 3 nodes${quickNote}`, value: `${w.expected - w.delivered}${dropText}`, target: '0', pass: w.delivered === w.expected && w.expected > 0 });
     const probe = probes.get(n);
     if (probe && !(r50 <= 1.3 && r99 <= 1.5)) {
-      notes.push(`${n} clients: War Room's submit → receipt p50 is ${fmt(w.p50.median - b.p50.median)} ms above the bare cluster's and its writer's ack p50 ${fmt(w.ack.median - b.ack.median)} ms above (War Room acks and broadcasts after the durable PostgreSQL commit; the relay acks right after its local emit). Timed after the runs on the same PostgreSQL: a bare autocommit INSERT p50 ${fmt(probe.insert.p50)} ms (p99 ${fmt(probe.insert.p99)}); a transaction of the store's shape (BEGIN, SELECT … FOR UPDATE, INSERT, COMMIT) p50 ${fmt(probe.tx.p50)} ms (p99 ${fmt(probe.tx.p99)}). War Room's nodes used ${fmt(w.cpu.median)} ms CPU per op against ${fmt(b.cpu.median)} (all 3 nodes). Profile the nodes with WARROOM_BENCH_CLUSTER_PROF=<dir>.`);
+      notes.push(`${n} clients: War Room's submit → receipt p50 is ${fmt(w.p50.median - b.p50.median)} ms above the bare cluster's and its writer's ack p50 ${fmt(w.ack.median - b.ack.median)} ms above (War Room acks and broadcasts after the durable PostgreSQL commit; the relay acks right after its local emit). Timed after the runs on the same PostgreSQL: a bare autocommit INSERT p50 ${fmt(probe.insert.p50)} ms (p99 ${fmt(probe.insert.p99)}); a transaction of the store's shape (BEGIN, SELECT … FOR UPDATE, INSERT, COMMIT) p50 ${fmt(probe.tx.p50)} ms (p99 ${fmt(probe.tx.p99)}). War Room's nodes used ${fmt(w.cpu.median)} ms CPU per op against ${fmt(b.cpu.median)} (all 3 nodes; node 1, the writer's, ${fmt(w.nodeCpu[0]!)} against ${fmt(b.nodeCpu[0]!)}), on cores the clients share. Profile the nodes with WARROOM_BENCH_CLUSTER_PROF=<dir>.`);
     }
     if (b.delivered !== b.expected) notes.push(`The baseline cluster lost ${b.expected - b.delivered} of ${b.expected} receipts at ${n} clients (per node: ${b.byNode.join(' / ')}).`);
     groups.push({ label: `${n} p50`, values: [b.p50.median, w.p50.median], spread: [[b.p50.min, b.p50.max], [w.p50.min, w.p50.max]] as [number, number][] });
@@ -318,14 +321,14 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
       'Per op the relay node that receives the submit stamps a seq from its own counter, broadcasts through the adapter and acks; the other relay nodes only emit what the adapter hands them. War Room validates, checks permission, folds the reducer, commits to PostgreSQL (gapless seq in the same transaction), then broadcasts through the same adapter. So the difference is War Room\'s own work.',
       `Receivers are spread evenly over the ${NODES} nodes, each connected straight to its node's port (no load balancer), in swarm processes of ≤ ${PER_SWARM} sockets; one writer, connected to node 1, submits a 160-character timeline.add every ${1000 / rate} ms (${rate} ops/s, open loop) for ${durationMs / 1000} s; the first ${warmupMs / 1000} s are warm-up and not counted.`,
       'Latency = writer\'s submit call → op:committed handler at each receiving client on every node, measured with CLOCK_MONOTONIC (process.hrtime) carried in the op text, comparable across processes on this machine.',
-      `Both clusters are connected before measuring and runs alternate between them (which goes first alternates too); ${repeats} repeats per size, median shown with min–max. Cluster CPU = user+system time of the ${NODES} server processes during a run ÷ ops sent (Redis and PostgreSQL not included).`,
+      `Both clusters are connected before measuring and runs alternate between them (which goes first alternates too); ${repeats} repeats per size, median shown with min–max. Cluster CPU = user+system time of the ${NODES} server processes during a run ÷ ops sent (Redis and PostgreSQL not included), also shown per node.`,
       'Setup (not part of the latency): all receivers connect and join (25 at a time per swarm), then the benchmark waits until no presence or list update has reached any client for 1.5 s, as in the single-node fan-out benchmark.',
       `Lost = receipts missing ${drainMs / 1000} s after the last submit, out of (acked measured ops × receivers); every receiver must get every op through the best-effort fan-out (War Room clients would also catch up from the store, which the benchmark's receivers do not do). Lost per node shown as node 1 / node 2 / node 3.`,
       'Context for the commit\'s share: after the runs of each size (both clusters still connected, no run going) the benchmark times, one at a time on the same PostgreSQL, a single-row autocommit INSERT and a transaction of the shape War Room\'s store commits an op with (BEGIN, SELECT … FOR UPDATE of the head row, one INSERT, COMMIT). CPU profiles of the War Room nodes: WARROOM_BENCH_CLUSTER_PROF=<dir> adds --cpu-prof to them.',
       'Everything (6 server processes, the swarms, Redis, PostgreSQL and other work on the machine) shares its cores, so numbers are noisy on a busy box.',
     ],
     tables: [
-      { columns: ['clients', 'cluster', 'p50 ms (min–max)', 'p99 ms (min–max)', 'max ms', 'delivered', 'lost per node', 'writer ack p50 ms', 'writer ack p99 ms', 'cluster CPU ms/op', 'p50 ratio', 'p99 ratio'], rows },
+      { columns: ['clients', 'cluster', 'p50 ms (min–max)', 'p99 ms (min–max)', 'max ms', 'delivered', 'lost per node', 'writer ack p50 ms', 'writer ack p99 ms', 'cluster CPU ms/op', 'CPU ms/op node 1 / 2 / 3', 'p50 ratio', 'p99 ratio'], rows },
       {
         columns: ['clients', 'cluster', 'slowest node start (ms)', 'all joined (s)', 'presence traffic settled (s)', 'presence + list messages received'],
         rows: setup.map((x) => [`${x.n}`, LABEL[x.side], x.startMs ? fmt(x.startMs) : '–', fmt(x.joinedMs / 1000), fmt(x.settledMs / 1000), `${x.chatter}`]),
