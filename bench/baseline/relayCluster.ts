@@ -23,6 +23,7 @@ import { MAX_PAYLOAD_BYTES } from '../../shared/constants.ts';
 import type { Op } from '../../shared/ops.ts';
 import { attachFanout } from '../../server/fanout.ts';
 import { memoryNow, serveChild } from '../lib/proc.ts';
+import { profiler } from '../lib/profile.ts';
 
 type AckFn = (r: unknown) => void;
 
@@ -69,6 +70,7 @@ http.listen(0, '127.0.0.1', () => {
     mem: () => memoryNow(),
     cpu: () => process.cpuUsage(),
     stats: () => ({ relayed, sockets: io.engine.clientsCount, fanoutErrors }),
+    ...profiler(),
   }, { url: `http://127.0.0.1:${port}`, token: 'relay-accepts-anything', pid: process.pid }, async () => {
     await detach();
     await new Promise<void>((r) => void io.close(() => r()));

@@ -6,8 +6,11 @@
  * bench/baseline/relayCluster.ts, with the same adapter on the same Redis), measured in the same run.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { createClient } from 'redis';
+import { selfTimeByOrigin, type CpuProfile } from '../lib/profile.ts';
 import { barChart } from '../lib/svg.ts';
 import { dist, fmt, fmtRatio, ratio, repeated, type Dist } from '../lib/stats.ts';
 import type { BenchContext, BenchOutput, Check } from '../lib/report.ts';
@@ -34,6 +37,8 @@ export interface ClusterRun {
   ackP50: number; ackP99: number; refused: number; clusterCpuMsPerOp: number; achievedRate: number;
   /** CPU ms per op sent, per server process (node 1 holds the writer). */
   nodeCpuMsPerOp: number[];
+  /** Ops the writer sent (warm-up included). */
+  sent: number;
   dropped: Record<string, number>;
 }
 
@@ -214,8 +219,24 @@ async function measure(c: Cluster, run: number, o: { rate: number; durationMs: n
   const ack = dist(wr.ackMs);
   return {
     lat: dist(all), expected, delivered: all.length, byNode, ackP50: ack.p50, ackP99: ack.p99, refused: wr.refused, firstRefusal: wr.firstRefusal,
-    clusterCpuMsPerOp: perNode.reduce((a, x) => a + x, 0), nodeCpuMsPerOp: perNode, achievedRate: wr.achievedRate,
+    clusterCpuMsPerOp: perNode.reduce((a, x) => a + x, 0), nodeCpuMsPerOp: perNode, achievedRate: wr.achievedRate, sent: wr.sent,
   };
+}
+
+/** Node 1's self time per op sent, by origin (War Room's code, each package, Node, GC), both clusters side by side. */
+function profileTable(profiles: { side: Side; n: number; byOrigin: [string, number][]; ops: number }[]) {
+  const rows: string[][] = [];
+  for (const n of [...new Set(profiles.map((p) => p.n))]) {
+    const of = (side: Side) => profiles.find((p) => p.side === side && p.n === n);
+    const [b, w] = [of('relay'), of('warroom')];
+    const perOp = (p: typeof b, origin: string) => (p ? (p.byOrigin.find(([o]) => o === origin)?.[1] ?? 0) / Math.max(1, p.ops) : NaN);
+    const origins = [...new Set([...(w?.byOrigin ?? []), ...(b?.byOrigin ?? [])].map(([o]) => o))];
+    origins.sort((x, y) => Math.max(perOp(w, y), perOp(b, y)) - Math.max(perOp(w, x), perOp(b, x)));
+    for (const o of origins.slice(0, 12)) rows.push([`${n}`, o, fmt(perOp(b, o)), fmt(perOp(w, o))]);
+    const total = (p: typeof b) => (p ? p.byOrigin.reduce((a, [, ms]) => a + ms, 0) / Math.max(1, p.ops) : NaN);
+    rows.push([`${n}`, 'all (idle excluded)', fmt(total(b)), fmt(total(w))]);
+  }
+  return { columns: ['clients', 'node 1 self time, by origin', `${LABEL.relay} ms/op`, `${LABEL.warroom} ms/op`], rows };
 }
 
 export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
@@ -232,6 +253,9 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
   const runs: ClusterRun[] = [];
   const setup: { side: Side; n: number; joinedMs: number; settledMs: number; chatter: number; startMs: number }[] = [];
   const probes = new Map<number, { insert: Dist; tx: Dist }>();
+  // WARROOM_BENCH_CLUSTER_PROFILE=1: a CPU profile of node 1 (the writer's) of each cluster over the measured runs.
+  const profiling = process.env.WARROOM_BENCH_CLUSTER_PROFILE === '1';
+  const profiles: { side: Side; n: number; file: string; byOrigin: [string, number][]; ops: number }[] = [];
   const notes: string[] = [];
   let run = 1;
   for (const n of sizes) {
@@ -247,6 +271,7 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
         setup.push({ side, n, joinedMs: c.joinedMs, settledMs: c.settledMs, chatter: c.chatter, startMs: Math.max(...c.nodes.map((x) => x.startMs)) });
         ctx.log(`  ${side}: ${n} clients joined in ${fmt(c.joinedMs / 1000)} s, presence traffic settled after ${fmt(c.settledMs / 1000)} s`);
       }
+      if (profiling) for (const c of clusters.values()) await c.nodes[0]!.child.call('profileStart');
       for (let rep = 0; rep < repeats; rep++) {
         // Alternate which cluster goes first, so drift in machine load does not favour one.
         const order = rep % 2 === 0 ? SIDES : [...SIDES].reverse();
@@ -259,6 +284,18 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
           if (lostClients) ctx.log(`  ${side}: ${lostClients} clients were disconnected so far: ${JSON.stringify(dropped)}`);
           runs.push({ side, n, rep, ...m, dropped });
           ctx.log(`  ${side.padEnd(7)} n=${n} rep ${rep + 1}: p50 ${fmt(m.lat.p50)} ms p99 ${fmt(m.lat.p99)} ms max ${fmt(m.lat.max)} ms, delivered ${m.delivered}/${m.expected} (by node ${m.byNode.map((b) => `${b.delivered}/${b.expected}`).join(', ')}), cluster CPU ${fmt(m.clusterCpuMsPerOp)} ms/op (by node ${m.nodeCpuMsPerOp.map((x) => fmt(x)).join(', ')})`);
+        }
+      }
+      if (profiling) {
+        const dir = join(ctx.resultsDir, 'profiles');
+        mkdirSync(dir, { recursive: true });
+        for (const c of clusters.values()) {
+          const profile = await c.nodes[0]!.child.call<CpuProfile>('profileStop', undefined, 120_000);
+          const file = join(dir, `cluster-${c.side}-${n}-node1.cpuprofile`);
+          writeFileSync(file, JSON.stringify(profile));
+          const ops = runs.filter((r) => r.side === c.side && r.n === n).reduce((a, r) => a + r.sent, 0);
+          profiles.push({ side: c.side, n, file, byOrigin: selfTimeByOrigin(profile), ops });
+          ctx.log(`  ${c.side}: node 1 profile over the runs written to ${file}`);
         }
       }
       for (const c of clusters.values()) {
@@ -341,10 +378,11 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
           return [row('autocommit INSERT', p?.insert), row('BEGIN, SELECT … FOR UPDATE, INSERT, COMMIT', p?.tx)];
         }),
       },
+      ...(profiling ? [profileTable(profiles)] : []),
     ],
     checks,
     chart: barChart('Fan-out across 3 nodes: submit → receipt (median of repeats, whiskers min–max)', 'ms', [LABEL.relay, LABEL.warroom], groups),
-    notes,
+    notes: profiling ? [...notes, 'This run was profiled (WARROOM_BENCH_CLUSTER_PROFILE=1): the inspector\'s sampling slows node 1 of both clusters, so its latencies are not the unprofiled ones.'] : notes,
     data: { nodes: NODES, rate, durationMs, warmupMs, drainMs, repeats, sizes, runs, setup, commitProbe: Object.fromEntries(probes) },
   };
 }

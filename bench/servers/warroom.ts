@@ -10,6 +10,7 @@ import type { Store } from '../../server/store/store.ts';
 import type { AccessRegistry } from '../../server/access/registry.ts';
 import { randomBytes } from 'node:crypto';
 import { memoryNow, serveChild } from '../lib/proc.ts';
+import { profiler } from '../lib/profile.ts';
 
 export interface WarRoomProcessArgs {
   dataDir: string;
@@ -59,4 +60,5 @@ serveChild({
   cpu: () => process.cpuUsage(),
   stats: () => ({ sockets: server.io.engine.clientsCount, fanoutErrors }),
   headOf: (a: { incidentId: string }) => server.incidentState(a.incidentId)?.headSeq ?? 0,
+    ...profiler(),
 }, { url: server.url, token: server.createToken('lead', null), pid: process.pid, startMs }, () => server.close());
