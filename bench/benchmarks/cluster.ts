@@ -39,6 +39,8 @@ export interface ClusterRun {
   nodeCpuMsPerOp: number[];
   /** Ops the writer sent (warm-up included). */
   sent: number;
+  /** Presence and incident-list messages (not ops) the receivers got during the run, per op sent per receiver. */
+  chatterPerOpPerClient: number;
   dropped: Record<string, number>;
 }
 
@@ -193,6 +195,8 @@ const clusterCpu = (c: Cluster) => Promise.all(c.nodes.map((node) => node.child.
 async function measure(c: Cluster, run: number, o: { rate: number; durationMs: number; warmupMs: number; textBytes: number; drainMs: number }) {
   await Promise.all(c.receivers.map((s) => s.child.call('record', { run })));
   await sleep(200);
+  const chatterNow = async () => (await Promise.all(c.receivers.map((s) => s.child.call<{ chatter: number }>('chatter')))).reduce((a, x) => a + x.chatter, 0);
+  const chatter0 = await chatterNow();
   const cpu0 = await clusterCpu(c);
   const wr = await c.writer.child.call<{ measuredAcked: number; refused: number; firstRefusal: string; ackMs: number[]; achievedRate: number; sent: number }>(
     'write', { run, rate: o.rate, durationMs: o.durationMs, warmupMs: o.warmupMs, textBytes: o.textBytes, writers: 1 }, o.durationMs * 4 + 60_000);
@@ -205,6 +209,8 @@ async function measure(c: Cluster, run: number, o: { rate: number; durationMs: n
     await sleep(100);
   }
   const cpu1 = await clusterCpu(c);
+  const chatter = (await chatterNow()) - chatter0;
+  const clients = c.receivers.reduce((a, s) => a + s.ids.length, 0);
   const parts = await Promise.all(c.receivers.map((s) => s.child.call<{ samples: Float64Array }>('collect', undefined, 120_000)));
   const all = new Float64Array(parts.reduce((a, p) => a + p.samples.length, 0));
   let off = 0;
@@ -220,6 +226,7 @@ async function measure(c: Cluster, run: number, o: { rate: number; durationMs: n
   return {
     lat: dist(all), expected, delivered: all.length, byNode, ackP50: ack.p50, ackP99: ack.p99, refused: wr.refused, firstRefusal: wr.firstRefusal,
     clusterCpuMsPerOp: perNode.reduce((a, x) => a + x, 0), nodeCpuMsPerOp: perNode, achievedRate: wr.achievedRate, sent: wr.sent,
+    chatterPerOpPerClient: chatter / Math.max(1, wr.sent) / Math.max(1, clients),
   };
 }
 
@@ -321,6 +328,7 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
       return {
         p50: med(side, n, (r) => r.lat.p50), p99: med(side, n, (r) => r.lat.p99), max: med(side, n, (r) => r.lat.max),
         ack: med(side, n, (r) => r.ackP50), ack99: med(side, n, (r) => r.ackP99), cpu: med(side, n, (r) => r.clusterCpuMsPerOp),
+        chatter: med(side, n, (r) => r.chatterPerOpPerClient),
         nodeCpu: Array.from({ length: NODES }, (_, i) => med(side, n, (r) => r.nodeCpuMsPerOp[i]!).median),
         delivered: of.reduce((a, r) => a + r.delivered, 0), expected: of.reduce((a, r) => a + r.expected, 0),
         byNode: Array.from({ length: NODES }, (_, i) => of.reduce((a, r) => a + r.byNode[i]!.expected - r.byNode[i]!.delivered, 0)),
@@ -333,7 +341,7 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
     for (const [side, c] of [['relay', b], ['warroom', w]] as const) {
       rows.push([
         `${n}`, LABEL[side], `${fmt(c.p50.median)} (${fmt(c.p50.min)}–${fmt(c.p50.max)})`, `${fmt(c.p99.median)} (${fmt(c.p99.min)}–${fmt(c.p99.max)})`,
-        fmt(c.max.median), `${c.delivered}/${c.expected}`, c.byNode.join(' / '), fmt(c.ack.median), fmt(c.ack99.median), fmt(c.cpu.median), c.nodeCpu.map((x) => fmt(x)).join(' / '),
+        fmt(c.max.median), `${c.delivered}/${c.expected}`, c.byNode.join(' / '), fmt(c.ack.median), fmt(c.ack99.median), fmt(c.cpu.median), c.nodeCpu.map((x) => fmt(x)).join(' / '), fmt(c.chatter.median),
         side === 'warroom' ? fmtRatio(r50) : '', side === 'warroom' ? fmtRatio(r99) : '',
       ]);
     }
@@ -358,14 +366,14 @@ export async function runCluster(ctx: BenchContext): Promise<BenchOutput> {
       'Per op the relay node that receives the submit stamps a seq from its own counter, broadcasts through the adapter and acks; the other relay nodes only emit what the adapter hands them. War Room validates, checks permission, folds the reducer, commits to PostgreSQL (gapless seq in the same transaction), then broadcasts through the same adapter. So the difference is War Room\'s own work.',
       `Receivers are spread evenly over the ${NODES} nodes, each connected straight to its node's port (no load balancer), in swarm processes of ≤ ${PER_SWARM} sockets; one writer, connected to node 1, submits a 160-character timeline.add every ${1000 / rate} ms (${rate} ops/s, open loop) for ${durationMs / 1000} s; the first ${warmupMs / 1000} s are warm-up and not counted.`,
       'Latency = writer\'s submit call → op:committed handler at each receiving client on every node, measured with CLOCK_MONOTONIC (process.hrtime) carried in the op text, comparable across processes on this machine.',
-      `Both clusters are connected before measuring and runs alternate between them (which goes first alternates too); ${repeats} repeats per size, median shown with min–max. Cluster CPU = user+system time of the ${NODES} server processes during a run ÷ ops sent (Redis and PostgreSQL not included), also shown per node.`,
+      `Both clusters are connected before measuring and runs alternate between them (which goes first alternates too); ${repeats} repeats per size, median shown with min–max. Other messages = presence and incident-list updates (not ops) each receiver got during a run, per op sent. Cluster CPU = user+system time of the ${NODES} server processes during a run ÷ ops sent (Redis and PostgreSQL not included), also shown per node.`,
       'Setup (not part of the latency): all receivers connect and join (25 at a time per swarm), then the benchmark waits until no presence or list update has reached any client for 1.5 s, as in the single-node fan-out benchmark.',
       `Lost = receipts missing ${drainMs / 1000} s after the last submit, out of (acked measured ops × receivers); every receiver must get every op through the best-effort fan-out (War Room clients would also catch up from the store, which the benchmark's receivers do not do). Lost per node shown as node 1 / node 2 / node 3.`,
       'Context for the commit\'s share: after the runs of each size (both clusters still connected, no run going) the benchmark times, one at a time on the same PostgreSQL, a single-row autocommit INSERT and a transaction of the shape War Room\'s store commits an op with (BEGIN, SELECT … FOR UPDATE of the head row, one INSERT, COMMIT). CPU profiles of the War Room nodes: WARROOM_BENCH_CLUSTER_PROF=<dir> adds --cpu-prof to them.',
       'Everything (6 server processes, the swarms, Redis, PostgreSQL and other work on the machine) shares its cores, so numbers are noisy on a busy box.',
     ],
     tables: [
-      { columns: ['clients', 'cluster', 'p50 ms (min–max)', 'p99 ms (min–max)', 'max ms', 'delivered', 'lost per node', 'writer ack p50 ms', 'writer ack p99 ms', 'cluster CPU ms/op', 'CPU ms/op node 1 / 2 / 3', 'p50 ratio', 'p99 ratio'], rows },
+      { columns: ['clients', 'cluster', 'p50 ms (min–max)', 'p99 ms (min–max)', 'max ms', 'delivered', 'lost per node', 'writer ack p50 ms', 'writer ack p99 ms', 'cluster CPU ms/op', 'CPU ms/op node 1 / 2 / 3', 'other messages per op per client', 'p50 ratio', 'p99 ratio'], rows },
       {
         columns: ['clients', 'cluster', 'slowest node start (ms)', 'all joined (s)', 'presence traffic settled (s)', 'presence + list messages received'],
         rows: setup.map((x) => [`${x.n}`, LABEL[x.side], x.startMs ? fmt(x.startMs) : '–', fmt(x.joinedMs / 1000), fmt(x.settledMs / 1000), `${x.chatter}`]),
