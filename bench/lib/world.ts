@@ -12,6 +12,8 @@ export const KIND_LABEL: Record<Kind, string> = { relay: 'bare socket.io relay',
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const SERVER_ENTRY: Record<Kind, string> = { relay: here('../baseline/relay.ts'), warroom: here('../servers/warroom.ts') };
+/** The relay as a node of a cluster (with options.fanout). */
+const RELAY_CLUSTER_ENTRY = here('../baseline/relayCluster.ts');
 const SWARM_ENTRY = here('../clients/swarm.ts');
 
 export interface ServerHandle {
@@ -33,6 +35,10 @@ export interface ServerOptions {
   staticDir?: string;
   dutyScanMs?: WarRoomProcessArgs['dutyScanMs'];
   execArgv?: string[];
+  /** A node of a cluster: the socket.io Redis adapter on this channel (the relay then runs bench/baseline/relayCluster.ts). */
+  fanout?: WarRoomProcessArgs['fanout'];
+  /** War Room: the signing secret the nodes of a cluster share. */
+  secret?: string;
 }
 
 export function tempDir(prefix: string): string {
@@ -42,9 +48,12 @@ export function tempDir(prefix: string): string {
 export async function startServer(kind: Kind, options: ServerOptions = {}): Promise<ServerHandle> {
   const owned = kind === 'warroom' && !options.dataDir ? tempDir('warroom-bench-') : null;
   const dataDir = options.dataDir ?? owned;
-  const args: string[] = kind === 'warroom' ? [JSON.stringify({ dataDir: dataDir ?? undefined, limits: options.limits, postgres: options.postgres, staticDir: options.staticDir, dutyScanMs: options.dutyScanMs } satisfies Partial<WarRoomProcessArgs>)] : [];
+  const args: string[] = kind === 'warroom'
+    ? [JSON.stringify({ dataDir: dataDir ?? undefined, limits: options.limits, postgres: options.postgres, staticDir: options.staticDir, fanout: options.fanout, secret: options.secret, dutyScanMs: options.dutyScanMs } satisfies Partial<WarRoomProcessArgs>)]
+    : options.fanout ? [JSON.stringify({ fanout: options.fanout })] : [];
+  const entry = kind === 'relay' && options.fanout ? RELAY_CLUSTER_ENTRY : SERVER_ENTRY[kind];
   const { child, ready } = await startChild<{ url: string; token: string; pid: number; startMs?: number }>(
-    SERVER_ENTRY[kind], args, { execArgv: ['--expose-gc', ...(options.execArgv ?? [])], readyTimeoutMs: 300_000 });
+    entry, args, { execArgv: ['--expose-gc', ...(options.execArgv ?? [])], readyTimeoutMs: 300_000 });
   return {
     kind, child, url: ready.url, token: ready.token, pid: ready.pid, startMs: ready.startMs ?? 0, dataDir,
     async stop() {
