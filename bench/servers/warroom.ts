@@ -41,4 +41,5 @@ serveChild({
   cpu: () => process.cpuUsage(),
   stats: () => ({ sockets: server.io.engine.clientsCount }),
   headOf: (a: { incidentId: string }) => server.incidentState(a.incidentId)?.headSeq ?? 0,
+  cache: () => server.cacheStats(),
 }, { url: server.url, token: server.createToken('lead', null), pid: process.pid, startMs }, () => server.close());
