@@ -110,9 +110,11 @@ export async function runMemory(ctx: BenchContext): Promise<BenchOutput> {
   if (rw.median > RSS_TARGET_MB) {
     const heap = ops('warroom', (r) => r.after.heapUsed / MB);
     const total = ops('warroom', (r) => (r.after.heapTotal ?? NaN) / MB);
-    notes.push(`MISSED: RSS ${fmt(rw.median)} MB after GC, of which the live JS heap is ${fmt(heap.median)} MB (the incident states ≈ 50 MB of it) and V8's heap spaces ${fmt(total.median)} MB `
-      + '(new space grows to 128 MB under this allocation rate); the rest is native memory outside the JS heap. The cache budget bounds only the states: '
-      + (variants.includes('warroom-small') ? `with ${SMALL_CACHE_MB} MiB (below this working set) see the third row — the fill slows down and RSS does not fall.` : 'the full run adds a row with a small budget.'));
+    const est = ops('warroom', (r) => (r.cache ? r.cache.bytes / MB : NaN));
+    notes.push(`MISSED: RSS ${fmt(rw.median)} MB after GC, of which the live JS heap is ${fmt(heap.median)} MB (the cached incident states: ${fmt(est.median)} MiB estimated) `
+      + `and V8's heap spaces ${fmt(total.median)} MB (the new space grows to 128 MB under this allocation rate); the rest is native memory outside the JS heap. `
+      + 'The cache budget bounds only the states: '
+      + (variants.includes('warroom-small') ? `with ${SMALL_CACHE_MB} MiB (below this working set, all incidents written at once) see its row: the fill slows down and RSS does not fall.` : 'the full run adds a row with a small budget.'));
   }
   return {
     name: 'memory',
