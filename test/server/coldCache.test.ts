@@ -11,7 +11,7 @@ import { stateHash } from '../../shared/hash.ts';
 import type { CommittedOp } from '../../shared/ops.ts';
 import { replay } from '../../shared/reducer.ts';
 import { summarize } from '../../shared/summary.ts';
-import { limitsOf, type Limits } from '../../server/config.ts';
+import { cacheBytesOf, DEFAULT_CACHE_MB, limitsOf, type Limits } from '../../server/config.ts';
 import { createEngine } from '../../server/engine.ts';
 import { createMetrics } from '../../server/metrics.ts';
 import { createSqliteStore } from '../../server/store/sqlite.ts';
@@ -191,6 +191,17 @@ describe('cold incidents (engine cache LRU by bytes)', () => {
     cleanups.push(() => second.close());
     expect(second.engine.cacheStats()).toMatchObject({ cached: 1, cold: 3 });
     expect(await second.engine.list()).toEqual(before);
+  });
+});
+
+describe('the cache budget setting', () => {
+  it('reads WARROOM_CACHE_MB in MiB, defaults when unset, and refuses a bad value with a sentence', () => {
+    expect(cacheBytesOf({})).toBe(DEFAULT_CACHE_MB * 2 ** 20);
+    expect(cacheBytesOf({ WARROOM_CACHE_MB: '8' })).toBe(8 * 2 ** 20);
+    expect(cacheBytesOf({ WARROOM_CACHE_MB: '0.5' })).toBe(2 ** 19);
+    expect(() => cacheBytesOf({ WARROOM_CACHE_MB: 'lots' })).toThrow(/WARROOM_CACHE_MB must be a number of MiB/);
+    expect(() => cacheBytesOf({ WARROOM_CACHE_MB: '-1' })).toThrow(/WARROOM_CACHE_MB/);
+    expect(limitsOf({ dataDir: 'x', limits: { cacheBytes: 123 } }).cacheBytes).toBe(123);
   });
 });
 
