@@ -69,7 +69,7 @@ export interface Limits {
 
 /**
  * Default cache budget (MiB of estimated state): holds the memory benchmark's 100 incidents of 1k ops
- * (≈ 39 MiB estimated) written all at once, and a single incident of 100k such ops (≈ 35 MiB). Below
+ * (≈ 37 MiB estimated) written all at once, and a single incident of 100k such ops (≈ 37 MiB). Below
  * the working set of concurrently written incidents the LRU thrashes (100 × 1k at 16 MiB: fill 2.6× slower).
  */
 export const DEFAULT_CACHE_MB = 64;
