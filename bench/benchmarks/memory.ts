@@ -112,7 +112,7 @@ export async function runMemory(ctx: BenchContext): Promise<BenchOutput> {
     const total = ops('warroom', (r) => (r.after.heapTotal ?? NaN) / MB);
     const est = ops('warroom', (r) => (r.cache ? r.cache.bytes / MB : NaN));
     notes.push(`MISSED: RSS ${fmt(rw.median)} MB after GC, of which the live JS heap is ${fmt(heap.median)} MB (the cached incident states: ${fmt(est.median)} MiB estimated) `
-      + `and V8's heap spaces ${fmt(total.median)} MB (the new space grows to 128 MB under this allocation rate); the rest is native memory outside the JS heap. `
+      + `and V8's heap spaces ${fmt(total.median)} MB (in an engine-only reproduction the new space alone grew to 128 MB); the rest is native memory outside the JS heap. `
       + 'The cache budget bounds only the states: '
       + (variants.includes('warroom-small') ? `with ${SMALL_CACHE_MB} MiB (below this working set, all incidents written at once) see its row: the fill slows down and RSS does not fall.` : 'the full run adds a row with a small budget.'));
   }
