@@ -56,7 +56,9 @@ async function afterOps(variant: Variant, incidents: number, opsEach: number) {
     const after = await settle(server.child);
     // A server without the cache (the relay, an older War Room) has no such command.
     const cache = kind === 'warroom' ? await server.child.call<CacheStats>('cache').catch(() => null) : null;
-    return { before, after, fill, cache };
+    // Diagnostic, after the measurement: what is left once V8 hands its pooled free pages back.
+    const reduced = await server.child.call<Mem>('memReduced').catch(() => null);
+    return { before, after, fill, cache, reduced };
   } finally {
     await stopAll([writers!.child, server]);
   }
@@ -113,8 +115,13 @@ export async function runMemory(ctx: BenchContext): Promise<BenchOutput> {
     const est = ops('warroom', (r) => (r.cache ? r.cache.bytes / MB : NaN));
     notes.push(`MISSED: RSS ${fmt(rw.median)} MB after GC, of which the live JS heap is ${fmt(heap.median)} MB (the cached incident states: ${fmt(est.median)} MiB estimated) `
       + `and V8's heap spaces ${fmt(total.median)} MB (in an engine-only reproduction the new space alone grew to 128 MB); the rest is native memory outside the JS heap. `
+      + `After a memory-reducing GC (V8 gives back its pooled free pages; diagnostic column) RSS is ${fmt(ops('warroom', (r) => (r.reduced ? r.reduced.rss / MB : NaN)).median)} MB: most of the rest is memory V8 holds for reuse, not live data. `
       + 'The cache budget bounds only the states: '
       + (variants.includes('warroom-small') ? `with ${SMALL_CACHE_MB} MiB (below this working set, all incidents written at once) see its row: the fill slows down and RSS does not fall.` : 'the full run adds a row with a small budget.'));
+  }
+  const smallRefused = opRuns.get('warroom-small')?.reduce((a, r) => a + r.fill.refused, 0) ?? 0;
+  if (smallRefused > 0) {
+    notes.push(`The ${SMALL_CACHE_MB} MiB row had ${smallRefused} refused ops: reloading evicted incidents on every batch lags the event loop, and the server's admission control refuses new work past ADMISSION_MAX_LAG_MS (the engine alone, without it, refused none in the same fill).`);
   }
   return {
     name: 'memory',
@@ -122,7 +129,7 @@ export async function runMemory(ctx: BenchContext): Promise<BenchOutput> {
     method: [
       `Per client: server RSS (after a full GC, measured inside the server process) with only the writer connected, then with ${n} more clients connected (handshake and token checked, not joined to an incident); the difference ÷ ${n}. ${reps} repeats per server. The fan-out benchmark reports the same for clients joined to one incident.`,
       `After ops: a fresh server per run; ${incidents} clients each create an incident and submit ${opsEach} 160-character timeline.add ops (4 in flight each, all incidents at once), then RSS after GC. ${opReps} runs per server, order alternating. War Room keeps incidents' folded states in an LRU cache bounded by an estimated byte budget (default ${DEFAULT_CACHE_MB} MiB, WARROOM_CACHE_MB), which holds this working set; ${ctx.quick ? '' : `the third row runs with ${SMALL_CACHE_MB} MiB, below it. `}The relay keeps nothing.`,
-      'Clients are in their own processes; only the server process is measured.',
+      'Clients are in their own processes; only the server process is measured. The "memory-reducing GC" column is taken after the measurement (gc with flavor last-resort, which also releases V8\'s pooled pages): a diagnostic, not the row\'s value.',
     ],
     tables: [
       {
@@ -134,14 +141,14 @@ export async function runMemory(ctx: BenchContext): Promise<BenchOutput> {
         }),
       },
       {
-        columns: ['server', 'ops', 'fill time s', 'RSS before MB', 'RSS after MB (median, min–max)', 'peak RSS MB', 'heap used / total after MB', 'cached / cold incidents', 'refused'],
+        columns: ['server', 'ops', 'fill time s', 'RSS before MB', 'RSS after MB (median, min–max)', 'peak RSS MB', 'heap used / total after MB', 'RSS after a memory-reducing GC MB', 'cached / cold incidents', 'refused'],
         rows: variants.map((v) => {
           const runs = opRuns.get(v)!;
           const last = runs.at(-1)!;
           const cache = last.cache ? `${last.cache.cached} / ${last.cache.cold}` : '–';
           return [VARIANT_LABEL[v], `${last.fill.ops}`, fmt(ops(v, (r) => r.fill.ms / 1000).median), fmt(ops(v, (r) => r.before.rss / MB).median), mmm(rssOf(v)),
             fmt(ops(v, (r) => (r.after.maxRss ?? NaN) / MB).median), `${fmt(ops(v, (r) => r.after.heapUsed / MB).median)} / ${fmt(ops(v, (r) => (r.after.heapTotal ?? NaN) / MB).median)}`,
-            cache, `${runs.reduce((a, r) => a + r.fill.refused, 0)}`];
+            mmm(ops(v, (r) => (r.reduced ? r.reduced.rss / MB : NaN))), cache, `${runs.reduce((a, r) => a + r.fill.refused, 0)}`];
         }),
       },
     ],

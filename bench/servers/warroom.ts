@@ -8,7 +8,7 @@ import type { Limits } from '../../server/config.ts';
 import type { Store } from '../../server/store/store.ts';
 import type { AccessRegistry } from '../../server/access/registry.ts';
 import { randomBytes } from 'node:crypto';
-import { memoryNow, serveChild } from '../lib/proc.ts';
+import { memoryAfterReducingGc, memoryNow, serveChild } from '../lib/proc.ts';
 
 export interface WarRoomProcessArgs {
   dataDir: string;
@@ -38,6 +38,7 @@ const startMs = performance.now() - t0;
 
 serveChild({
   mem: () => memoryNow(),
+  memReduced: () => memoryAfterReducingGc(),
   cpu: () => process.cpuUsage(),
   stats: () => ({ sockets: server.io.engine.clientsCount }),
   headOf: (a: { incidentId: string }) => server.incidentState(a.incidentId)?.headSeq ?? 0,
