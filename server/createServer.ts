@@ -261,6 +261,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
       inviteLink: (token: string, incidentId: string | null = null) => webInviteLink(publicUrl, token, incidentId),
       /** The state as this node folded it (tests, CLI). */
       incidentState: (incidentId: string) => engine.state(incidentId),
+      /** The engine's incident cache: how many are in memory, how many cold, estimated bytes (tests, benchmarks). */
+      cacheStats: () => engine.cacheStats(),
       backupNow,
       /** Cluster internals for tests and the CLI: admission control, slow consumers, drain state. */
       cluster,

@@ -3,6 +3,10 @@
  * queue and the join read path. Every step that reads or changes the cache runs under one
  * exclusive lock, so a join's answer and the room it enters never miss or repeat an op
  * committed by this node.
+ *
+ * The cache is an LRU bounded by an estimated byte budget (limits.cacheBytes): an incident that
+ * falls out keeps a small cold record (head, summary) so the list, summaries and the duty clock
+ * stay cheap, and comes back from its newest snapshot plus the ops after it on its next use.
  */
 import { refuse, type Refusal } from '../shared/errors.ts';
 import type { IncidentState, IncidentSummary } from '../shared/model.ts';
@@ -30,7 +34,29 @@ interface Entry {
   head: number;
   lastServerTime: number;
   snapshotSeq: number;
+  /** Estimated size of `state` (see opBytes). */
+  bytes: number;
 }
+
+/** What is kept of an incident that left the cache: enough to list it and to notice a write elsewhere. */
+interface Cold {
+  head: number;
+  lastServerTime: number;
+  snapshotSeq: number;
+  summary: Summary;
+}
+
+/**
+ * The byte estimate: the JSON length of what was folded in (the snapshot's state once, then each
+ * op). It is deterministic and costs one stringify per op or snapshot, next to the parse and fold
+ * that work already does; the real heap size of a state is ≈ 1.4× it (measured on timeline
+ * notes). Walking the state instead would cost O(timeline) per commit; counting ops alone would
+ * make a 100-op incident with a huge snapshot look small.
+ */
+const opBytes = (op: CommittedOp) => JSON.stringify(op).length;
+
+/** A cold incident whose unsnapshotted tail is at least this share of snapshotEveryOps gets a snapshot first. */
+const EVICT_SNAPSHOT_SHARE = 0.25;
 
 /** A duplicate names the incident of the original op: an opId reused for another incident is visible. */
 export type SubmitAck = { ok: true; seq: number; duplicate?: boolean; incidentId?: string } | Refusal;
@@ -77,7 +103,11 @@ const listKey = (s: Summary | null) => (s ? JSON.stringify({ ...s, headSeq: 0 })
 
 export function createEngine(deps: EngineDeps) {
   const { store, logger, metrics, limits, hooks } = deps;
+  /** Hot incidents in LRU order: the first is the least recently used (touch() moves one to the end). */
   const cache = new Map<string, Entry>();
+  const cold = new Map<string, Cold>();
+  let cachedBytes = 0;
+  let evictions = 0;
   const pending: Pending[] = [];
   const inflight = new Map<string, Promise<SubmitAck>>();
   const firstIncident = new Map<string, string>();
@@ -103,6 +133,58 @@ export function createEngine(deps: EngineDeps) {
     if (!r.ok) logger.warn({ incidentId: op.incidentId, seq: op.seq, code: r.code }, 'stored op refused by the reducer; skipped');
     entry.head = op.seq;
     entry.lastServerTime = Math.max(entry.lastServerTime, op.serverTime);
+    grow(entry, opBytes(op));
+  }
+
+  /** Adds to an entry's estimate, and to the cache's total when the entry is in it. */
+  function grow(entry: Entry, bytes: number): void {
+    entry.bytes += bytes;
+    if (cache.get(entry.id) === entry) cachedBytes += bytes;
+  }
+
+  function touch(entry: Entry): void {
+    cache.delete(entry.id);
+    cache.set(entry.id, entry);
+  }
+
+  function insert(entry: Entry): void {
+    cold.delete(entry.id);
+    cache.set(entry.id, entry);
+    cachedBytes += entry.bytes;
+  }
+
+  /** Forgets an incident entirely (no state: held back or not found). */
+  function drop(id: string): void {
+    const e = cache.get(id);
+    if (e) cachedBytes -= e.bytes;
+    cache.delete(id);
+    cold.delete(id);
+  }
+
+  /** Keeps the cold record of an entry, after a snapshot when its tail is long. Not for one a commit is working on. */
+  function keepCold(entry: Entry): void {
+    const state = entry.state;
+    if (!state) return;
+    if (entry.head - entry.snapshotSeq >= Math.max(1, limits.snapshotEveryOps * EVICT_SNAPSHOT_SHARE)) {
+      entry.snapshotSeq = entry.head;
+      snapshot(entry.id, entry.head, state);
+    }
+    cold.set(entry.id, { head: entry.head, lastServerTime: entry.lastServerTime, snapshotSeq: entry.snapshotSeq, summary: summaryOf(entry.id, state, entry.head) });
+  }
+
+  /**
+   * Evicts least recently used incidents until the estimate fits the budget. Runs at the end of
+   * each locked step, so no commit holds an entry; the most recently used one always stays, so a
+   * single incident bigger than the budget is still served from memory.
+   */
+  function trim(): void {
+    for (const [id, e] of cache) {
+      if (cachedBytes <= limits.cacheBytes || cache.size <= 1) return;
+      keepCold(e);
+      cache.delete(id);
+      cachedBytes -= e.bytes;
+      evictions++;
+    }
   }
 
   async function catchUp(entry: Entry): Promise<void> {
@@ -129,10 +211,10 @@ export function createEngine(deps: EngineDeps) {
 
   async function load(id: string): Promise<Entry> {
     const stored = await store.headSeq(id);
-    const fresh = (): Entry => ({ id, state: null, head: 0, lastServerTime: 0, snapshotSeq: 0 });
+    const fresh = (): Entry => ({ id, state: null, head: 0, lastServerTime: 0, snapshotSeq: 0, bytes: 0 });
     const snap = await store.latestSnapshot(id);
     let entry = fresh();
-    if (snap) entry = { id, state: snap.state, head: snap.seq, lastServerTime: snap.state.updatedAt, snapshotSeq: snap.seq };
+    if (snap) entry = { id, state: snap.state, head: snap.seq, lastServerTime: snap.state.updatedAt, snapshotSeq: snap.seq, bytes: JSON.stringify(snap.state).length };
     try {
       await catchUp(entry);
     } catch (e) {
@@ -151,16 +233,38 @@ export function createEngine(deps: EngineDeps) {
     return entry;
   }
 
-  /** The cached entry, loaded on first use and caught up with ops other nodes wrote. */
+  /** The cached entry, loaded on first use (or back from cold) and caught up with ops other nodes wrote; now the most recently used. */
   async function entryOf(id: string, fresh: boolean): Promise<Entry> {
     let entry = cache.get(id);
     if (!entry) {
       entry = await load(id);
-      cache.set(id, entry);
-    } else if (fresh) {
-      await catchUp(entry);
+      insert(entry);
+    } else {
+      touch(entry);
+      if (fresh) await catchUp(entry);
     }
     return entry;
+  }
+
+  /**
+   * For the list and the start: a cold incident is reloaded only when the store's head moved
+   * (another node wrote), and one that does not fit the budget goes straight back to cold.
+   */
+  async function look(id: string): Promise<void> {
+    const hot = cache.get(id);
+    if (hot) {
+      await catchUp(hot);
+      return;
+    }
+    const c = cold.get(id);
+    if (c && (await store.headSeq(id)) === c.head) return;
+    const entry = await load(id);
+    if (!entry.state) {
+      drop(id);
+      return;
+    }
+    if (cache.size === 0 || cachedBytes + entry.bytes <= limits.cacheBytes) insert(entry);
+    else keepCold(entry);
   }
 
   /** Answers a resubmitted op with its original seq; false when the opId is new. */
@@ -181,7 +285,7 @@ export function createEngine(deps: EngineDeps) {
     if (live.length === 0) return;
     // Each incident's batch folds in place into one private copy (O(timeline) once per batch, not per op);
     // a failed append drops it, and the cache keeps the state it had.
-    const work = new Map<string, { entry: Entry; batch: ReturnType<typeof foldBatch>; head: number; time: number; before: string }>();
+    const work = new Map<string, { entry: Entry; batch: ReturnType<typeof foldBatch>; head: number; time: number; before: string; bytes: number }>();
     const committed: { op: CommittedOp; item: Pending }[] = [];
     for (const item of live) {
       const { op } = item;
@@ -191,7 +295,7 @@ export function createEngine(deps: EngineDeps) {
         // judging an op against a stale state would refuse a valid edit. One range query per batch.
         const entry = await entryOf(op.incidentId, true);
         const before = listKey(entry.state ? summaryOf(entry.id, entry.state, entry.head) : null);
-        w = { entry, batch: foldBatch(entry.state), head: entry.head, time: entry.lastServerTime, before };
+        w = { entry, batch: foldBatch(entry.state), head: entry.head, time: entry.lastServerTime, before, bytes: 0 };
         work.set(op.incidentId, w);
       }
       // Seqs taken but no state: every op of it is quarantined. Not a new incident to create over.
@@ -208,6 +312,7 @@ export function createEngine(deps: EngineDeps) {
       }
       w.head = c.seq;
       w.time = Math.max(w.time, time);
+      w.bytes += opBytes(c);
       committed.push({ op: c, item });
     }
     try {
@@ -241,7 +346,8 @@ export function createEngine(deps: EngineDeps) {
       w.entry.state = w.batch.state;
       w.entry.head = w.head;
       w.entry.lastServerTime = w.time;
-      if (!w.batch.state) cache.delete(w.entry.id);
+      grow(w.entry, w.bytes);
+      if (!w.batch.state) drop(w.entry.id);
     }
     if (committed.length > 0) metrics.commitBatchSize.observe(committed.length);
     for (const { op, item } of committed) {
@@ -261,6 +367,16 @@ export function createEngine(deps: EngineDeps) {
     }
   }
 
+  function refreshed(incidentId: string): Promise<{ state: IncidentState; head: number } | null> {
+    return exclusive(async () => {
+      const entry = await entryOf(incidentId, true);
+      const { state, head } = entry;
+      if (!state) drop(incidentId);
+      trim();
+      return state ? { state, head } : null;
+    });
+  }
+
   function flush(): Promise<void> {
     flushScheduled = false;
     return exclusive(async () => {
@@ -273,14 +389,16 @@ export function createEngine(deps: EngineDeps) {
         const answer = storeRefusal(err);
         for (const item of batch) item.resolve(answer);
       }
+      trim();
     });
   }
 
   return {
-    /** Loads every stored incident, so the list and the first joins are ready. */
+    /** Loads every stored incident once, so the list is ready; as many as the budget holds stay cached. */
     start(): Promise<void> {
       return exclusive(async () => {
-        for (const id of await store.listIncidentIds()) await entryOf(id, false);
+        for (const id of await store.listIncidentIds()) await look(id);
+        trim();
       });
     },
 
@@ -315,7 +433,7 @@ export function createEngine(deps: EngineDeps) {
         const entry = await entryOf(incidentId, true);
         const state = entry.state;
         if (!state) {
-          cache.delete(incidentId);
+          drop(incidentId);
           return refuse(entry.head > 0 ? 'INCIDENT_HELD_BACK' : 'INCIDENT_NOT_FOUND', incidentId);
         }
         const head = entry.head;
@@ -330,6 +448,7 @@ export function createEngine(deps: EngineDeps) {
           result = whole ? { ops, headSeq: head } : { snapshot: { seq: head, state }, ops: [], headSeq: head };
         }
         enter();
+        trim();
         return { ok: true, ...result };
       });
     },
@@ -337,10 +456,13 @@ export function createEngine(deps: EngineDeps) {
     /** Summaries of every incident, including ones other nodes created. */
     list(): Promise<Summary[]> {
       return exclusive(async () => {
-        // Fresh entries: with several nodes, another one may have changed a status since we last looked.
-        for (const id of await store.listIncidentIds()) await entryOf(id, true);
+        // Fresh: with several nodes, another one may have changed a status since we last looked.
+        // A cold incident costs one head query, and a reload only when that head moved.
+        for (const id of await store.listIncidentIds()) await look(id);
+        trim();
         const out: Summary[] = [];
         for (const e of cache.values()) if (e.state) out.push(summaryOf(e.id, e.state, e.head));
+        for (const c of cold.values()) out.push(c.summary);
         return out.sort((a, b) => b.startedAt - a.startedAt);
       });
     },
@@ -349,22 +471,31 @@ export function createEngine(deps: EngineDeps) {
      * One incident caught up with the store, under the lock for that one read only: the duty clock
      * reads incidents one at a time so commits and joins interleave with its scan.
      */
-    refresh(incidentId: string): Promise<IncidentState | null> {
-      return exclusive(async () => {
-        const entry = await entryOf(incidentId, true);
-        if (!entry.state) cache.delete(incidentId);
-        return entry.state;
-      });
-    },
+    refresh: (incidentId: string): Promise<IncidentState | null> => refreshed(incidentId).then((r) => r?.state ?? null),
 
+    /** refresh() with the head the state was folded to, read under the same lock. */
+    refreshed,
+
+    /** The list row, cached or cold (then as of this node's last look: head heartbeats, summaries). */
     summary(incidentId: string): Summary | null {
       const e = cache.get(incidentId);
-      return e?.state ? summaryOf(e.id, e.state, e.head) : null;
+      if (e) return e.state ? summaryOf(e.id, e.state, e.head) : null;
+      return cold.get(incidentId)?.summary ?? null;
     },
 
-    /** Test and CLI helper: the state as this node folded it. */
+    /** Whether the incident is out of the cache with only its cold record kept. */
+    isCold(incidentId: string): boolean {
+      return cold.has(incidentId);
+    },
+
+    /** Test and CLI helper: the state as this node folded it; null for a cold incident (refresh() brings it back). */
     state(incidentId: string): IncidentState | null {
       return cache.get(incidentId)?.state ?? null;
+    },
+
+    /** What the cache holds now (tests, benchmarks). */
+    cacheStats(): { cached: number; cold: number; bytes: number; budget: number; evictions: number } {
+      return { cached: cache.size, cold: cold.size, bytes: cachedBytes, budget: limits.cacheBytes, evictions };
     },
 
     /** Finishes queued commits, then refuses new ones. */

@@ -13,7 +13,7 @@ import { Server } from 'socket.io';
 import { MAX_PAYLOAD_BYTES } from '../../shared/constants.ts';
 import type { IncidentState } from '../../shared/model.ts';
 import type { CommittedOp, Op } from '../../shared/ops.ts';
-import { memoryNow, serveChild } from '../lib/proc.ts';
+import { memoryAfterReducingGc, memoryNow, serveChild } from '../lib/proc.ts';
 
 interface Preloaded { head: number; state: IncidentState; tail: CommittedOp[] }
 type AckFn = (r: unknown) => void;
@@ -58,6 +58,7 @@ http.listen(0, '127.0.0.1', () => {
   const { port } = http.address() as AddressInfo;
   serveChild({
     mem: () => memoryNow(),
+    memReduced: () => memoryAfterReducingGc(),
     cpu: () => process.cpuUsage(),
     stats: () => ({ relayed, sockets: io.engine.clientsCount }),
     preload: (a: { incidentId: string } & Preloaded) => {

@@ -123,6 +123,15 @@ export function serveChild(handlers: Handlers, ready: unknown, onExit?: () => Pr
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Memory of this process after a full GC when --expose-gc is on. */
+/**
+ * memoryNow after a memory-reducing ("last resort") GC, which also gives V8's pooled free pages back
+ * to the OS: tells memory the process holds for reuse from memory it uses (diagnostic only).
+ */
+export function memoryAfterReducingGc(): ReturnType<typeof memoryNow> {
+  (globalThis as { gc?: (o?: { type: string; execution: string; flavor: string }) => void }).gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  return memoryNow();
+}
+
 export function memoryNow(): { rss: number; heapUsed: number; heapTotal: number; external: number; maxRss: number } {
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();

@@ -9,7 +9,7 @@ import type { Limits } from '../../server/config.ts';
 import type { Store } from '../../server/store/store.ts';
 import type { AccessRegistry } from '../../server/access/registry.ts';
 import { randomBytes } from 'node:crypto';
-import { memoryNow, serveChild } from '../lib/proc.ts';
+import { memoryAfterReducingGc, memoryNow, serveChild } from '../lib/proc.ts';
 import { profiler } from '../lib/profile.ts';
 
 export interface WarRoomProcessArgs {
@@ -60,8 +60,10 @@ const startMs = performance.now() - t0;
 
 serveChild({
   mem: () => memoryNow(),
+  memReduced: () => memoryAfterReducingGc(),
   cpu: () => process.cpuUsage(),
   stats: () => ({ sockets: server.io.engine.clientsCount, fanoutErrors }),
   headOf: (a: { incidentId: string }) => server.incidentState(a.incidentId)?.headSeq ?? 0,
-    ...profiler(),
+  cache: () => server.cacheStats(),
+  ...profiler(),
 }, { url: server.url, token: server.createToken('lead', null), pid: process.pid, startMs }, () => server.close());

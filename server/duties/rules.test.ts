@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HelpRequest, IncidentState } from '../../shared/model.ts';
 import { replay } from '../../shared/reducer.ts';
 import { derivedId, derivedUuid } from './ids.ts';
-import { dueEscalations, dueReminder } from './rules.ts';
+import { dueDuties, dueEscalations, dueReminder, nextDutyAt } from './rules.ts';
 import { dutyOp } from './scheduler.ts';
 
 const T0 = Date.UTC(2026, 11, 3, 6, 0);
@@ -60,6 +60,43 @@ describe('dueReminder', () => {
     if (!r.ok || !r.state) throw new Error('reminder refused');
     expect(dueReminder(r.state, T0 + 16 * MIN)).toBeNull();
     expect(dueReminder(r.state, T0 + 30 * MIN)).toMatchObject({ round: 1 });
+  });
+});
+
+describe('nextDutyAt', () => {
+  const reminded = (() => {
+    const op = { ...dutyOp('i', { kind: 'reminder', dueAt: T0 + 15 * MIN, round: 0, roundAt: T0 + 15 * MIN }, false, T0 + 15 * MIN), seq: 2, serverTime: T0 + 15 * MIN + 5 };
+    const r = replay([op as never], base());
+    if (!r.ok || !r.state) throw new Error('reminder refused');
+    return r.state;
+  })();
+  it.each([
+    ['first reminder', base(), T0, T0 + 15 * MIN],
+    ['a help request widens before the reminder', withHelp(help({ askedAt: T0 + 2 * MIN })), T0, T0 + 7 * MIN],
+    ['level 2 after level 1', withHelp(help({ escalation: 1 })), T0 + 6 * MIN, T0 + 10 * MIN],
+    ['a reminder round already done: the next round', reminded, T0 + 16 * MIN, T0 + 30 * MIN],
+    ['due now: a time already passed', base(), T0 + 20 * MIN, T0 + 15 * MIN],
+    ['answered help and done reminder: the next round', withHelp(help({ status: 'acknowledged' }), reminded), T0 + 16 * MIN, T0 + 30 * MIN],
+    ['resolved: never', withHelp(help({}), { status: 'resolved' }), T0, null],
+    ['archived: never', { ...base(), archivedAt: T0 }, T0, null],
+  ] as const)('%s', (_name, state, now, expected) => {
+    expect(nextDutyAt(state as IncidentState, now, 5)).toBe(expected);
+  });
+
+  it('nothing is due before it and something is due at it (probed every minute for two hours)', () => {
+    const states = [base(), reminded, withHelp(help({ askedAt: T0 + 3 * MIN })), withHelp(help({ escalation: 1, skills: [] }), reminded)];
+    for (const s of states) {
+      for (let from = T0; from < T0 + 120 * MIN; from += 7 * MIN) {
+        const at = nextDutyAt(s, from, 5);
+        if (at === null) throw new Error('an active incident always has a next reminder');
+        if (at <= from) {
+          expect(dueDuties(s, from, 5).length).toBeGreaterThan(0);
+          continue;
+        }
+        for (let t = from; t < at; t += MIN) expect(dueDuties(s, t, 5)).toEqual([]);
+        expect(dueDuties(s, at, 5).length).toBeGreaterThan(0);
+      }
+    }
   });
 });
 

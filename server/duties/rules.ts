@@ -62,3 +62,28 @@ export function dueDuties(state: IncidentState, now: number, afterMin: number): 
   const r = dueReminder(state, now);
   return [...dueEscalations(state, now, afterMin), ...(r ? [r] : [])];
 }
+
+/**
+ * The earliest time at which dueDuties can return something for this state (≤ now when something
+ * is due already), or null when it never will (resolved or archived). Lets the duty clock leave a
+ * cold incident out of memory until then, as long as its head has not moved.
+ */
+export function nextDutyAt(state: IncidentState, now: number, afterMin: number): number | null {
+  if (state.status === 'resolved' || state.archivedAt !== null) return null;
+  const step = afterMin * 60_000;
+  let next = Infinity;
+  for (const h of Object.values(state.help)) {
+    if (h.status !== 'open' || h.escalation >= 2) continue;
+    next = Math.min(next, h.askedAt + (h.escalation < 1 ? step : 2 * step));
+  }
+  const dueAt = nextUpdateDueAt(state);
+  if (dueAt !== null) {
+    const cadenceMs = cadenceMinutes(state) * 60_000;
+    // The first round from now on that the timeline has not done yet (a logged reminder can only
+    // cover rounds up to when it was logged, so this ends after a round or two; the cap is a guard).
+    let round = now < dueAt ? 0 : Math.floor((now - dueAt) / cadenceMs);
+    for (let i = 0; i < 100 && dueReminder(state, dueAt + round * cadenceMs) === null; i++) round++;
+    next = Math.min(next, dueAt + round * cadenceMs);
+  }
+  return next === Infinity ? null : next;
+}

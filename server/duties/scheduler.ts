@@ -10,11 +10,11 @@
 import { isTransient } from '../../shared/errors.ts';
 import { SERVER_ACTOR_ID, type IncidentState } from '../../shared/model.ts';
 import type { Op } from '../../shared/ops.ts';
-import type { Engine } from '../engine.ts';
+import type { Engine, Summary } from '../engine.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import { derivedUuid } from './ids.ts';
-import { dueDuties, type DueDuty } from './rules.ts';
+import { dueDuties, nextDutyAt, type DueDuty } from './rules.ts';
 
 const SETTLED_MAX = 10_000;
 /** Every this many scans, resolved and archived incidents are read fresh too (a reopen elsewhere). */
@@ -22,7 +22,7 @@ const FULL_SWEEP_SCANS = 15;
 
 export interface DutyOptions {
   engine: Engine;
-  store: Pick<Store, 'listIncidentIds'>;
+  store: Pick<Store, 'listIncidentIds' | 'headSeq'>;
   logger: Logger;
   escalateAfterMin: number;
   scanMs: number;
@@ -55,13 +55,29 @@ export function createDuties(options: DutyOptions) {
   let current: Promise<void> | null = null;
   let closed = false;
 
-  const owesNothing = (s: IncidentState | null) => s !== null && (s.status === 'resolved' || s.archivedAt !== null);
+  const owesNothing = (s: IncidentState | Summary | null) => s !== null && (s.status === 'resolved' || s.archivedAt !== null);
   let scans = 0;
+  /** Per incident: when its next duty falls due (null: never), as computed from the state at `head`. */
+  const nextDue = new Map<string, { head: number; at: number | null }>();
+
+  /**
+   * A cold incident (out of the engine's cache) stays out while the state last read owes nothing
+   * before its next due time and the store's head has not moved since: one head query instead of
+   * a reload from the snapshot. An incident this node never read this way is read once.
+   */
+  async function staysCold(id: string, cold: Summary, full: boolean): Promise<boolean> {
+    const settledDown = owesNothing(cold);
+    if (settledDown && !full) return true;
+    const due = nextDue.get(id);
+    const quiet = settledDown || (due !== undefined && due.head === cold.headSeq && (due.at === null || due.at > now()));
+    return quiet && (await store.headSeq(id)) === cold.headSeq;
+  }
 
   /**
    * One pass. Incidents this node last saw active (or has not seen) are read fresh every scan;
    * resolved and archived ones only every FULL_SWEEP_SCANS, to notice a reopen on another node,
-   * so a server full of old incidents pays one query per active incident per scan.
+   * so a server full of old incidents pays one query per active incident per scan. Incidents out
+   * of the engine's cache are brought back only when a duty may be due or their head moved.
    */
   async function scanOnce(full = scans % FULL_SWEEP_SCANS === 0): Promise<number> {
     scans++;
@@ -70,11 +86,15 @@ export function createDuties(options: DutyOptions) {
     let sent = 0;
     for (const id of await store.listIncidentIds()) {
       if (closed) break;
-      if (!full && owesNothing(engine.state(id))) continue;
-      const state = await engine.refresh(id);
-      // Resolved owes nothing; archived is put away (unarchiving brings its duties back).
-      if (!state || owesNothing(state)) continue;
+      const cold = engine.isCold(id) ? engine.summary(id) : null;
+      if (cold ? await staysCold(id, cold, full) : !full && owesNothing(engine.state(id))) continue;
+      const read = await engine.refreshed(id);
+      if (!read) continue;
+      const { state } = read;
       const at = now();
+      nextDue.set(id, { head: read.head, at: nextDutyAt(state, at, escalateAfterMin) });
+      // Resolved owes nothing; archived is put away (unarchiving brings its duties back).
+      if (owesNothing(state)) continue;
       for (const d of dueDuties(state, at, escalateAfterMin)) {
         // Late only if it fell due more than one scan before this node came up: otherwise another
         // running node would have fired it, and this one merely won the race.
