@@ -47,7 +47,7 @@ try {
     await cdp.send('Profiler.start');
     if (phase === 'idle') await sleep(3_000);
     else for (let k = 0; k < 20; k++) {
-      await w.timeout(10_000).emitWithAck('op:submit', entryOp(inc.id, 5_000 + k));
+      await w.timeout(10_000).emitWithAck('op:submit', entryOp(inc.id, 5_000 + k, w.clientId));
       await sleep(250);
     }
     const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile };

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState, type Ref, type RefObject } from 'react';
+import { useCallback, useMemo, useRef, useState, type Ref, type RefObject } from 'react';
 import type { UserEntryKind } from '../../../shared/model.ts';
 import { selectCanEdit, selectMembers, selectTimeline } from '../../store/index.ts';
 import { useWarRoom, useWarRoomStore } from '../../hooks/useWarRoom.ts';
@@ -7,7 +7,7 @@ import { pushToast } from '../../hooks/toasts.ts';
 import { Timeline, type TimelineCallbacks } from '../timeline/Timeline.tsx';
 import { TimelineFilters } from '../timeline/TimelineFilters.tsx';
 import { Composer } from '../timeline/Composer.tsx';
-import { EMPTY_FILTER, filterEntries, isNarrowed, type TimelineFilter } from '../timeline/filter.ts';
+import { EMPTY_FILTER, IncrementalFilter, isNarrowed, type TimelineFilter } from '../timeline/filter.ts';
 import { report } from './report.ts';
 
 interface Props {
@@ -35,7 +35,10 @@ export function TimelineContainer({ filterRequest = null, composerRef, searchRef
     setSeenRequest(filterRequest.n);
     setFilter(filterRequest.filter);
   }
-  const entries = useMemo(() => filterEntries(timeline, filter), [timeline, filter]);
+  // Incremental: a remote op that appends an entry filters that entry, not the whole timeline again.
+  const filtered = useRef<IncrementalFilter>(null);
+  filtered.current ??= new IncrementalFilter();
+  const entries = useMemo(() => filtered.current!.run(timeline, filter), [timeline, filter]);
 
   // Keyed on names only: a roster edit that renames nobody (availability, skills, zone) keeps nameOf,
   // so the memoized rows, which all take it, do not re-render.
@@ -56,7 +59,7 @@ export function TimelineContainer({ filterRequest = null, composerRef, searchRef
     };
   }, [store]);
 
-  const selected = entries.find((e) => e.id === selectedId) ?? null;
+  const selected = selectedId === null ? null : entries.find((e) => e.id === selectedId) ?? null;
   const step = (d: 1 | -1) => {
     if (entries.length === 0) return;
     const at = selected ? entries.indexOf(selected) : d === 1 ? -1 : entries.length;

@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
 import type { TimelineEntry } from '../../../shared/model.ts';
 import { dayHeading, useTimeFormat, displayZone } from '../../hooks/timeFormat.ts';
 import { formatOffset } from '../../../shared/time.ts';
 import { TimelineRow, type RowActions } from './TimelineRow.tsx';
-import { withDateSeparators, type TimelineItem } from './filter.ts';
+import { IncrementalSeparators, type TimelineItem } from './filter.ts';
+import { RowLayout } from './rowLayout.ts';
 
 export interface TimelineCallbacks {
   pin: (id: string, pinned: boolean) => void;
@@ -28,29 +28,55 @@ interface Props {
 
 /** Within this many pixels of the end counts as "at the bottom": new entries then scroll into view. */
 const STICK_PX = 48;
+/** Rows rendered beyond each edge of the view. */
+const OVERSCAN = 8;
+/** Close to the real heights (app.css): a note row with one line of text and its meta line; a system row; a date. */
+const estimateSize = (item: TimelineItem): number => (item.type === 'date' ? 34 : item.entry.kind === 'status' || item.entry.kind === 'role' || item.entry.kind === 'system' || item.entry.kind === 'help' ? 26 : 54);
+
+const heightOf = (el: HTMLElement): number => el.getBoundingClientRect().height || el.offsetHeight;
 
 /**
  * The virtualized timeline, newest at the bottom. When the reader is at the bottom it follows new
  * entries; when they scrolled up, the entry at the top of the view stays put (even when an entry
  * is inserted above it) and a pill counts what arrived below.
+ *
+ * Rows are positioned from a RowLayout: heights measured once per row key (a ResizeObserver
+ * reports later changes), starts updated from the first changed row only, so a remote op that
+ * appends an entry costs the rows it adds, not a pass over the whole timeline.
  */
 export function Timeline({ entries, headSeq, nameOf, canEdit, selectedId, onSelect, editingId, onEditing, callbacks }: Props) {
   const fmt = useTimeFormat();
   const zone = displayZone(fmt);
-  const items = useMemo(() => withDateSeparators(entries, zone), [entries, zone]);
+  const separators = useRef<IncrementalSeparators>(null);
+  separators.current ??= new IncrementalSeparators();
+  const items = useMemo(() => separators.current!.run(entries, zone), [entries, zone]);
+  const layoutRef = useRef<RowLayout<TimelineItem>>(null);
+  layoutRef.current ??= new RowLayout<TimelineItem>(estimateSize);
+  const layout = layoutRef.current;
+  layout.setItems(items);
+  const latestItems = useRef(items);
+  latestItems.current = items;
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const anchor = useRef<{ key: string; offset: number } | null>(null);
   const prevCount = useRef(items.length);
   const [newBelow, setNewBelow] = useState(0);
+  // What the scroller last reported (scrollTop, clientHeight); a change of the rendered range re-renders.
+  const [view, setView] = useState({ top: 0, height: 0 });
+  const [, relayout] = useReducer((x: number) => x + 1, 0);
 
-  const v = useVirtualizer({
-    count: items.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => (items[i]?.type === 'date' ? 34 : 54),
-    getItemKey: (i) => items[i]?.key ?? i,
-    overscan: 10,
-  });
+  // Where the view will be once the layout effect below has scrolled: the end, the anchor, or as is.
+  const total = layout.total();
+  const height = view.height || scrollRef.current?.clientHeight || 0;
+  let top = view.top;
+  if (atBottom.current) top = Math.max(0, total - height);
+  else if (anchor.current) {
+    const i = layout.index(anchor.current.key);
+    if (i >= 0) top = Math.max(0, layout.start(i) - anchor.current.offset);
+  }
+  const { first, last } = layout.range(top, height || 600, OVERSCAN);
+  const rendered = useRef({ first, last });
+  rendered.current = { first, last };
 
   const cb = useRef(callbacks);
   cb.current = callbacks;
@@ -64,26 +90,52 @@ export function Timeline({ entries, headSeq, nameOf, canEdit, selectedId, onSele
     restore: (id) => cb.current.restore(id),
   }), [onSelect, onEditing]);
 
+  // Row measuring: new rows are measured in the layout effect (one layout read for all of them);
+  // later size changes (an edit, the history opened, a narrower window) come from a ResizeObserver.
+  const fresh = useRef<HTMLElement[]>([]);
+  const observer = useRef<ResizeObserver | null>(null);
+  const measure = useCallback((els: readonly HTMLElement[]): boolean => {
+    const l = layoutRef.current!;
+    let changed = false;
+    for (const el of els) {
+      const key = el.dataset.key;
+      if (key !== undefined && el.isConnected) changed = l.setSize(key, heightOf(el)) || changed;
+    }
+    return changed;
+  }, []);
+  useEffect(() => {
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver((records) => {
+      if (measure(records.map((r) => r.target as HTMLElement))) relayout();
+    });
+    observer.current = ro;
+    return () => {
+      ro.disconnect();
+      observer.current = null;
+    };
+  }, [measure]);
+  const rowRef = useCallback((el: HTMLDivElement | null) => {
+    if (!el) return;
+    fresh.current.push(el);
+    observer.current?.observe(el);
+  }, []);
+
   const rememberAnchor = useCallback(() => {
     const el = scrollRef.current;
     if (!el) return;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
     if (atBottom.current) setNewBelow(0);
-    const first = v.getVirtualItems().find((it) => it.end > el.scrollTop);
-    anchor.current = first ? { key: String(first.key), offset: first.start - el.scrollTop } : null;
-  }, [v]);
-
-  // Our own anchoring below replaces the library's size-change adjustment, so they never both apply.
-  v.shouldAdjustScrollPositionOnItemSizeChange = () => false;
-
-  const restoreAnchor = useCallback(() => {
-    const a = anchor.current;
-    const el = scrollRef.current;
-    if (!a || !el) return;
-    const index = items.findIndex((it) => it.key === a.key);
-    const m = index >= 0 ? v.measurementsCache[index] : undefined;
-    if (m && Math.abs(el.scrollTop - (m.start - a.offset)) >= 1) el.scrollTop = m.start - a.offset;
-  }, [items, v]);
+    const l = layoutRef.current!;
+    const i = l.rowAt(el.scrollTop);
+    const item = i >= 0 ? latestItems.current[i] : undefined;
+    anchor.current = item ? { key: item.key, offset: l.start(i) - el.scrollTop } : null;
+    const r = l.range(el.scrollTop, el.clientHeight || 600, OVERSCAN);
+    const shown = rendered.current;
+    // Re-render only when rows must enter (or may leave) the window.
+    if (r.first < shown.first || r.last > shown.last || r.first > shown.first + OVERSCAN || r.last < shown.last - OVERSCAN || el.clientHeight !== view.height) {
+      setView({ top: el.scrollTop, height: el.clientHeight });
+    }
+  }, [view.height]);
 
   useLayoutEffect(() => {
     const grew = items.length - prevCount.current;
@@ -92,65 +144,83 @@ export function Timeline({ entries, headSeq, nameOf, canEdit, selectedId, onSele
     if (grew > 0) setNewBelow((n) => n + grew);
   }, [items]);
 
-  // After new items or new row measurements: follow the end, or keep the reader's top row in place.
-  const total = v.getTotalSize();
+  // After every render: measure the rows that mounted, then follow the end or keep the reader's top row in place.
   useLayoutEffect(() => {
+    const els = fresh.current;
+    fresh.current = [];
+    if (els.length > 0 && measure(els)) {
+      relayout();
+      return;
+    }
     const el = scrollRef.current;
     if (!el || items.length === 0) return;
-    if (atBottom.current) el.scrollTop = el.scrollHeight;
-    else restoreAnchor();
-  }, [total, items, restoreAnchor]);
+    if (atBottom.current) {
+      if (el.scrollHeight - el.scrollTop - el.clientHeight >= 1) el.scrollTop = el.scrollHeight;
+    } else if (Math.abs(el.scrollTop - top) >= 1) el.scrollTop = top;
+    if (!view.height && el.clientHeight) setView({ top: el.scrollTop, height: el.clientHeight });
+  });
 
   // Follow the selection made with j / k (only when it changes: new entries must not pull the view back to it).
-  const latestItems = useRef(items);
-  latestItems.current = items;
   useEffect(() => {
     if (!selectedId) return;
-    const index = latestItems.current.findIndex((it) => it.key === selectedId);
-    if (index >= 0) v.scrollToIndex(index, { align: 'auto' });
-  }, [selectedId, v]);
+    const l = layoutRef.current!;
+    const index = l.index(selectedId);
+    const el = scrollRef.current;
+    if (index < 0 || !el) return;
+    const a = l.start(index);
+    const b = a + l.size(index);
+    if (a < el.scrollTop) el.scrollTop = a;
+    else if (b > el.scrollTop + el.clientHeight) el.scrollTop = b - el.clientHeight;
+  }, [selectedId]);
 
   const jumpToEnd = () => {
     atBottom.current = true;
     setNewBelow(0);
-    v.scrollToIndex(items.length - 1, { align: 'end' });
+    const el = scrollRef.current;
+    if (el) el.scrollTop = el.scrollHeight;
+    relayout();
   };
+
+  const rows: ReactNode[] = [];
+  for (let index = first; index <= last; index++) {
+    const item = items[index]!;
+    rows.push(
+      <div
+        key={item.key}
+        data-index={index}
+        data-key={item.key}
+        ref={rowRef}
+        className="timeline-row"
+        style={{ transform: `translateY(${layout.start(index)}px)` }}
+      >
+        {item.type === 'date' ? (
+          <div className="date-sep" data-testid="date-separator" data-date={item.label}>
+            <span>{dayHeading(item.at, fmt)}</span>
+            <span className="date-zone">{fmt.utc ? 'UTC' : `${zone} · ${formatOffset(item.at, zone)}`}</span>
+          </div>
+        ) : (
+          <TimelineRow
+            entry={item.entry}
+            authorName={nameOf(item.entry.authorId)}
+            nameOf={nameOf}
+            zone={fmt.zone}
+            utc={fmt.utc}
+            selected={item.entry.id === selectedId}
+            editing={item.entry.id === editingId}
+            pending={item.entry.seq > headSeq}
+            canEdit={canEdit}
+            actions={actions}
+          />
+        )}
+      </div>,
+    );
+  }
 
   return (
     <div ref={scrollRef} className="timeline-scroll" data-testid="timeline" onScroll={rememberAnchor} tabIndex={0} role="region" aria-label="Timeline (j / k select an entry)">
       {items.length === 0 && <p className="muted" style={{ padding: 16 }}>No entries match.</p>}
-      <div style={{ height: v.getTotalSize(), position: 'relative', width: '100%' }}>
-        {v.getVirtualItems().map((vi) => {
-          const item = items[vi.index] as TimelineItem;
-          return (
-            <div
-              key={vi.key}
-              data-index={vi.index}
-              ref={v.measureElement}
-              style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${vi.start}px)` }}
-            >
-              {item.type === 'date' ? (
-                <div className="date-sep" data-testid="date-separator" data-date={item.label}>
-                  <span>{dayHeading(item.at, fmt)}</span>
-                  <span className="date-zone">{fmt.utc ? 'UTC' : `${zone} · ${formatOffset(item.at, zone)}`}</span>
-                </div>
-              ) : (
-                <TimelineRow
-                  entry={item.entry}
-                  authorName={nameOf(item.entry.authorId)}
-                  nameOf={nameOf}
-                  zone={fmt.zone}
-                  utc={fmt.utc}
-                  selected={item.entry.id === selectedId}
-                  editing={item.entry.id === editingId}
-                  pending={item.entry.seq > headSeq}
-                  canEdit={canEdit}
-                  actions={actions}
-                />
-              )}
-            </div>
-          );
-        })}
+      <div className="timeline-rows" style={{ height: total }}>
+        {rows}
       </div>
       {newBelow > 0 && (
         <button className="new-below" data-testid="new-below" onClick={jumpToEnd}>

@@ -82,3 +82,104 @@ export function withDateSeparators(entries: readonly TimelineEntry[], zone: stri
   }
   return items;
 }
+
+/** The first index at which two lists hold different objects (a reference scan). */
+function firstDifference<T>(a: readonly T[], b: readonly T[]): number {
+  const lim = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < lim && a[i] === b[i]) i++;
+  return i;
+}
+
+/**
+ * filterEntries() kept incrementally for one filter: a new timeline that shares its first entries
+ * with the previous one (a remote op appends one, an edit replaces one) reuses the filtered result
+ * of that prefix and filters only the rest. The same filter object must be passed while unchanged.
+ */
+export class IncrementalFilter {
+  private input: readonly TimelineEntry[] = [];
+  private output: readonly TimelineEntry[] = [];
+  private filter: TimelineFilter | null = null;
+  /** outBefore[i]: how many of input[0..i) passed. */
+  private outBefore = new Int32Array(1);
+
+  run(entries: readonly TimelineEntry[], f: TimelineFilter): readonly TimelineEntry[] {
+    if (entries === this.input && f === this.filter) return this.output;
+    const d = f === this.filter ? firstDifference(this.input, entries) : 0;
+    this.filter = f;
+    this.input = entries;
+    const whole = filterEntries(entries.slice(d), f);
+    if (this.outBefore.length < entries.length + 1) {
+      const next = new Int32Array(Math.max(entries.length + 1, this.outBefore.length * 2));
+      next.set(this.outBefore.subarray(0, d + 1));
+      this.outBefore = next;
+    }
+    const kept = d === 0 ? 0 : this.outBefore[d]!;
+    const out = d === 0 ? whole : this.output.slice(0, kept).concat(whole);
+    // Rebuild the prefix counts from d (a second pass over the new part only).
+    let j = kept;
+    let w = 0;
+    for (let i = d; i < entries.length; i++) {
+      this.outBefore[i] = j;
+      if (w < whole.length && whole[w] === entries[i]) {
+        j++;
+        w++;
+      }
+    }
+    this.outBefore[entries.length] = j;
+    this.output = out;
+    return out;
+  }
+}
+
+/**
+ * withDateSeparators() kept incrementally for one zone: reuses the items of the unchanged prefix
+ * of the entries and interleaves separators only from the first changed entry on.
+ */
+export class IncrementalSeparators {
+  private input: readonly TimelineEntry[] = [];
+  private output: TimelineItem[] = [];
+  private zone = '';
+  /** itemAt[i]: the index in output of entry i's item. */
+  private itemAt = new Int32Array(1);
+
+  run(entries: readonly TimelineEntry[], zone: string): TimelineItem[] {
+    if (entries === this.input && zone === this.zone) return this.output;
+    const d = zone === this.zone ? firstDifference(this.input, entries) : 0;
+    this.zone = zone;
+    this.input = entries;
+    if (this.itemAt.length < entries.length + 1) {
+      const next = new Int32Array(Math.max(entries.length + 1, this.itemAt.length * 2));
+      next.set(this.itemAt.subarray(0, d));
+      this.itemAt = next;
+    }
+    const items = d === 0 ? [] : this.output.slice(0, this.itemAt[d - 1]! + 1);
+    let last = '';
+    let from = Infinity;
+    let until = -Infinity;
+    if (d > 0) {
+      // The day of the last kept entry, as the full pass would have it at this point.
+      const at = entries[d - 1]!.occurredAt;
+      last = formatDate(at, zone);
+      from = at;
+      until = nextLocalMidnight(at, zone);
+    }
+    for (let i = d; i < entries.length; i++) {
+      const entry = entries[i]!;
+      const at = entry.occurredAt;
+      if (at < from || at >= until) {
+        const date = formatDate(at, zone);
+        from = at;
+        until = nextLocalMidnight(at, zone);
+        if (date !== last) {
+          items.push({ type: 'date', key: `date-${date}`, label: date, at });
+          last = date;
+        }
+      }
+      this.itemAt[i] = items.length;
+      items.push(itemOf(entry));
+    }
+    this.output = items;
+    return items;
+  }
+}
