@@ -83,13 +83,16 @@ export function TimelineContainer({ filterRequest = null, composerRef, searchRef
     },
   });
 
-  const post = (k: UserEntryKind, text: string, occurredAt: number | undefined) => {
+  // Stable callbacks, so the memoized filters and composer skip the re-render a remote op causes here.
+  const post = useCallback((k: UserEntryKind, text: string, occurredAt: number | undefined) => {
     if (report(store.getState().addEntry(k, text, occurredAt))) {
       setFilter((f) => (isNarrowed(f) ? { ...EMPTY_FILTER, showJoins: f.showJoins, showDeleted: f.showDeleted } : f));
       // The kind is chosen per entry: a decision posted must not turn the next finding into one.
       onKind('note');
     }
-  };
+  }, [store, onKind]);
+  const onTyping = useCallback((t: boolean) => store.getState().setTyping(t), [store]);
+  const onToggleUtc = useCallback(() => store.getState().toggleUtc(), [store]);
 
   return (
     <>
@@ -99,9 +102,9 @@ export function TimelineContainer({ filterRequest = null, composerRef, searchRef
         members={members}
         utc={utc}
         zone={zone}
-        onToggleUtc={() => store.getState().toggleUtc()}
+        onToggleUtc={onToggleUtc}
         searchRef={searchRef}
-        shown={entries.length}
+        shown={isNarrowed(filter) ? entries.length : 0}
       />
       <Timeline
         entries={entries}
@@ -121,7 +124,7 @@ export function TimelineContainer({ filterRequest = null, composerRef, searchRef
           onKind={onKind}
           disabled={false}
           onPost={post}
-          onTyping={(t) => store.getState().setTyping(t)}
+          onTyping={onTyping}
         />
       ) : (
         <p className="readonly-bar" data-testid="readonly-bar" role="note">

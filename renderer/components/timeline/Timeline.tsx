@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import type { TimelineEntry } from '../../../shared/model.ts';
-import { dayHeading, useTimeFormat, displayZone } from '../../hooks/timeFormat.ts';
+import { dayHeading, useTimeFormat, displayZone, type TimeFormat } from '../../hooks/timeFormat.ts';
 import { formatOffset } from '../../../shared/time.ts';
 import { TimelineRow, type RowActions } from './TimelineRow.tsx';
 import { IncrementalSeparators, type TimelineItem } from './filter.ts';
@@ -30,8 +31,27 @@ interface Props {
 const STICK_PX = 48;
 /** Rows rendered beyond each edge of the view. */
 const OVERSCAN = 8;
-/** Close to the real heights (app.css): a note row with one line of text and its meta line; a system row; a date. */
-const estimateSize = (item: TimelineItem): number => (item.type === 'date' ? 34 : item.entry.kind === 'status' || item.entry.kind === 'role' || item.entry.kind === 'system' || item.entry.kind === 'help' ? 26 : 54);
+const SYSTEM_ROWS = new Set(['status', 'role', 'system', 'help']);
+/**
+ * Close to the real heights (app.css at a desktop width): a date heading 31 px; a system row 44 px;
+ * a user row 31 px of padding and meta plus 20 px per line of text at about 72 characters a line.
+ * Measuring corrects each row once, so a close guess mostly saves a second layout per new row.
+ */
+const estimateSize = (item: TimelineItem): number => {
+  if (item.type === 'date') return 31.4;
+  if (SYSTEM_ROWS.has(item.entry.kind)) return 43.7;
+  return 31.4 + 20.3 * Math.max(1, Math.ceil(item.entry.text.length / 72));
+};
+
+/** A date heading (Intl formatting: memoized, so an op re-renders none of them). */
+const DateSeparator = memo(function DateSeparator({ label, at, zone, fmt }: { label: string; at: number; zone: string; fmt: TimeFormat }) {
+  return (
+    <div className="date-sep" data-testid="date-separator" data-date={label}>
+      <span>{dayHeading(at, fmt)}</span>
+      <span className="date-zone">{fmt.utc ? 'UTC' : `${zone} · ${formatOffset(at, zone)}`}</span>
+    </div>
+  );
+});
 
 const heightOf = (el: HTMLElement): number => el.getBoundingClientRect().height || el.offsetHeight;
 
@@ -74,9 +94,14 @@ export function Timeline({ entries, headSeq, nameOf, canEdit, selectedId, onSele
     const i = layout.index(anchor.current.key);
     if (i >= 0) top = Math.max(0, layout.start(i) - anchor.current.offset);
   }
-  const { first, last } = layout.range(top, height || 600, OVERSCAN);
-  const rendered = useRef({ first, last });
-  rendered.current = { first, last };
+  const need = layout.range(top, height || 600, OVERSCAN);
+  // Keep rows that are already mounted while they stay within another OVERSCAN of the view: an
+  // appended entry then mounts one row and unmounts none, most of the time.
+  const rendered = useRef({ first: 0, last: -1, height: 0 });
+  const prev = rendered.current;
+  const first = prev.last >= prev.first && prev.first <= need.first && need.first - prev.first <= 2 * OVERSCAN ? prev.first : need.first;
+  const last = need.last;
+  rendered.current = { first, last, height };
 
   const cb = useRef(callbacks);
   cb.current = callbacks;
@@ -103,26 +128,98 @@ export function Timeline({ entries, headSeq, nameOf, canEdit, selectedId, onSele
     }
     return changed;
   }, []);
-  useEffect(() => {
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver((records) => {
-      if (measure(records.map((r) => r.target as HTMLElement))) relayout();
-    });
-    observer.current = ro;
-    return () => {
-      ro.disconnect();
-      observer.current = null;
-    };
-  }, [measure]);
-  const rowRef = useCallback((el: HTMLDivElement | null) => {
-    if (!el) return;
-    fresh.current.push(el);
-    observer.current?.observe(el);
+  const mounted = useRef(new Set<HTMLElement>());
+  const inner = useRef<HTMLDivElement>(null);
+  /** The total height the view last followed to the end of, and the scrollTop last seen or set. */
+  const followed = useRef(-1);
+  const lastTop = useRef(0);
+  /** The scroller's clientHeight, read on scroll and when it resizes (reading it here would force a layout). */
+  const viewHeight = useRef(0);
+  /**
+   * Scrolls to the end (when the reader is there) or keeps the anchor row in place, writing
+   * scrollTop only when the target moved: every write forces a layout.
+   */
+  const follow = useCallback(() => {
+    const el = scrollRef.current;
+    const l = layoutRef.current!;
+    if (!el || l.count === 0) return;
+    const total = l.total();
+    if (atBottom.current) {
+      if (followed.current !== total) {
+        followed.current = total;
+        const want = Math.max(0, total - viewHeight.current);
+        el.scrollTop = want;
+        lastTop.current = want;
+      }
+      return;
+    }
+    followed.current = -1;
+    const a = anchor.current;
+    const i = a ? l.index(a.key) : -1;
+    if (!a || i < 0) return;
+    const want = Math.max(0, l.start(i) - a.offset);
+    if (Math.abs(want - lastTop.current) >= 1) {
+      el.scrollTop = want;
+      lastTop.current = want;
+    }
   }, []);
+  const observe = useCallback((el: HTMLElement) => {
+    if (typeof ResizeObserver === 'undefined') return;
+    observer.current ??= new ResizeObserver((records) => {
+      const l = layoutRef.current!;
+      let changed = false;
+      for (const r of records) {
+        const el = r.target as HTMLElement;
+        if (el === scrollRef.current) {
+          viewHeight.current = el.clientHeight;
+          if (el.clientHeight !== rendered.current.height) flushSync(() => setView({ top: el.scrollTop, height: el.clientHeight }));
+          continue;
+        }
+        const key = el.dataset.key;
+        const size = r.borderBoxSize?.[0]?.blockSize ?? heightOf(el);
+        if (key !== undefined && el.isConnected) changed = l.setSize(key, size) || changed;
+      }
+      if (changed) {
+        // Before paint, straight in the DOM (no React render): the rows below a measured one move,
+        // the content height follows. React's next render writes the same values.
+        for (const row of mounted.current) {
+          const i = l.index(row.dataset.key ?? '');
+          if (i < 0) continue;
+          const t = `translateY(${l.start(i)}px)`;
+          if (row.style.transform !== t) row.style.transform = t;
+        }
+        if (inner.current) inner.current.style.height = `${l.total()}px`;
+      }
+      follow();
+      if (changed) {
+        // Rows that shrank may leave a gap in the window: render the rows that now fit.
+        const sc = scrollRef.current;
+        const shown = rendered.current;
+        const r = sc ? l.range(lastTop.current, sc.clientHeight, 0) : shown;
+        if (atBottom.current || r.first < shown.first || r.last > shown.last) flushSync(relayout);
+      }
+    });
+    observer.current.observe(el);
+  }, [follow]);
+  useEffect(() => () => {
+    observer.current?.disconnect();
+    observer.current = null;
+  }, []);
+  const rowRef = useCallback((el: HTMLDivElement) => {
+    fresh.current.push(el);
+    mounted.current.add(el);
+    observe(el);
+    return () => {
+      mounted.current.delete(el);
+      observer.current?.unobserve(el);
+    };
+  }, [observe]);
 
   const rememberAnchor = useCallback(() => {
     const el = scrollRef.current;
     if (!el) return;
+    lastTop.current = el.scrollTop;
+    viewHeight.current = el.clientHeight;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
     if (atBottom.current) setNewBelow(0);
     const l = layoutRef.current!;
@@ -148,17 +245,25 @@ export function Timeline({ entries, headSeq, nameOf, canEdit, selectedId, onSele
   useLayoutEffect(() => {
     const els = fresh.current;
     fresh.current = [];
-    if (els.length > 0 && measure(els)) {
+    // With a ResizeObserver the new rows are measured by it after the browser's own layout (no
+    // forced layout here); without one (tests) they are read now.
+    if (els.length > 0 && !observer.current && measure(els)) {
       relayout();
       return;
     }
-    const el = scrollRef.current;
-    if (!el || items.length === 0) return;
-    if (atBottom.current) {
-      if (el.scrollHeight - el.scrollTop - el.clientHeight >= 1) el.scrollTop = el.scrollHeight;
-    } else if (Math.abs(el.scrollTop - top) >= 1) el.scrollTop = top;
-    if (!view.height && el.clientHeight) setView({ top: el.scrollTop, height: el.clientHeight });
+    // New rows: the observer measures them after the browser's layout and follows from there.
+    if (els.length === 0 || !observer.current) follow();
   });
+  // The scroller: its height once, then from the observer when it resizes.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    viewHeight.current = el.clientHeight;
+    if (el.clientHeight) setView({ top: el.scrollTop, height: el.clientHeight });
+    followed.current = -1;
+    follow();
+    if (typeof ResizeObserver !== 'undefined') observe(el);
+  }, [follow, observe]);
 
   // Follow the selection made with j / k (only when it changes: new entries must not pull the view back to it).
   useEffect(() => {
@@ -194,10 +299,7 @@ export function Timeline({ entries, headSeq, nameOf, canEdit, selectedId, onSele
         style={{ transform: `translateY(${layout.start(index)}px)` }}
       >
         {item.type === 'date' ? (
-          <div className="date-sep" data-testid="date-separator" data-date={item.label}>
-            <span>{dayHeading(item.at, fmt)}</span>
-            <span className="date-zone">{fmt.utc ? 'UTC' : `${zone} · ${formatOffset(item.at, zone)}`}</span>
-          </div>
+          <DateSeparator label={item.label} at={item.at} zone={zone} fmt={fmt} />
         ) : (
           <TimelineRow
             entry={item.entry}
@@ -219,7 +321,7 @@ export function Timeline({ entries, headSeq, nameOf, canEdit, selectedId, onSele
   return (
     <div ref={scrollRef} className="timeline-scroll" data-testid="timeline" onScroll={rememberAnchor} tabIndex={0} role="region" aria-label="Timeline (j / k select an entry)">
       {items.length === 0 && <p className="muted" style={{ padding: 16 }}>No entries match.</p>}
-      <div className="timeline-rows" style={{ height: total }}>
+      <div ref={inner} className="timeline-rows" style={{ height: total }}>
         {rows}
       </div>
       {newBelow > 0 && (

@@ -142,6 +142,8 @@ export class IncrementalSeparators {
   private zone = '';
   /** itemAt[i]: the index in output of entry i's item. */
   private itemAt = new Int32Array(1);
+  /** The day state after the last entry of the previous run (an append continues from it). */
+  private end = { at: -1, last: '', from: Infinity, until: -Infinity };
 
   run(entries: readonly TimelineEntry[], zone: string): TimelineItem[] {
     if (entries === this.input && zone === this.zone) return this.output;
@@ -157,7 +159,8 @@ export class IncrementalSeparators {
     let last = '';
     let from = Infinity;
     let until = -Infinity;
-    if (d > 0) {
+    if (d > 0 && d === this.end.at) ({ last, from, until } = this.end);
+    else if (d > 0) {
       // The day of the last kept entry, as the full pass would have it at this point.
       const at = entries[d - 1]!.occurredAt;
       last = formatDate(at, zone);
@@ -180,6 +183,7 @@ export class IncrementalSeparators {
       items.push(itemOf(entry));
     }
     this.output = items;
+    this.end = { at: entries.length, last, from, until };
     return items;
   }
 }
