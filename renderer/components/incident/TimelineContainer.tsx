@@ -38,7 +38,9 @@ export function TimelineContainer({ filterRequest = null, composerRef, searchRef
   // Incremental: a remote op that appends an entry filters that entry, not the whole timeline again.
   const filtered = useRef<IncrementalFilter>(null);
   filtered.current ??= new IncrementalFilter();
-  const entries = useMemo(() => filtered.current!.run(timeline, filter), [timeline, filter]);
+  const entriesVersion = useMemo(() => filtered.current!.run(timeline, filter), [timeline, filter]);
+  const entriesSource = filtered.current.out;
+  const entries = entriesSource.list;
 
   // Keyed on names only: a roster edit that renames nobody (availability, skills, zone) keeps nameOf,
   // so the memoized rows, which all take it, do not re-render.
@@ -108,6 +110,8 @@ export function TimelineContainer({ filterRequest = null, composerRef, searchRef
       />
       <Timeline
         entries={entries}
+        entriesSource={entriesSource}
+        entriesVersion={entriesVersion}
         headSeq={headSeq}
         nameOf={nameOf}
         canEdit={canEdit}

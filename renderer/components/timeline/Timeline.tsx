@@ -4,7 +4,7 @@ import type { TimelineEntry } from '../../../shared/model.ts';
 import { dayHeading, useTimeFormat, displayZone, type TimeFormat } from '../../hooks/timeFormat.ts';
 import { formatOffset } from '../../../shared/time.ts';
 import { TimelineRow, type RowActions } from './TimelineRow.tsx';
-import { IncrementalSeparators, type TimelineItem } from './filter.ts';
+import { IncrementalSeparators, type ChangingList, type TimelineItem } from './filter.ts';
 import { RowLayout } from './rowLayout.ts';
 
 export interface TimelineCallbacks {
@@ -16,6 +16,12 @@ export interface TimelineCallbacks {
 
 interface Props {
   entries: readonly TimelineEntry[];
+  /**
+   * When `entries` is a list kept in place (IncrementalFilter), its ChangingList and version: the
+   * timeline then updates from where it changed. Without them `entries` must be a new array per change.
+   */
+  entriesSource?: ChangingList<TimelineEntry>;
+  entriesVersion?: number;
   /** Entries with a seq above this are still pending (optimistic). */
   headSeq: number;
   nameOf: (id: string) => string;
@@ -64,16 +70,18 @@ const heightOf = (el: HTMLElement): number => el.getBoundingClientRect().height 
  * reports later changes), starts updated from the first changed row only, so a remote op that
  * appends an entry costs the rows it adds, not a pass over the whole timeline.
  */
-export function Timeline({ entries, headSeq, nameOf, canEdit, selectedId, onSelect, editingId, onEditing, callbacks }: Props) {
+export function Timeline({ entries, entriesSource, entriesVersion, headSeq, nameOf, canEdit, selectedId, onSelect, editingId, onEditing, callbacks }: Props) {
   const fmt = useTimeFormat();
   const zone = displayZone(fmt);
   const separators = useRef<IncrementalSeparators>(null);
   separators.current ??= new IncrementalSeparators();
-  const items = useMemo(() => separators.current!.run(entries, zone), [entries, zone]);
+  // entriesVersion is a dependency on purpose: a list kept in place changes without a new identity.
+  const itemsVersion = useMemo(() => separators.current!.run(entries, zone, entriesSource), [entries, zone, entriesSource, entriesVersion]);
+  const items = separators.current.out.list;
   const layoutRef = useRef<RowLayout<TimelineItem>>(null);
   layoutRef.current ??= new RowLayout<TimelineItem>(estimateSize);
   const layout = layoutRef.current;
-  layout.setItems(items);
+  layout.sync(separators.current.out);
   const latestItems = useRef(items);
   latestItems.current = items;
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -239,7 +247,7 @@ export function Timeline({ entries, headSeq, nameOf, canEdit, selectedId, onSele
     prevCount.current = items.length;
     if (items.length === 0 || atBottom.current) return;
     if (grew > 0) setNewBelow((n) => n + grew);
-  }, [items]);
+  }, [items, itemsVersion]);
 
   // After every render: measure the rows that mounted, then follow the end or keep the reader's top row in place.
   useLayoutEffect(() => {

@@ -7,6 +7,8 @@
  * appended entry recomputes one start, not every row's (the library virtualizer rebuilt all of
  * them on every count change). A measurement recomputes the starts below the measured row only.
  */
+import type { ChangingList } from './filter.ts';
+
 export interface LayoutItem { key: string }
 
 export class RowLayout<T extends LayoutItem> {
@@ -27,13 +29,31 @@ export class RowLayout<T extends LayoutItem> {
     this.estimate = estimate;
   }
 
-  /** Aligns with `items` (a no-op for the list already aligned with). */
+  /** Aligns with `items` (a no-op for the list already aligned with), finding the first change by a key scan. */
   setItems(items: readonly T[]): void {
-    if (items === this.items) return;
-    const n = items.length;
-    const lim = Math.min(n, this.count);
+    if (items === this.items && !this.source) return;
+    const lim = Math.min(items.length, this.count);
     let d = 0;
-    while (d < lim && this.keys[d] === items[d]!.key) d++;
+    if (!this.source) while (d < lim && this.keys[d] === items[d]!.key) d++;
+    this.source = null;
+    this.align(items, d);
+  }
+
+  /** Aligns with a list kept in place, from where it says it changed since last seen (no scan). */
+  sync(source: ChangingList<T>): void {
+    if (source === this.source && source.version === this.seen) return;
+    const d = source === this.source ? source.changedSince(this.seen) : 0;
+    this.source = source;
+    this.seen = source.version;
+    this.align(source.list, d);
+  }
+
+  private source: ChangingList<T> | null = null;
+  private seen = -1;
+
+  private align(items: readonly T[], from: number) {
+    const n = items.length;
+    const d = Math.min(from, n, this.count);
     this.items = items;
     if (d === n && n === this.count) return;
     this.grow(n);
