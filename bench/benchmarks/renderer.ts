@@ -186,6 +186,8 @@ export async function runRenderer(ctx: BenchContext): Promise<BenchOutput> {
             const ack = (await w.timeout(10_000).emitWithAck('op:submit', op)) as { ok: boolean; message?: string };
             if (!ack.ok) throw new Error(`op refused: ${ack.message}`);
             await sleep(opGapMs);
+            // A slow page may still be busy with it: wait for the probe (bounded), then take the sample.
+            await page.waitForFunction(() => (window as unknown as ProbeWindow).__opTimes.length > 0, undefined, { timeout: 15_000, polling: 50 }).catch(() => undefined);
             const t = await page.evaluate(() => (window as unknown as ProbeWindow).__opTimes.shift());
             if (!t) throw new Error(`${n} entries: no op:committed message reached the page`);
             run.task.push(t.task);
