@@ -23,6 +23,13 @@ import type { Persistence } from '../persistence/persistence.ts';
 import type { Saver } from './context.ts';
 import type { WarRoomState } from './types.ts';
 
+/** Longest wait for an idle moment before a due state write runs anyway (ms). */
+const IDLE_WAIT_MS = 2_000;
+const whenIdle = (fn: () => void): void => {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: IDLE_WAIT_MS });
+  else fn();
+};
+
 /** The server key used before any server is configured. */
 export const LOCAL_SERVER = 'local';
 
@@ -111,7 +118,9 @@ export function createSaver(get: () => WarRoomState, persistence: Persistence, p
     timerAt = due;
     timer = setTimeout(() => {
       timer = null;
-      if (stateDue()) void write(true).catch(() => undefined);
+      // The state write structured-clones the whole incident on the main thread: let it wait for
+      // an idle moment (at most IDLE_WAIT_MS) instead of landing in the middle of a burst of ops.
+      if (stateDue()) whenIdle(() => void write(true).catch(() => undefined));
       else arm();
     }, due - t);
   }
