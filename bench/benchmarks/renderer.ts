@@ -130,8 +130,9 @@ export async function runRenderer(ctx: BenchContext): Promise<BenchOutput> {
   // Paired ratios need at least 3 runs whatever the default repeat count of the mode.
   const reps = Math.max(3, ctx.repeats);
   const opsPerPage = ctx.quick ? 6 : 12;
-  const opGapMs = ctx.quick ? 200 : 300;
-  const windowMs = ctx.quick ? 2_000 : 4_000;
+  const opGapMs = ctx.quick ? 150 : 300;
+  const windowMs = ctx.quick ? 1_500 : 4_000;
+  const idleMs = ctx.quick ? 600 : 1_000;
   const { chromium } = await import('playwright-core');
   const build = buildRenderer(ctx.log);
   const dataDir = tempDir('warroom-bench-renderer-data-');
@@ -165,7 +166,7 @@ export async function runRenderer(ctx: BenchContext): Promise<BenchOutput> {
         const at = await page.waitForFunction((id) => (document.querySelector(`[data-entry-id="${id}"]`) ? performance.now() : 0), inc.lastEntryId, { polling: 'raf', timeout: 60_000 });
         const first = ((await at.jsonValue()) as number) - t0;
         if (!measure) return null;
-        await sleep(600);
+        await sleep(400);
         const cdp = await context.newCDPSession(page);
         await cdp.send('Performance.enable');
         const taskMs = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((x) => x.name === 'TaskDuration')?.value ?? 0) * 1000;
@@ -173,7 +174,7 @@ export async function runRenderer(ctx: BenchContext): Promise<BenchOutput> {
         try {
           const a0 = await taskMs();
           const s0 = performance.now();
-          await sleep(1_000);
+          await sleep(idleMs);
           const idlePerS = ((await taskMs()) - a0) / ((performance.now() - s0) / 1000);
           const idleFrames: number[] = [];
           for (let k = 0; k < 3; k++) idleFrames.push(await page.evaluate(() => (window as unknown as ProbeWindow).__frameProbe()));
