@@ -36,7 +36,7 @@ interface Props {
 /** Within this many pixels of the end counts as "at the bottom": new entries then scroll into view. */
 const STICK_PX = 48;
 /** Rows rendered beyond each edge of the view. */
-const OVERSCAN = 8;
+const OVERSCAN = 5;
 const SYSTEM_ROWS = new Set(['status', 'role', 'system', 'help']);
 /**
  * Close to the real heights (app.css at a desktop width): a date heading 31 px; a system row 44 px;
@@ -55,6 +55,46 @@ const DateSeparator = memo(function DateSeparator({ label, at, zone, fmt }: { la
     <div className="date-sep" data-testid="date-separator" data-date={label}>
       <span>{dayHeading(at, fmt)}</span>
       <span className="date-zone">{fmt.utc ? 'UTC' : `${zone} · ${formatOffset(at, zone)}`}</span>
+    </div>
+  );
+});
+
+interface VirtualRowProps {
+  item: TimelineItem;
+  index: number;
+  start: number;
+  rowRef: (el: HTMLDivElement) => () => void;
+  fmt: TimeFormat;
+  zone: string;
+  authorName: string;
+  nameOf: (id: string) => string;
+  selected: boolean;
+  editing: boolean;
+  pending: boolean;
+  canEdit: boolean;
+  actions: RowActions;
+}
+
+/** One positioned row of the window. Memoized: an op re-renders the rows it moved or changed only. */
+const VirtualRow = memo(function VirtualRow({ item, index, start, rowRef, fmt, zone, authorName, nameOf, selected, editing, pending, canEdit, actions }: VirtualRowProps) {
+  return (
+    <div data-index={index} data-key={item.key} ref={rowRef} className="timeline-row" style={{ transform: `translateY(${start}px)` }}>
+      {item.type === 'date' ? (
+        <DateSeparator label={item.label} at={item.at} zone={zone} fmt={fmt} />
+      ) : (
+        <TimelineRow
+          entry={item.entry}
+          authorName={authorName}
+          nameOf={nameOf}
+          zone={fmt.zone}
+          utc={fmt.utc}
+          selected={selected}
+          editing={editing}
+          pending={pending}
+          canEdit={canEdit}
+          actions={actions}
+        />
+      )}
     </div>
   );
 });
@@ -297,32 +337,24 @@ export function Timeline({ entries, entriesSource, entriesVersion, headSeq, name
   const rows: ReactNode[] = [];
   for (let index = first; index <= last; index++) {
     const item = items[index]!;
+    const entry = item.type === 'entry' ? item.entry : null;
     rows.push(
-      <div
+      <VirtualRow
         key={item.key}
-        data-index={index}
-        data-key={item.key}
-        ref={rowRef}
-        className="timeline-row"
-        style={{ transform: `translateY(${layout.start(index)}px)` }}
-      >
-        {item.type === 'date' ? (
-          <DateSeparator label={item.label} at={item.at} zone={zone} fmt={fmt} />
-        ) : (
-          <TimelineRow
-            entry={item.entry}
-            authorName={nameOf(item.entry.authorId)}
-            nameOf={nameOf}
-            zone={fmt.zone}
-            utc={fmt.utc}
-            selected={item.entry.id === selectedId}
-            editing={item.entry.id === editingId}
-            pending={item.entry.seq > headSeq}
-            canEdit={canEdit}
-            actions={actions}
-          />
-        )}
-      </div>,
+        item={item}
+        index={index}
+        start={layout.start(index)}
+        rowRef={rowRef}
+        fmt={fmt}
+        zone={zone}
+        authorName={entry ? nameOf(entry.authorId) : ''}
+        nameOf={nameOf}
+        selected={entry !== null && entry.id === selectedId}
+        editing={entry !== null && entry.id === editingId}
+        pending={entry !== null && entry.seq > headSeq}
+        canEdit={canEdit}
+        actions={actions}
+      />,
     );
   }
 
