@@ -244,7 +244,7 @@ export function Timeline({ entries, entriesSource, entriesVersion, headSeq, name
         const sc = scrollRef.current;
         const shown = rendered.current;
         const r = sc ? l.range(lastTop.current, sc.clientHeight, 0) : shown;
-        if (atBottom.current || r.first < shown.first || r.last > shown.last) flushSync(relayout);
+        if (r.first < shown.first || r.last > shown.last) flushSync(relayout);
       }
     });
     observer.current.observe(el);
