@@ -31,12 +31,13 @@ export const CHROMIUM = process.env.WARROOM_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export function buildRenderer(log: (m: string) => void): { dir: string; owned: boolean } {
+/** Builds the renderer into a private folder (or uses WARROOM_BENCH_RENDERER_DIR); `readable` skips minifying (profiles name functions). */
+export function buildRenderer(log: (m: string) => void, readable = false): { dir: string; owned: boolean } {
   const given = process.env.WARROOM_BENCH_RENDERER_DIR;
   if (given) return { dir: given, owned: false };
   const dir = tempDir('warroom-bench-renderer-');
-  log('renderer: building the renderer with vite into a private folder (not timed)');
-  const r = spawnSync('npx', ['vite', 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  log(`renderer: building the renderer with vite into a private folder (not timed)${readable ? ', not minified' : ''}`);
+  const r = spawnSync('npx', ['vite', 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'warn', ...(readable ? ['--minify', 'false'] : [])], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0 || !existsSync(joinPath(dir, 'index.html'))) throw new Error(`vite build failed: ${(r.stderr || r.stdout).slice(-2000)}`);
   return { dir, owned: true };
 }

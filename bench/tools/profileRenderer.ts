@@ -17,7 +17,8 @@ import { startServer, tempDir } from '../lib/world.ts';
 const n = Number(process.argv[2] ?? 10_000);
 const out = fileURLToPath(new URL('../results/profiles/', import.meta.url));
 mkdirSync(out, { recursive: true });
-const build = buildRenderer(console.log);
+// Not minified, so the profiles name the app's and React's functions.
+const build = buildRenderer(console.log, true);
 const dataDir = tempDir('warroom-profile-');
 const info = await seed(dataDir, [n]);
 const server = await startServer('warroom', { dataDir, staticDir: build.dir });
