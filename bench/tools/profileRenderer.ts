@@ -17,7 +17,8 @@ import { startServer, tempDir } from '../lib/world.ts';
 const n = Number(process.argv[2] ?? 10_000);
 const out = fileURLToPath(new URL('../results/profiles/', import.meta.url));
 mkdirSync(out, { recursive: true });
-const build = buildRenderer(console.log);
+// Not minified, so the profiles name the app's and React's functions.
+const build = buildRenderer(console.log, true);
 const dataDir = tempDir('warroom-profile-');
 const info = await seed(dataDir, [n]);
 const server = await startServer('warroom', { dataDir, staticDir: build.dir });
@@ -47,7 +48,7 @@ try {
     await cdp.send('Profiler.start');
     if (phase === 'idle') await sleep(3_000);
     else for (let k = 0; k < 20; k++) {
-      await w.timeout(10_000).emitWithAck('op:submit', entryOp(inc.id, 5_000 + k));
+      await w.timeout(10_000).emitWithAck('op:submit', entryOp(inc.id, 5_000 + k, w.clientId));
       await sleep(250);
     }
     const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile };
@@ -56,19 +57,36 @@ try {
     console.log(`\n${phase === 'idle' ? '3 s idle' : '20 remote ops over 5 s'} at ${n} entries: top self time (${file})`);
     for (const l of top(profile)) console.log(l);
   }
-  // What the main thread does while idle, by trace event (CPU profiles show JS only).
-  const events: { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { data?: { frame?: string } } }[] = [];
-  cdp.on('Tracing.dataCollected', (d) => void events.push(...(d.value as unknown as typeof events)));
-  const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
-  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
-  await sleep(3_000);
-  await cdp.send('Tracing.end');
-  await done;
-  const main = events.find((e) => e.name === 'thread_name' && (e as unknown as { args: { name: string } }).args.name === 'CrRendererMain');
-  const byName = new Map<string, number>();
-  for (const e of events) if (main && e.tid === main.tid && e.pid === main.pid && e.ph === 'X' && e.dur) byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur);
-  console.log(`\n3 s idle at ${n} entries: main-thread trace events by total duration (nested events overlap)`);
-  for (const [k, us] of [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${(us / 1000).toFixed(1).padStart(8)} ms  ${k}`);
+  // What the main thread does, by trace event (CPU profiles show JS only): idle, then 20 ops.
+  for (const phase of ['idle', 'ops'] as const) {
+    const events: { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { beginData?: { dirtyObjects?: number; totalObjects?: number } } }[] = [];
+    const onData = (d: { value: unknown[] }) => void events.push(...(d.value as typeof events));
+    cdp.on('Tracing.dataCollected', onData);
+    const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+    await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+    if (phase === 'idle') await sleep(3_000);
+    else for (let k = 0; k < 20; k++) {
+      await w.timeout(10_000).emitWithAck('op:submit', entryOp(inc.id, 6_000 + k, w.clientId));
+      await sleep(250);
+    }
+    await cdp.send('Tracing.end');
+    await done;
+    cdp.off('Tracing.dataCollected', onData);
+    const main = events.find((e) => e.name === 'thread_name' && (e as unknown as { args: { name: string } }).args.name === 'CrRendererMain');
+    const byName = new Map<string, number>();
+    let dirty = 0;
+    let layouts = 0;
+    for (const e of events) {
+      if (!main || e.tid !== main.tid || e.pid !== main.pid) continue;
+      if (e.ph === 'X' && e.dur) byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur);
+      if (e.name === 'Layout' && e.args?.beginData?.dirtyObjects !== undefined) {
+        layouts++;
+        dirty += e.args.beginData.dirtyObjects;
+      }
+    }
+    console.log(`\n${phase === 'idle' ? '3 s idle' : '20 remote ops'} at ${n} entries: main-thread trace events by total duration (nested events overlap)${layouts ? `; ${layouts} layouts, ${(dirty / layouts).toFixed(0)} dirty objects each on average` : ''}`);
+    for (const [k, us] of [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 18)) console.log(`${(us / 1000).toFixed(1).padStart(8)} ms  ${k}`);
+  }
   w.close();
 } finally {
   await browser.close();

@@ -3,6 +3,7 @@ import { STATE_VERSION } from '../../shared/constants.ts';
 import { incidentKey, type IncidentRecord, type LoadedIncident, type LocalIncident, type Persistence, summarizeState } from './persistence.ts';
 import { validateStored, type StoredIncident } from './validate.ts';
 import type { UnsentItem, UnsentStorage } from './unsent.ts';
+import type { Op } from '../../shared/ops.ts';
 
 export class MemoryPersistence implements Persistence, UnsentStorage {
   readonly records = new Map<string, StoredIncident>();
@@ -29,6 +30,12 @@ export class MemoryPersistence implements Persistence, UnsentStorage {
       version: STATE_VERSION, key, serverUrl, incidentId, state: record.state, headSeq: record.headSeq,
       outbox: record.outbox, savedAt: Date.now(),
     }));
+  }
+
+  async appendOutbox(serverUrl: string, incidentId: string, ops: readonly Op[]): Promise<void> {
+    const key = incidentKey(serverUrl, incidentId);
+    const r = this.records.get(key) ?? { version: STATE_VERSION, key, serverUrl, incidentId, state: null, headSeq: 0, outbox: [], savedAt: Date.now() };
+    this.records.set(key, { ...r, outbox: [...r.outbox, ...structuredClone(ops)], savedAt: Date.now() });
   }
 
   async deleteIncident(serverUrl: string, incidentId: string): Promise<void> {

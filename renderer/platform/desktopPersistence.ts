@@ -11,6 +11,7 @@ export function withoutStoredTokens(p: Persistence): Persistence {
   return {
     loadIncident: (serverUrl, incidentId) => p.loadIncident(serverUrl, incidentId),
     saveIncident: (serverUrl, incidentId, record) => p.saveIncident(serverUrl, incidentId, record),
+    appendOutbox: (serverUrl, incidentId, ops) => p.appendOutbox(serverUrl, incidentId, ops),
     deleteIncident: (serverUrl, incidentId) => p.deleteIncident(serverUrl, incidentId),
     listIncidents: (serverUrl) => p.listIncidents(serverUrl),
     loadPreferences: () => p.loadPreferences(),

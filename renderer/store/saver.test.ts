@@ -10,20 +10,30 @@ const stateAt = (headSeq: number) => ({ id: 'inc', headSeq }) as unknown as Inci
 const op = (opId: string) => ({ opId }) as unknown as Op;
 
 function world() {
+  // `writes`: what is on disk after each write; `appended`: what each outbox-only write carried.
   const writes: IncidentRecord[] = [];
-  const persistence = { saveIncident: async (_s: string, _i: string, r: IncidentRecord) => void writes.push(r) } as unknown as Persistence;
+  const appended: Op[][] = [];
+  let disk: IncidentRecord = { state: null, headSeq: 0, outbox: [] };
+  const persistence = {
+    saveIncident: async (_s: string, _i: string, r: IncidentRecord) => void writes.push(disk = r),
+    appendOutbox: async (_s: string, _i: string, ops: readonly Op[]) => {
+      appended.push([...ops]);
+      writes.push(disk = { ...disk, outbox: [...disk.outbox, ...ops] });
+    },
+  } as unknown as Persistence;
   const store = {
     incidentId: 'inc', syncPhase: 'live', prefs: { serverUrl: 'http://x' }, committed: stateAt(0), headSeq: 0, outbox: [] as Op[],
     pushNotice: () => undefined,
   };
   const saver = createSaver(() => store as unknown as WarRoomState, persistence, policy);
   saver.loaded('http://x', 'inc', { state: stateAt(0), headSeq: 0, outbox: [] });
+  disk = { state: stateAt(0), headSeq: 0, outbox: [] };
   const remote = (n: number) => {
     store.headSeq += n;
     store.committed = stateAt(store.headSeq);
     saver.schedule(n);
   };
-  return { writes, store, saver, remote };
+  return { writes, appended, store, saver, remote };
 }
 
 describe('saver', () => {
@@ -59,12 +69,14 @@ describe('saver', () => {
   });
 
   it('writes a grown outbox at once, with the state last written when the state is not due', async () => {
-    const { writes, store, saver, remote } = world();
+    const { writes, appended, store, saver, remote } = world();
     saver.joined();
     remote(3);
     store.outbox = [op('a')];
     await saver.saveNow();
     expect(writes).toEqual([{ state: stateAt(0), headSeq: 0, outbox: [op('a')] }]);
+    // An outbox-only write: the new op, not the state.
+    expect(appended).toEqual([[op('a')]]);
     // Acked: the outbox shrinks, which is not written by itself…
     remote(1);
     store.outbox = [];
@@ -74,6 +86,7 @@ describe('saver', () => {
     store.outbox = [op('b')];
     await saver.saveNow();
     expect(writes[1]).toEqual({ state: stateAt(0), headSeq: 0, outbox: [op('a'), op('b')] });
+    expect(appended).toEqual([[op('a')], [op('b')]]);
     // The state write comes after the quiet time and catches everything up.
     await vi.advanceTimersByTimeAsync(10_001);
     expect(writes[2]).toEqual({ state: stateAt(4), headSeq: 4, outbox: [op('b')] });

@@ -9,10 +9,12 @@
  *   STATE_SAVE_AFTER_JOIN_MS after a join answer, and always on close and when the page is hidden.
  *   So a reload while offline shows committed state that may be a few seconds older than what was
  *   on screen; the ops in between come back with the next join.
- * An outbox write that comes when the state is not due reuses the state last written (the record
- * stays one consistent snapshot of "state at headSeq + edits not in it"), and keeps on disk the ops
- * that left the outbox since: their effect is not in that older state yet. Carrying an acked op is
- * harmless (the next join folds it and drops it from the outbox; the server dedupes by opId).
+ * An outbox write that comes when the state is not due appends just the new ops to the stored
+ * outbox (persistence.appendOutbox: one small record each, not the incident), so the disk stays one
+ * consistent snapshot of "state at headSeq + edits not in it": the ops that left the outbox since
+ * stay on disk, their effect is not in that older state yet. Carrying an acked op is harmless (the
+ * next join folds it and drops it from the outbox; the server dedupes by opId). A state write
+ * replaces the stored outbox with the current one.
  * Writes are chained so a later one never lands before an earlier one.
  */
 import type { IncidentState } from '../../shared/model.ts';
@@ -20,6 +22,13 @@ import type { Op } from '../../shared/ops.ts';
 import type { Persistence } from '../persistence/persistence.ts';
 import type { Saver } from './context.ts';
 import type { WarRoomState } from './types.ts';
+
+/** Longest wait for an idle moment before a due state write runs anyway (ms). */
+const IDLE_WAIT_MS = 2_000;
+const whenIdle = (fn: () => void): void => {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: IDLE_WAIT_MS });
+  else fn();
+};
 
 /** The server key used before any server is configured. */
 export const LOCAL_SERVER = 'local';
@@ -69,20 +78,23 @@ export function createSaver(get: () => WarRoomState, persistence: Persistence, p
     const key = `${serverUrl}|${incidentId}`;
     // Without a known record for this incident, only a full write is safe.
     const known = disk?.key === key ? disk : null;
-    let record: { state: IncidentState | null; headSeq: number; outbox: Op[] };
+    let run: () => Promise<void>;
     if (fresh || !known) {
       clearTimer();
       pendingOps = 0;
       lastStateAt = now();
-      record = { state: s.committed, headSeq: s.headSeq, outbox: s.outbox };
+      const record = { state: s.committed, headSeq: s.headSeq, outbox: s.outbox };
+      disk = { key, ...record };
+      run = () => persistence.saveIncident(serverUrl, incidentId, record);
     } else {
-      const ids = new Set(s.outbox.map((o) => o.opId));
-      const carried = known.outbox.filter((o) => !ids.has(o.opId));
-      record = { state: known.state, headSeq: known.headSeq, outbox: carried.length > 0 ? carried.concat(s.outbox) : s.outbox };
+      // Only the ops not on disk yet; what is there (carried or still queued) stays.
+      const onDisk = new Set(known.outbox.map((o) => o.opId));
+      const added = s.outbox.filter((o) => !onDisk.has(o.opId));
+      disk = { ...known, outbox: added.length > 0 ? known.outbox.concat(added) : known.outbox };
+      run = () => persistence.appendOutbox(serverUrl, incidentId, added);
     }
-    disk = { key, ...record };
-    // The record is snapshotted now: the store moves on while the write waits its turn.
-    const write = chain.then(() => persistence.saveIncident(serverUrl, incidentId, record));
+    // What is written is snapshotted now: the store moves on while the write waits its turn.
+    const write = chain.then(run);
     chain = write.then(() => { warned = false; }, (err: unknown) => {
       if (warned) return;
       warned = true;
@@ -106,7 +118,9 @@ export function createSaver(get: () => WarRoomState, persistence: Persistence, p
     timerAt = due;
     timer = setTimeout(() => {
       timer = null;
-      if (stateDue()) void write(true).catch(() => undefined);
+      // The state write structured-clones the whole incident on the main thread: let it wait for
+      // an idle moment (at most IDLE_WAIT_MS) instead of landing in the middle of a burst of ops.
+      if (stateDue()) whenIdle(() => void write(true).catch(() => undefined));
       else arm();
     }, due - t);
   }

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState, type Ref, type RefObject } from 'react';
+import { useCallback, useMemo, useRef, useState, type Ref, type RefObject } from 'react';
 import type { UserEntryKind } from '../../../shared/model.ts';
 import { selectCanEdit, selectMembers, selectTimeline } from '../../store/index.ts';
 import { useWarRoom, useWarRoomStore } from '../../hooks/useWarRoom.ts';
@@ -7,7 +7,7 @@ import { pushToast } from '../../hooks/toasts.ts';
 import { Timeline, type TimelineCallbacks } from '../timeline/Timeline.tsx';
 import { TimelineFilters } from '../timeline/TimelineFilters.tsx';
 import { Composer } from '../timeline/Composer.tsx';
-import { EMPTY_FILTER, filterEntries, isNarrowed, type TimelineFilter } from '../timeline/filter.ts';
+import { EMPTY_FILTER, IncrementalFilter, isNarrowed, type TimelineFilter } from '../timeline/filter.ts';
 import { report } from './report.ts';
 
 interface Props {
@@ -35,7 +35,12 @@ export function TimelineContainer({ filterRequest = null, composerRef, searchRef
     setSeenRequest(filterRequest.n);
     setFilter(filterRequest.filter);
   }
-  const entries = useMemo(() => filterEntries(timeline, filter), [timeline, filter]);
+  // Incremental: a remote op that appends an entry filters that entry, not the whole timeline again.
+  const filtered = useRef<IncrementalFilter>(null);
+  filtered.current ??= new IncrementalFilter();
+  const entriesVersion = useMemo(() => filtered.current!.run(timeline, filter), [timeline, filter]);
+  const entriesSource = filtered.current.out;
+  const entries = entriesSource.list;
 
   // Keyed on names only: a roster edit that renames nobody (availability, skills, zone) keeps nameOf,
   // so the memoized rows, which all take it, do not re-render.
@@ -56,7 +61,7 @@ export function TimelineContainer({ filterRequest = null, composerRef, searchRef
     };
   }, [store]);
 
-  const selected = entries.find((e) => e.id === selectedId) ?? null;
+  const selected = selectedId === null ? null : entries.find((e) => e.id === selectedId) ?? null;
   const step = (d: 1 | -1) => {
     if (entries.length === 0) return;
     const at = selected ? entries.indexOf(selected) : d === 1 ? -1 : entries.length;
@@ -80,13 +85,16 @@ export function TimelineContainer({ filterRequest = null, composerRef, searchRef
     },
   });
 
-  const post = (k: UserEntryKind, text: string, occurredAt: number | undefined) => {
+  // Stable callbacks, so the memoized filters and composer skip the re-render a remote op causes here.
+  const post = useCallback((k: UserEntryKind, text: string, occurredAt: number | undefined) => {
     if (report(store.getState().addEntry(k, text, occurredAt))) {
       setFilter((f) => (isNarrowed(f) ? { ...EMPTY_FILTER, showJoins: f.showJoins, showDeleted: f.showDeleted } : f));
       // The kind is chosen per entry: a decision posted must not turn the next finding into one.
       onKind('note');
     }
-  };
+  }, [store, onKind]);
+  const onTyping = useCallback((t: boolean) => store.getState().setTyping(t), [store]);
+  const onToggleUtc = useCallback(() => store.getState().toggleUtc(), [store]);
 
   return (
     <>
@@ -96,12 +104,14 @@ export function TimelineContainer({ filterRequest = null, composerRef, searchRef
         members={members}
         utc={utc}
         zone={zone}
-        onToggleUtc={() => store.getState().toggleUtc()}
+        onToggleUtc={onToggleUtc}
         searchRef={searchRef}
-        shown={entries.length}
+        shown={isNarrowed(filter) ? entries.length : 0}
       />
       <Timeline
         entries={entries}
+        entriesSource={entriesSource}
+        entriesVersion={entriesVersion}
         headSeq={headSeq}
         nameOf={nameOf}
         canEdit={canEdit}
@@ -118,7 +128,7 @@ export function TimelineContainer({ filterRequest = null, composerRef, searchRef
           onKind={onKind}
           disabled={false}
           onPost={post}
-          onTyping={(t) => store.getState().setTyping(t)}
+          onTyping={onTyping}
         />
       ) : (
         <p className="readonly-bar" data-testid="readonly-bar" role="note">

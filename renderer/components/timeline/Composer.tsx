@@ -1,4 +1,4 @@
-import { forwardRef, useRef, useState } from 'react';
+import { forwardRef, memo, useRef, useState } from 'react';
 import { USER_ENTRY_KINDS, type UserEntryKind } from '../../../shared/model.ts';
 import { MAX_TEXT_CHARS } from '../../../shared/constants.ts';
 import { displayZone, useTimeFormat, utcToWallTime, wallTimeToUtc } from '../../hooks/timeFormat.ts';
@@ -15,7 +15,8 @@ interface Props {
  * The entry input, always at the bottom of the timeline. Enter posts; Alt+1..4 picks the kind;
  * "when" backdates the entry (entered in the viewer's display zone). What is typed stays until posted.
  */
-export const Composer = forwardRef<HTMLInputElement, Props>(function Composer({ kind, onKind: setKind, disabled, onPost, onTyping }, ref) {
+/** Memoized: a remote op re-renders the timeline, not the input being typed in. */
+export const Composer = memo(forwardRef<HTMLInputElement, Props>(function Composer({ kind, onKind: setKind, disabled, onPost, onTyping }, ref) {
   const fmt = useTimeFormat();
   const zone = displayZone(fmt);
   const [text, setText] = useState('');
@@ -92,4 +93,4 @@ export const Composer = forwardRef<HTMLInputElement, Props>(function Composer({ 
       <button type="submit" className="primary" disabled={disabled || !text.trim()} data-testid="composer-post">Post</button>
     </form>
   );
-});
+}));

@@ -1,4 +1,4 @@
-import type { Ref } from 'react';
+import { memo, type Ref } from 'react';
 import { ENTRY_KINDS, type EntryKind, type Member } from '../../../shared/model.ts';
 import { isNarrowed, type TimelineFilter } from './filter.ts';
 
@@ -13,7 +13,8 @@ interface Props {
   shown: number;
 }
 
-export function TimelineFilters({ filter, onChange, members, utc, onToggleUtc, zone, searchRef, shown }: Props) {
+/** Memoized: with stable callbacks a remote op does not re-render (and re-set) the filter inputs. */
+export const TimelineFilters = memo(function TimelineFilters({ filter, onChange, members, utc, onToggleUtc, zone, searchRef, shown }: Props) {
   const set = (patch: Partial<TimelineFilter>) => onChange({ ...filter, ...patch });
   return (
     <div className="timeline-filters" data-testid="timeline-filters">
@@ -46,4 +47,4 @@ export function TimelineFilters({ filter, onChange, members, utc, onToggleUtc, z
       </button>
     </div>
   );
-}
+});
