@@ -19,7 +19,7 @@ import { accessFileOf, createSqliteAccess } from './access/sqlite.ts';
 import { watchSessions } from './access/watch.ts';
 import { checkSecret, loadOrCreateSecret } from './auth.ts';
 import {
-  DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, dutyConfigOf, limitsOf, maxPayloadOf, type ServerConfig,
+  DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, dutyConfigOf, limitsOf, maxPayloadOf, sqliteThreadOf, type ServerConfig,
 } from './config.ts';
 import { attachDuties, type AttachedDuties } from './duties/attach.ts';
 import type { WebhookQueue } from './webhooks/queue.ts';
@@ -37,6 +37,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { createCoalescer, createPresence, presenceFromSockets } from './presence.ts';
 import { createSqliteStore } from './store/sqlite.ts';
+import { createThreadedSqliteStore } from './store/sqliteThreaded.ts';
 import type { Store } from './store/store.ts';
 import type { FanoutHealth } from './fanout.ts';
 import type { TxRetryCounts } from './store/pgRetry.ts';
@@ -70,7 +71,9 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
   mkdirSync(config.dataDir, { recursive: true });
 
   let serving = false;
-  const store = deps.store ?? createSqliteStore({
+  // The embedded store runs on its own thread unless turned off (sqliteThread: false, WARROOM_SQLITE_THREAD=0).
+  const makeSqlite = sqliteThreadOf(config) ? createThreadedSqliteStore : createSqliteStore;
+  const store = deps.store ?? makeSqlite({
     file: dbFileOf(config.dataDir),
     // Findings of the open check are logged below; after it, this reports rows that fail when read.
     onWarning: (finding) => {
