@@ -99,7 +99,11 @@ export function createThreadedSqliteStore(options: ThreadedSqliteOptions): Store
   }
 
   function start(): Worker {
-    const w = new Worker(options.workerFile ?? sqliteWorkerFile(), { workerData: { file } });
+    const w = new Worker(options.workerFile ?? sqliteWorkerFile(), {
+      workerData: { file },
+      // The thread inherits Node's flags, except the one that only fits a `node -e` script.
+      execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
+    });
     // Idle, the thread does not keep the process alive (the in-thread store never did); a pending call does.
     w.unref();
     const gone = (why: string, cause?: unknown) => {
