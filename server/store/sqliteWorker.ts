@@ -47,13 +47,14 @@ async function foldLog(incidentId: string, base: Snapshot | null, seq: number): 
     const after = head;
     const ops = await inTurn(() => store.readOps(incidentId, after, want));
     const batch = foldBatch(state);
+    const before = head;
     for (const op of ops) {
       if (op.seq <= head || op.seq > seq) continue;
       batch.apply(op); // refused: skipped, as in the engine's catch-up
       head = op.seq;
     }
     state = batch.state;
-    if (ops.length < want) break;
+    if (ops.length < want || head === before) break;
   }
   return state;
 }
