@@ -91,6 +91,8 @@ export function createThreadedSqliteStore(options: ThreadedSqliteOptions): Store
   let dead: Error | null = null;
   let nextId = 1;
   const calls = new Map<number, Call>();
+  /** Settles when the last thread has fully stopped (its connection closed, the file released). */
+  let exited: Promise<void> = Promise.resolve();
 
   function failAll(err: Error): void {
     const all = [...calls.values()];
@@ -101,11 +103,13 @@ export function createThreadedSqliteStore(options: ThreadedSqliteOptions): Store
   function start(): Worker {
     const w = new Worker(options.workerFile ?? sqliteWorkerFile(), {
       workerData: { file },
-      // The thread inherits Node's flags, except the one that only fits a `node -e` script.
-      execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
+      // The thread inherits Node's flags. Only a `node --input-type=… -e` parent needs a list of its own
+      // (that flag refuses a file); a list is checked strictly, so V8 flags would be refused in it.
+      ...(process.execArgv.some((a) => a.startsWith('--input-type')) ? { execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')) } : {}),
     });
     // Idle, the thread does not keep the process alive (the in-thread store never did); a pending call does.
     w.unref();
+    exited = new Promise((r) => w.once('exit', () => r()));
     const gone = (why: string, cause?: unknown) => {
       if (worker !== w) return;
       worker = null;
@@ -159,7 +163,8 @@ export function createThreadedSqliteStore(options: ThreadedSqliteOptions): Store
     },
     async close() {
       const w = worker;
-      if (!w) return;
+      // A thread that died may still be tearing down (and closing its connection): closed means released.
+      if (!w) return exited;
       try {
         await call('close');
       } catch (e) {

@@ -1,7 +1,7 @@
 // The SQLite store on its worker thread (server/store/sqliteThreaded.ts + sqliteWorker.ts): errors
 // cross as the same errors, warnings and the open report come back, backup works, and a thread
 // that dies rejects every pending and later call instead of leaving it hanging.
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -163,7 +163,7 @@ describe('open report, warnings, backup, lifecycle', () => {
     expect(await store.ping()).toBe(true);
   });
 
-  it('an idle open store does not keep the process alive, and a pending call does not let it exit', async () => {
+  it('an idle open store does not keep the process alive, a pending call does not let it exit, and Node flags pass', async () => {
     // Asserted through behaviour a child process can show: it exits on its own after close-less use.
     const dir = newDir();
     const script = `
@@ -177,6 +177,13 @@ describe('open report, warnings, backup, lifecycle', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('head 0');
     expect(r.status).toBe(0);
+    // A server started with V8 flags (which a worker's own execArgv list would refuse) still gets its thread.
+    const file = join(dir, 'flags.ts');
+    writeFileSync(file, script);
+    const f = spawnSync(process.execPath, ['--max-old-space-size=300', '--trace-gc', file], { encoding: 'utf8', timeout: 20_000 });
+    expect(f.stderr).toBe('');
+    expect(f.stdout.split('\n')).toContain('head 0');
+    expect(f.status).toBe(0);
   });
 });
 
