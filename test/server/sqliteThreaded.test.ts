@@ -5,12 +5,15 @@ import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
+import { limitsOf } from '../../server/config.ts';
+import { createEngine } from '../../server/engine.ts';
+import { createMetrics } from '../../server/metrics.ts';
 import { createSqliteStore } from '../../server/store/sqlite.ts';
 import { createThreadedSqliteStore, fromWire, toWire } from '../../server/store/sqliteThreaded.ts';
 import { SeqConflictError, type Store } from '../../server/store/store.ts';
 import { isStoreUnavailable, storeRefusal } from '../../server/storeFailure.ts';
 import { makeOps } from '../scaleout/storeContract.ts';
-import { removeDir, tempDir } from './helpers.ts';
+import { memoryLogger, op, removeDir, tempDir } from './helpers.ts';
 
 const FAKE_WORKER = new URL('./sqliteThreadedFakeWorker.ts', import.meta.url);
 const CRASH_WORKER = new URL('./sqliteThreadedCrashWorker.ts', import.meta.url);
@@ -225,5 +228,53 @@ describe('a store thread that dies', () => {
     // And the same store object can start over with a new thread.
     expect((await store.open()).quarantined).toEqual([]);
     expect(await store.headSeq('inc-a')).toBe(50);
+  });
+});
+
+describe('the engine on the threaded store', () => {
+  it('acks an op only once its COMMIT is visible to another connection; ops sent while a commit is in flight share the next append', async () => {
+    const dir = newDir();
+    const file = join(dir, 'w.db');
+    const real = track(createThreadedSqliteStore({ file }));
+    await real.open();
+    const sizes: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // The first append waits at the gate before it is sent to the thread: a commit in flight.
+    const store: Store = { ...real, append: async (ops) => {
+      sizes.push(ops.length);
+      if (sizes.length === 1) await gate;
+      return real.append(ops);
+    } };
+    const engine = createEngine({
+      store, logger: memoryLogger().logger, metrics: createMetrics(), limits: limitsOf({ dataDir: dir }),
+      hooks: { onCommitted: () => undefined, onSummaryChanged: () => undefined },
+    });
+    await engine.start();
+    const reader = new DatabaseSync(file, { readOnly: true });
+    const visible = (opId: string) => reader.prepare('SELECT 1 AS one FROM ops WHERE op_id = ?').get(opId) !== undefined;
+    try {
+      const seen: boolean[] = [];
+      const ackChecked = (o: ReturnType<typeof op>) => engine.submit(o).then((a) => (seen.push(visible(o.opId)), a));
+      const first = ackChecked(op('incident.create', 'g', 'ana', { title: 'Group', severity: 'SEV3' }));
+      while (sizes.length === 0) await new Promise((r) => setImmediate(r));
+      // Thirty ops, each in a tick of its own, while the first commit is in flight.
+      const later: Promise<unknown>[] = [];
+      for (let i = 0; i < 30; i++) {
+        later.push(ackChecked(op('timeline.add', 'g', 'ana', { entryId: `e${i}`, kind: 'note', text: `n ${i}` })));
+        await new Promise((r) => setImmediate(r));
+      }
+      expect(sizes).toEqual([1]);
+      release();
+      expect(await first).toMatchObject({ ok: true, seq: 1 });
+      const acks = await Promise.all(later);
+      expect(acks.map((a) => (a as { seq: number }).seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
+      expect(sizes).toEqual([1, 30]);
+      expect(seen).toHaveLength(31);
+      expect(seen.every(Boolean)).toBe(true);
+    } finally {
+      reader.close();
+      await engine.close();
+    }
   });
 });
