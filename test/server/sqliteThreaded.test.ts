@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { limitsOf } from '../../server/config.ts';
+import { limitsOf, sqliteThreadOf } from '../../server/config.ts';
 import { createEngine } from '../../server/engine.ts';
 import { createMetrics } from '../../server/metrics.ts';
 import { createSqliteStore } from '../../server/store/sqlite.ts';
@@ -13,7 +13,7 @@ import { createThreadedSqliteStore, fromWire, toWire } from '../../server/store/
 import { SeqConflictError, type Store } from '../../server/store/store.ts';
 import { isStoreUnavailable, storeRefusal } from '../../server/storeFailure.ts';
 import { makeOps } from '../scaleout/storeContract.ts';
-import { memoryLogger, op, removeDir, tempDir } from './helpers.ts';
+import { memoryLogger, op, removeDir, startServer, tempDir } from './helpers.ts';
 
 const FAKE_WORKER = new URL('./sqliteThreadedFakeWorker.ts', import.meta.url);
 const CRASH_WORKER = new URL('./sqliteThreadedCrashWorker.ts', import.meta.url);
@@ -275,6 +275,26 @@ describe('the engine on the threaded store', () => {
     } finally {
       reader.close();
       await engine.close();
+    }
+  });
+});
+
+describe('which SQLite store the server uses', () => {
+  it('the threaded one by default; sqliteThread: false or WARROOM_SQLITE_THREAD=0 keeps it on the event loop', async () => {
+    expect(sqliteThreadOf({ dataDir: 'x' }, {})).toBe(true);
+    expect(sqliteThreadOf({ dataDir: 'x' }, { WARROOM_SQLITE_THREAD: '1' })).toBe(true);
+    for (const v of ['0', 'false', 'OFF', ' no ']) expect(sqliteThreadOf({ dataDir: 'x' }, { WARROOM_SQLITE_THREAD: v })).toBe(false);
+    expect(sqliteThreadOf({ dataDir: 'x', sqliteThread: true }, { WARROOM_SQLITE_THREAD: '0' })).toBe(true);
+    expect(sqliteThreadOf({ dataDir: 'x', sqliteThread: false }, {})).toBe(false);
+    const threaded = await startServer(newDir());
+    const inThread = await startServer(newDir(), { sqliteThread: false });
+    try {
+      // Only the threaded store builds snapshots itself (the engine then never serializes one on the loop).
+      expect(typeof threaded.store.snapshotFromLog).toBe('function');
+      expect(inThread.store.snapshotFromLog).toBeUndefined();
+    } finally {
+      await threaded.close();
+      await inThread.close();
     }
   });
 });
