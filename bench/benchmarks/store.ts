@@ -257,8 +257,9 @@ async function runLoopCost(ctx: BenchContext, dir: string, checks: Check[], note
       target: '≤ 5 ms',
       pass: threadedOk,
     });
+    const chainCpu = med(snap.idle, (c) => c.cpuMs / c.wallMs).median * med(snap.threaded, (c) => c.wallMs).median;
     if (!threadedOk) {
-      notes.push(`Snapshot event-loop target missed: the longest gap while the worker folds and saves is ${fmt(block.threaded.median)} ms against an idle floor of ${fmt(block.idle.median)} ms at load ${loadavg().map((x) => x.toFixed(2)).join(' ')}. The loop's own busy time over the job is ${fmt(med(snap.threaded, (c) => c.busyMs).median)} ms (the timer chain alone, idle: ${fmt(med(snap.idle, (c) => c.busyMs).median)} ms), so the gap is most likely the main thread waiting for a CPU (${cpus().length} cores, the worker and other processes busy), not work on it; rerun on a quiet machine.`);
+      notes.push(`Snapshot event-loop target missed: the longest gap while the worker folds and saves is ${fmt(block.threaded.median)} ms against an idle floor of ${fmt(block.idle.median)} ms at load ${loadavg().map((x) => x.toFixed(2)).join(' ')}. The main thread's CPU time over the job is ${fmt(med(snap.threaded, (c) => c.cpuMs).median)} ms, about what the timer chain alone costs for that long (${fmt(chainCpu)} ms at its idle rate), so the gap is the main thread waiting for a CPU (${cpus().length} cores, the worker and other processes busy), not work on it; rerun on a quiet machine.`);
     }
 
     const ms = ctx.quick ? 300 : 2_000;
