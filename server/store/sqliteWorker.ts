@@ -5,10 +5,11 @@
  * snapshotFromLog(incidentId, seq) is built here: the newest valid snapshot at or below seq, the
  * stored ops after it folded with the shared reducer exactly as the engine's catch-up folds them
  * (in place, page by page; an op the reducer refuses is skipped), then saved by the store's own
- * saveSnapshot, so the row is byte for byte what the engine's state would have given. Each step
- * (read the snapshot, each page of ops, the save) takes its turn with the other requests, so an
- * append that arrives meanwhile waits for one step, not the whole job. Jobs of one incident run one
- * after the other; a job at or below a seq already saved does nothing.
+ * saveSnapshot, so the row is byte for byte what the engine's state would have given. The state
+ * saved last is kept for the next job of that incident, which folds on from it without reading it
+ * back. Each step (read the snapshot, each page of ops, the save) takes its turn with the other
+ * requests, so an append that arrives meanwhile waits for one step, not the whole job. Jobs of one
+ * incident run one after the other; a job at or below a seq already saved does nothing.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IncidentState } from '../../shared/model.ts';
@@ -36,6 +37,13 @@ function inTurn<T>(fn: () => Promise<T>): Promise<T> {
 
 /** Highest seq each incident has a snapshot at, saved by this thread. */
 const savedSeq = new Map<string, number>();
+/**
+ * The state this thread last saved, for the few incidents snapshotted most recently: the next job
+ * folds on from it instead of reading, hashing and parsing that snapshot back (the state is the
+ * same fold of the same ops; the engine too folds on from the state it holds).
+ */
+const lastSaved = new Map<string, Snapshot>();
+const KEEP_STATES = 4;
 /** The tail of each incident's chain of snapshot jobs. */
 const jobs = new Map<string, Promise<void>>();
 
@@ -61,11 +69,13 @@ async function foldLog(incidentId: string, base: Snapshot | null, seq: number): 
 
 async function snapshotJob(incidentId: string, seq: number): Promise<void> {
   if (seq <= (savedSeq.get(incidentId) ?? 0)) return;
-  const base = await inTurn(() => store.latestSnapshot(incidentId, seq));
+  const kept = lastSaved.get(incidentId);
+  const base = kept && kept.seq < seq ? kept : await inTurn(() => store.latestSnapshot(incidentId, seq));
   if (base && base.seq >= seq) {
     savedSeq.set(incidentId, Math.max(savedSeq.get(incidentId) ?? 0, base.seq));
     return;
   }
+  lastSaved.delete(incidentId);
   let state: IncidentState | null;
   try {
     state = await foldLog(incidentId, base, seq);
@@ -78,6 +88,8 @@ async function snapshotJob(incidentId: string, seq: number): Promise<void> {
   const folded = state;
   await inTurn(() => store.saveSnapshot({ incidentId, seq, state: folded }));
   savedSeq.set(incidentId, Math.max(savedSeq.get(incidentId) ?? 0, seq));
+  lastSaved.set(incidentId, { incidentId, seq, state: folded });
+  for (const id of lastSaved.keys()) if (lastSaved.size > KEEP_STATES) lastSaved.delete(id);
 }
 
 function snapshotFromLog(incidentId: string, seq: number): Promise<void> {

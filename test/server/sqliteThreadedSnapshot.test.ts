@@ -135,6 +135,17 @@ describe('snapshotFromLog is byte-identical to saveSnapshot(the engine state)', 
       // The hash and chain verify on read: the threaded store serves its own snapshot.
       const again = await opened(createThreadedSqliteStore({ file: join(d, 'b.db') }));
       expect((await again.latestSnapshot(id))?.state).toEqual(engineState(ops).state);
+      // A new thread has no state kept: it folds on from the snapshot it reads back, to the same bytes.
+      const more = committed(randomOps(`inc-${seed}`, seed, 800)).slice(700);
+      const reopened = await opened(createSqliteStore({ file: join(d, 'a.db') }));
+      await reopened.append(more);
+      await again.append(more);
+      await reopened.saveSnapshot({ incidentId: id, seq: 800, state: engineState([...ops, ...more]).state });
+      await again.snapshotFromLog!(id, 800);
+      await reopened.close();
+      await again.close();
+      expect(snapshotRows(join(d, 'b.db'))).toEqual(snapshotRows(join(d, 'a.db')));
+      expect(snapshotRows(join(d, 'b.db')).map((r) => r.seq)).toEqual([700, 800]);
     });
   }
 
