@@ -35,6 +35,11 @@ export interface ServerConfig {
    * (see checkDataDirForStore in dataDir.ts). Never replaces a database that has data.
    */
   init?: boolean;
+  /**
+   * The embedded SQLite store on a worker thread (server/store/sqliteThreaded.ts), so commits and
+   * snapshots never block the event loop. Default true; WARROOM_SQLITE_THREAD=0 sets false.
+   */
+  sqliteThread?: boolean;
   /** Seeds the Black Friday demo incident if it is absent. */
   demo?: boolean;
   /** Overrides for tests and benchmarks; production uses shared/constants.ts. */
@@ -97,6 +102,13 @@ export function limitsOf(config: ServerConfig): Limits {
     cacheBytes: config.limits?.cacheBytes ?? cacheBytesOf(),
     ...config.limits,
   };
+}
+
+/** config.sqliteThread, else WARROOM_SQLITE_THREAD (0 or false: on the event loop), else on. */
+export function sqliteThreadOf(config: ServerConfig, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (config.sqliteThread !== undefined) return config.sqliteThread;
+  const v = env.WARROOM_SQLITE_THREAD?.trim().toLowerCase();
+  return !(v === '0' || v === 'false' || v === 'off' || v === 'no');
 }
 
 export const maxPayloadOf = (config: ServerConfig): number => config.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;

@@ -4,7 +4,7 @@
  */
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
@@ -19,7 +19,7 @@ import { accessFileOf, createSqliteAccess } from './access/sqlite.ts';
 import { watchSessions } from './access/watch.ts';
 import { checkSecret, loadOrCreateSecret } from './auth.ts';
 import {
-  DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, dutyConfigOf, limitsOf, maxPayloadOf, type ServerConfig,
+  DEFAULT_BACKUP_EVERY_MIN, DEFAULT_BACKUP_KEEP, DEFAULT_HOST, dutyConfigOf, limitsOf, maxPayloadOf, sqliteThreadOf, type ServerConfig,
 } from './config.ts';
 import { attachDuties, type AttachedDuties } from './duties/attach.ts';
 import type { WebhookQueue } from './webhooks/queue.ts';
@@ -37,6 +37,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { createCoalescer, createPresence, presenceFromSockets } from './presence.ts';
 import { createSqliteStore } from './store/sqlite.ts';
+import { createThreadedSqliteStore } from './store/sqliteThreaded.ts';
 import type { Store } from './store/store.ts';
 import type { FanoutHealth } from './fanout.ts';
 import type { TxRetryCounts } from './store/pgRetry.ts';
@@ -70,7 +71,9 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
   mkdirSync(config.dataDir, { recursive: true });
 
   let serving = false;
-  const store = deps.store ?? createSqliteStore({
+  // The embedded store runs on its own thread unless turned off (sqliteThread: false, WARROOM_SQLITE_THREAD=0).
+  const makeSqlite = sqliteThreadOf(config) ? createThreadedSqliteStore : createSqliteStore;
+  const store = deps.store ?? makeSqlite({
     file: dbFileOf(config.dataDir),
     // Findings of the open check are logged below; after it, this reports rows that fail when read.
     onWarning: (finding) => {
@@ -222,10 +225,15 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
 
     const backupDir = join(config.dataDir, BACKUP_DIR);
     const backupKeep = config.backupKeep ?? DEFAULT_BACKUP_KEEP;
-    const backupNow = async (): Promise<string> => {
+    // Written beside the backups and moved in when whole: the store may write it on another thread
+    // (sqliteThreaded.ts), and backups/ never shows a half-written file or more than backupKeep.
+    const partial = join(config.dataDir, '.backup-partial.db');
+    const writeBackup = async (): Promise<string> => {
       const file = join(backupDir, backupFileName());
       try {
-        await store.backup(file);
+        await store.backup(partial);
+        mkdirSync(backupDir, { recursive: true });
+        renameSync(partial, file);
         pruneBackups(backupDir, backupKeep);
         metrics.backups.inc({ result: 'ok' });
         logger.info({ file }, 'backup written');
@@ -236,9 +244,18 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
         throw err;
       }
     };
+    // One backup at a time: an explicit one waits for the running one; a timer tick during one is skipped.
+    let backups: Promise<unknown> = Promise.resolve();
+    let backingUp = 0;
+    const backupNow = (): Promise<string> => {
+      backingUp++;
+      const run = backups.then(writeBackup).finally(() => backingUp--);
+      backups = run.catch(() => undefined);
+      return run;
+    };
     const everyMin = config.backupEveryMin ?? DEFAULT_BACKUP_EVERY_MIN;
     const timer = store.kind === 'sqlite' && everyMin > 0
-      ? setInterval(() => void backupNow().catch(() => undefined), everyMin * 60_000).unref()
+      ? setInterval(() => void (backingUp === 0 && backupNow().catch(() => undefined)), everyMin * 60_000).unref()
       : null;
 
     logger.info({ url, store: store.kind, dataDir: config.dataDir }, 'listening');

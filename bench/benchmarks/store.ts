@@ -2,19 +2,27 @@
  * 7. Store: durable commits per second. SQLite (WAL, synchronous=FULL) through the Store API, one
  * op per transaction vs grouped batches, against the machine's floor (write + fdatasync of a
  * file, and raw node:sqlite autocommit inserts). The same for PostgreSQL when it is reachable.
+ * Then what the store costs the server's event loop: the SQLite store on its worker thread
+ * (sqliteThreaded.ts, the server's default) against the same store on the event loop, for a
+ * snapshot of a 50k-entry incident and for each commit.
  */
 import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { performance as perf } from 'node:perf_hooks';
+import type { IncidentState } from '../../shared/model.ts';
 import type { CommittedOp } from '../../shared/ops.ts';
+import { foldBatch } from '../../shared/reducer.ts';
 import { createSqliteStore } from '../../server/store/sqlite.ts';
+import { createThreadedSqliteStore } from '../../server/store/sqliteThreaded.ts';
 import type { Store } from '../../server/store/store.ts';
 import { barChart } from '../lib/svg.ts';
 import { dist, fmt, fmtRatio, repeated, type Repeated } from '../lib/stats.ts';
 import type { BenchContext, BenchOutput, Check } from '../lib/report.ts';
-import { noteText, T0 } from '../lib/data.ts';
+import { fastFold, logWithEntries, noteText, T0 } from '../lib/data.ts';
 import { tempDir } from '../lib/world.ts';
 import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 
 export const PG_URL = process.env.WARROOM_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MAX_OPS = 200_000;
@@ -106,6 +114,184 @@ async function rawPgRate(ms: number): Promise<number | null> {
   }
 }
 
+/**
+ * What a piece of work costs the event loop: the longest gap between the runs of a 0 ms timer
+ * chain while it runs (how long the loop could not answer anything: ~1 ms is the floor), the
+ * loop's busy time (eventLoopUtilization().active) and this thread's CPU time.
+ */
+interface LoopCost { wallMs: number; busyMs: number; cpuMs: number; maxBlockMs: number }
+
+async function loopCost(fn: () => Promise<unknown>): Promise<LoopCost> {
+  let last = performance.now();
+  let maxGap = 0;
+  let running = true;
+  const tick = () => {
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+    if (running) setTimeout(tick, 0);
+  };
+  setTimeout(tick, 0);
+  const e0 = perf.eventLoopUtilization();
+  const c0 = process.threadCpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const wallMs = performance.now() - t0;
+  const c = process.threadCpuUsage(c0);
+  // A block that just ended shows when the timer next runs.
+  await new Promise((r) => setTimeout(r, 5));
+  running = false;
+  const busyMs = perf.eventLoopUtilization(e0).active;
+  return { wallMs, busyMs, cpuMs: (c.user + c.system) / 1000, maxBlockMs: maxGap };
+}
+
+const SNAPSHOT_ENTRIES = 50_000;
+/** Ops between two snapshots (the server's SNAPSHOT_EVERY_OPS). */
+const SNAPSHOT_GAP = 500;
+
+interface SnapshotSide {
+  store: Store;
+  incidentId: string;
+  ops: CommittedOp[];
+  head: number;
+  /** The state the engine would hold at head, for the in-thread saveSnapshot (the threaded store folds its own). */
+  state: IncidentState | null;
+}
+
+/** One store seeded with a 50k-entry incident and a snapshot at its head; `more` extra ops ready to append. */
+async function seedSnapshotSide(store: Store, incidentId: string, idSpace: number, more: number): Promise<SnapshotSide> {
+  const base = logWithEntries(incidentId, SNAPSHOT_ENTRIES, idSpace);
+  const head = base.length;
+  const extra = opsFor(incidentId, head + 1, more);
+  for (let i = 0; i < head; i += 5_000) await store.append(base.slice(i, i + 5_000));
+  let state: IncidentState | null = null;
+  if (store.snapshotFromLog) await store.snapshotFromLog(incidentId, head);
+  else {
+    state = fastFold(base).state;
+    await store.saveSnapshot({ incidentId, seq: head, state });
+  }
+  return { store, incidentId, ops: [...base, ...extra], head, state };
+}
+
+/** Appends the next SNAPSHOT_GAP ops (untimed) and folds them into the side's state, as the engine would. */
+async function advance(side: SnapshotSide): Promise<void> {
+  const next = side.ops.slice(side.head, side.head + SNAPSHOT_GAP);
+  await side.store.append(next);
+  if (side.state) {
+    const batch = foldBatch(side.state);
+    for (const op of next) batch.apply(op);
+    side.state = batch.state;
+  }
+  side.head += next.length;
+}
+
+/** Per-commit event-loop cost of `batch`-op appends for `ms`. */
+async function commitLoopCost(store: Store, incidentId: string, batch: number, ms: number): Promise<LoopCost & { commits: number; opsPerSec: number }> {
+  const seq = (await store.headSeq(incidentId)) + 1;
+  const pool = opsFor(incidentId, seq, Math.min(MAX_OPS, batch * 20_000));
+  let used = 0;
+  const cost = await loopCost(async () => {
+    const t0 = performance.now();
+    while (performance.now() - t0 < ms && used + batch <= pool.length) {
+      await store.append(pool.slice(used, used + batch));
+      used += batch;
+      // The server's loop does other work between commits: a block is one commit, not the whole run.
+      await new Promise((r) => setImmediate(r));
+    }
+  });
+  const commits = used / batch;
+  return { ...cost, commits, opsPerSec: used / (cost.wallMs / 1000) };
+}
+
+/** Event-loop cost of the SQLite store on its thread vs on the loop: a 50k-entry snapshot, and each commit. */
+async function runLoopCost(ctx: BenchContext, dir: string, checks: Check[], notes: string[], data: Record<string, Repeated>): Promise<string[][]> {
+  // Paired ratios need at least 3 runs in either mode.
+  const runs = Math.max(3, ctx.repeats);
+  const inThread = createSqliteStore({ file: join(dir, 'loop-inthread.db') });
+  const threaded = createThreadedSqliteStore({ file: join(dir, 'loop-threaded.db') });
+  await inThread.open();
+  await threaded.open();
+  const range = (x: Repeated) => `${fmt(x.min)}–${fmt(x.max)}`;
+  const med = (xs: LoopCost[], f: (c: LoopCost) => number) => repeated(xs.map(f));
+  const out: string[][] = [];
+  try {
+    const s0 = performance.now();
+    // Seeded at once: the thread's appends and fold overlap the in-thread side's.
+    const [seededThreaded, seededInThread] = await Promise.all([
+      seedSnapshotSide(threaded, 'snap-t', 2, runs * SNAPSHOT_GAP),
+      seedSnapshotSide(inThread, 'snap-i', 1, runs * SNAPSHOT_GAP),
+    ]);
+    const sides = { inThread: seededInThread, threaded: seededThreaded };
+    ctx.log(`seeded two ${SNAPSHOT_ENTRIES}-entry incidents (${sides.inThread.head} ops each) in ${fmt((performance.now() - s0) / 1000)} s`);
+    const snap = { inThread: [] as LoopCost[], threaded: [] as LoopCost[], idle: [] as LoopCost[] };
+    for (let r = 0; r < runs; r++) {
+      await advance(sides.inThread);
+      await advance(sides.threaded);
+      const order = r % 2 === 0 ? (['threaded', 'inThread'] as const) : (['inThread', 'threaded'] as const);
+      for (const k of order) {
+        const side = sides[k];
+        const c = await loopCost(() => (k === 'threaded'
+          ? side.store.snapshotFromLog!(side.incidentId, side.head)
+          : side.store.saveSnapshot({ incidentId: side.incidentId, seq: side.head, state: side.state! })));
+        snap[k].push(c);
+        ctx.log(`snapshot at ${SNAPSHOT_ENTRIES / 1000}k+ entries, ${k}: loop blocked ${fmt(c.maxBlockMs)} ms at most, busy ${fmt(c.busyMs)} ms, CPU ${fmt(c.cpuMs)} ms, job ${fmt(c.wallMs)} ms`);
+      }
+      // The floor on this machine right now: the same wait with nothing to do.
+      const idleMs = Math.min(snap.threaded.at(-1)!.wallMs, ctx.quick ? 500 : 2_000);
+      snap.idle.push(await loopCost(() => new Promise((res) => setTimeout(res, idleMs))));
+    }
+    const block = { inThread: med(snap.inThread, (c) => c.maxBlockMs), threaded: med(snap.threaded, (c) => c.maxBlockMs), idle: med(snap.idle, (c) => c.maxBlockMs) };
+    data['snapshot 50k: loop block, in-thread'] = block.inThread;
+    data['snapshot 50k: loop block, threaded'] = block.threaded;
+    data['snapshot 50k: loop block, idle floor'] = block.idle;
+    const what = `snapshot save at ${SNAPSHOT_ENTRIES / 1000}k entries`;
+    const row = (label: string, xs: LoopCost[], b: Repeated, vs: string) =>
+      out.push([what, label, fmt(b.median), range(b), fmt(med(xs, (c) => c.busyMs).median), fmt(med(xs, (c) => c.cpuMs).median), fmt(med(xs, (c) => c.wallMs).median), vs]);
+    row('in-thread: saveSnapshot(the engine state) on the loop (baseline)', snap.inThread, block.inThread, '1.00×');
+    row(`threaded: snapshotFromLog (reads, folds ${SNAPSHOT_GAP} ops, saves, in the worker)`, snap.threaded, block.threaded, fmtRatio(block.threaded.median / block.inThread.median));
+    row('nothing running, a wait as long (the machine\'s floor)', snap.idle, block.idle, fmtRatio(block.idle.median / block.inThread.median));
+    const threadedOk = block.threaded.median <= 5;
+    checks.push({
+      what: `${what}: event-loop time (longest block), threaded`,
+      value: `${fmt(block.threaded.median)} ms (${range(block.threaded)}); in-thread ${fmt(block.inThread.median)} ms; idle floor ${fmt(block.idle.median)} ms`,
+      target: '≤ 5 ms',
+      pass: threadedOk,
+    });
+    const chainCpu = med(snap.idle, (c) => c.cpuMs / c.wallMs).median * med(snap.threaded, (c) => c.wallMs).median;
+    if (!threadedOk) {
+      notes.push(`Snapshot event-loop target missed: the longest gap while the worker folds and saves is ${fmt(block.threaded.median)} ms against an idle floor of ${fmt(block.idle.median)} ms at load ${loadavg().map((x) => x.toFixed(2)).join(' ')}. The main thread's CPU time over the job is ${fmt(med(snap.threaded, (c) => c.cpuMs).median)} ms, about what the timer chain alone costs for that long (${fmt(chainCpu)} ms at its idle rate), so the gap is the main thread waiting for a CPU (${cpus().length} cores, the worker and other processes busy), not work on it; rerun on a quiet machine.`);
+    }
+
+    const ms = ctx.quick ? 300 : 2_000;
+    for (const batch of [1, 10]) {
+      type Run = LoopCost & { commits: number; opsPerSec: number };
+      const cost = { inThread: [] as Run[], threaded: [] as Run[] };
+      for (let r = 0; r < runs; r++) {
+        const order = r % 2 === 0 ? (['inThread', 'threaded'] as const) : (['threaded', 'inThread'] as const);
+        for (const k of order) cost[k].push(await commitLoopCost(k === 'threaded' ? threaded : inThread, `commit-${batch}`, batch, ms));
+      }
+      const per = (k: 'inThread' | 'threaded', f: (c: Run) => number) => repeated(cost[k].map((c) => f(c) / Math.max(1, c.commits)));
+      const busy = { inThread: per('inThread', (c) => c.busyMs), threaded: per('threaded', (c) => c.busyMs) };
+      data[`commit ${batch}/tx: loop busy ms per commit, in-thread`] = busy.inThread;
+      data[`commit ${batch}/tx: loop busy ms per commit, threaded`] = busy.threaded;
+      const label = `commit, ${batch} op${batch > 1 ? 's' : ''} per transaction (per commit)`;
+      for (const k of ['inThread', 'threaded'] as const) {
+        const b = repeated(cost[k].map((c) => c.maxBlockMs));
+        const rate = repeated(cost[k].map((c) => c.opsPerSec));
+        out.push([label, `${k === 'inThread' ? 'in-thread (baseline)' : 'threaded'}: ${fmt(rate.median)} ops/s`, fmt(b.median), range(b), fmt(busy[k].median), fmt(per(k, (c) => c.cpuMs).median), fmt(per(k, (c) => c.wallMs).median),
+          k === 'inThread' ? '1.00×' : fmtRatio(busy.threaded.median / busy.inThread.median)]);
+      }
+      checks.push({ what: `event-loop busy time per commit (${batch}/tx), threaded vs in-thread`, value: `${fmt(busy.threaded.median)} ms vs ${fmt(busy.inThread.median)} ms (${fmtRatio(busy.threaded.median / busy.inThread.median)})`, target: 'reported', pass: null });
+      ctx.log(`commit ${batch}/tx: loop busy per commit in-thread ${fmt(busy.inThread.median)} ms, threaded ${fmt(busy.threaded.median)} ms`);
+    }
+    notes.push(`Event-loop rows: ${runs} paired runs, order alternating. "longest block" = the longest gap between runs of a 0 ms timer chain while the job runs (~1 ms is the floor); "loop busy" = eventLoopUtilization().active; "CPU" = process.threadCpuUsage() of the main thread. Commit rows: per commit, with a setImmediate between commits as the server has; vs baseline compares loop busy time.`);
+    return out;
+  } finally {
+    await threaded.close();
+    await inThread.close();
+  }
+}
+
 interface Variant { label: string; batch: number }
 const VARIANTS: Variant[] = [
   { label: 'one op per transaction', batch: 1 },
@@ -114,12 +300,14 @@ const VARIANTS: Variant[] = [
 ];
 
 export async function runStore(ctx: BenchContext): Promise<BenchOutput> {
-  const ms = ctx.quick ? 1_000 : 3_000;
+  // Quick keeps the whole benchmark (with the event-loop rows) within ~35 s.
+  const ms = ctx.quick ? 500 : 3_000;
   const dir = tempDir('warroom-bench-store-');
   const rows: string[][] = [];
   const checks: Check[] = [];
   const notes: string[] = [];
   const data: Record<string, Repeated> = {};
+  let loopRows: string[][];
   try {
     const fsync = repeated(Array.from({ length: ctx.repeats }, () => fsyncRate(dir, ms)));
     const raw = repeated(Array.from({ length: ctx.repeats }, () => rawSqliteRate(dir, ms)));
@@ -143,6 +331,7 @@ export async function runStore(ctx: BenchContext): Promise<BenchOutput> {
     } finally {
       await store.close();
     }
+    loopRows = await runLoopCost(ctx, dir, checks, notes, data);
     const single = data['sqlite one op per transaction']!;
     // The issue sets no number for the store; the ratios are reported, grouping is expected to pay.
     checks.push({ what: 'SQLite one-op commits vs raw node:sqlite', value: fmtRatio(single.median / raw.median), target: 'reported', pass: null });
@@ -195,18 +384,22 @@ export async function runStore(ctx: BenchContext): Promise<BenchOutput> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const groups = Object.entries(data).map(([label, r]) => ({ label: label.replace('grouped, ', '').replace(' per transaction', '/tx'), values: [r.median], spread: [[r.min, r.max]] as [number, number][] }));
+  const groups = Object.entries(data).filter(([label]) => !label.includes('loop')).map(([label, r]) => ({ label: label.replace('grouped, ', '').replace(' per transaction', '/tx'), values: [r.median], spread: [[r.min, r.max]] as [number, number][] }));
   return {
     name: 'store',
-    title: 'Store: durable commits per second',
+    title: 'Store: durable commits per second, and what the store costs the event loop',
     method: [
       `Each variant appends 160-character timeline.add ops for ${ms / 1000} s in a loop, ${ctx.repeats} repeats; ops are built before the clock starts.`,
       'SQLite: the real createSqliteStore (WAL, synchronous=FULL: a returned append is on disk). Baselines: write+fdatasync of a plain file (the disk\'s floor) and raw node:sqlite autocommit INSERTs with the same pragmas.',
       'Grouping: one Store.append call carrying 10 or 100 ops = one transaction, one fsync; this is what the server does with ops that arrive in the same tick.',
       `PostgreSQL: createPostgresStore in a throw-away schema at ${PG_URL} (server on this machine, fsync on), against raw autocommit INSERTs into a JSONB table.`,
       'Single process; the database server (PostgreSQL) shares the 2 cores.',
+      `Event loop: two ${SNAPSHOT_ENTRIES / 1000}k-entry incidents (one per store, same shape), each with a snapshot at its head; per run ${SNAPSHOT_GAP} more ops are appended (untimed), then the in-thread store saves saveSnapshot(the folded state) on the loop while the threaded store runs snapshotFromLog (reads its snapshot, folds the ${SNAPSHOT_GAP} ops, saves) in its worker. Commits: the append loop above, one store at a time.`,
     ],
-    tables: [{ columns: ['what', 'variant', 'ops/s (median)', 'min–max', 'commits/s', 'commit ms p50 / p99', 'vs baseline'], rows }],
+    tables: [
+      { columns: ['what', 'variant', 'ops/s (median)', 'min–max', 'commits/s', 'commit ms p50 / p99', 'vs baseline'], rows },
+      { columns: ['event loop', 'store', 'longest block ms (median)', 'min–max', 'loop busy ms', 'main-thread CPU ms', 'job ms', 'vs baseline'], rows: loopRows },
+    ],
     checks,
     chart: barChart('Durable ops per second (median, whiskers min–max)', 'ops/s', ['ops/s'], groups),
     notes,
