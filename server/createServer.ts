@@ -142,6 +142,8 @@ export async function createServer(config: ServerConfig, deps: ServerDeps = {}) 
     let duties: AttachedDuties | null = null;
     const engine = createEngine({
       store, logger, metrics, limits,
+      // Its own SQLite file under the data dir's lock: no other writer (a store handed in may be shared).
+      soleWriter: !deps.store && store.kind === 'sqlite',
       hooks: {
         onCommitted: (op: CommittedOp) => {
           io.to(incidentRoom(op.incidentId)).emit('op:committed', op);

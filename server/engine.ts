@@ -80,6 +80,8 @@ export interface EngineDeps {
   metrics: Metrics;
   limits: Limits;
   hooks: EngineHooks;
+  /** True when nothing else writes to the store (commits then skip the catch-up read). */
+  soleWriter?: boolean;
 }
 
 export type Summary = Omit<IncidentSummary, 'online'>;
@@ -103,6 +105,10 @@ const listKey = (s: Summary | null) => (s ? JSON.stringify({ ...s, headSeq: 0 })
 
 export function createEngine(deps: EngineDeps) {
   const { store, logger, metrics, limits, hooks } = deps;
+  // The only writer of its store (a server's own SQLite file under the data dir's lock): the cache is
+  // never behind the store, so a commit needs no catch-up read first. On the threaded store that read
+  // was a second thread round trip per batch (≈ 0.8 ms each when the thread was idle).
+  const soleWriter = deps.soleWriter === true;
   /** Hot incidents in LRU order: the first is the least recently used (touch() moves one to the end). */
   const cache = new Map<string, Entry>();
   const cold = new Map<string, Cold>();
@@ -293,7 +299,7 @@ export function createEngine(deps: EngineDeps) {
       if (!w) {
         // Fresh: on a shared store another node may have written ops this cache has not folded, and
         // judging an op against a stale state would refuse a valid edit. One range query per batch.
-        const entry = await entryOf(op.incidentId, true);
+        const entry = await entryOf(op.incidentId, !soleWriter);
         const before = listKey(entry.state ? summaryOf(entry.id, entry.state, entry.head) : null);
         w = { entry, batch: foldBatch(entry.state), head: entry.head, time: entry.lastServerTime, before, bytes: 0 };
         work.set(op.incidentId, w);

@@ -22,7 +22,6 @@ import type { BenchContext, BenchOutput, Check } from '../lib/report.ts';
 import { fastFold, logWithEntries, noteText, T0 } from '../lib/data.ts';
 import { tempDir } from '../lib/world.ts';
 import { randomUUID } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
 
 export const PG_URL = process.env.WARROOM_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MAX_OPS = 200_000;
@@ -121,17 +120,17 @@ async function rawPgRate(ms: number): Promise<number | null> {
  */
 interface LoopCost { wallMs: number; busyMs: number; cpuMs: number; maxBlockMs: number }
 
-async function loopCost(fn: () => Promise<unknown>): Promise<LoopCost> {
+async function loopCost(fn: () => Promise<unknown>, probe = true): Promise<LoopCost> {
   let last = performance.now();
   let maxGap = 0;
-  let running = true;
+  let running = probe;
   const tick = () => {
     const now = performance.now();
     maxGap = Math.max(maxGap, now - last);
     last = now;
     if (running) setTimeout(tick, 0);
   };
-  setTimeout(tick, 0);
+  if (probe) setTimeout(tick, 0);
   const e0 = perf.eventLoopUtilization();
   const c0 = process.threadCpuUsage();
   const t0 = performance.now();
@@ -218,12 +217,14 @@ async function runLoopCost(ctx: BenchContext, dir: string, checks: Check[], note
     const s0 = performance.now();
     // Seeded at once: the thread's appends and fold overlap the in-thread side's.
     const [seededThreaded, seededInThread] = await Promise.all([
-      seedSnapshotSide(threaded, 'snap-t', 2, runs * SNAPSHOT_GAP),
-      seedSnapshotSide(inThread, 'snap-i', 1, runs * SNAPSHOT_GAP),
+      seedSnapshotSide(threaded, 'snap-t', 2, 2 * runs * SNAPSHOT_GAP),
+      seedSnapshotSide(inThread, 'snap-i', 1, 2 * runs * SNAPSHOT_GAP),
     ]);
     const sides = { inThread: seededInThread, threaded: seededThreaded };
     ctx.log(`seeded two ${SNAPSHOT_ENTRIES}-entry incidents (${sides.inThread.head} ops each) in ${fmt((performance.now() - s0) / 1000)} s`);
     const snap = { inThread: [] as LoopCost[], threaded: [] as LoopCost[], idle: [] as LoopCost[] };
+    // The same job without the timer probe: the main thread's own time on it (the probe's ticks would count as busy).
+    const quiet = { inThread: [] as LoopCost[], threaded: [] as LoopCost[] };
     for (let r = 0; r < runs; r++) {
       await advance(sides.inThread);
       await advance(sides.threaded);
@@ -235,6 +236,16 @@ async function runLoopCost(ctx: BenchContext, dir: string, checks: Check[], note
           : side.store.saveSnapshot({ incidentId: side.incidentId, seq: side.head, state: side.state! })));
         snap[k].push(c);
         ctx.log(`snapshot at ${SNAPSHOT_ENTRIES / 1000}k+ entries, ${k}: loop blocked ${fmt(c.maxBlockMs)} ms at most, busy ${fmt(c.busyMs)} ms, CPU ${fmt(c.cpuMs)} ms, job ${fmt(c.wallMs)} ms`);
+      }
+      await advance(sides.inThread);
+      await advance(sides.threaded);
+      for (const k of [...order].reverse()) {
+        const side = sides[k];
+        const c = await loopCost(() => (k === 'threaded'
+          ? side.store.snapshotFromLog!(side.incidentId, side.head)
+          : side.store.saveSnapshot({ incidentId: side.incidentId, seq: side.head, state: side.state! })), false);
+        quiet[k].push(c);
+        ctx.log(`snapshot at ${SNAPSHOT_ENTRIES / 1000}k+ entries, ${k}, no probe: loop busy ${fmt(c.busyMs)} ms, main-thread CPU ${fmt(c.cpuMs)} ms, job ${fmt(c.wallMs)} ms`);
       }
       // The floor on this machine right now: the same wait with nothing to do.
       const idleMs = Math.min(snap.threaded.at(-1)!.wallMs, ctx.quick ? 500 : 2_000);
@@ -250,16 +261,22 @@ async function runLoopCost(ctx: BenchContext, dir: string, checks: Check[], note
     row('in-thread: saveSnapshot(the engine state) on the loop (baseline)', snap.inThread, block.inThread, '1.00×');
     row(`threaded: snapshotFromLog (reads, folds ${SNAPSHOT_GAP} ops, saves, in the worker)`, snap.threaded, block.threaded, fmtRatio(block.threaded.median / block.inThread.median));
     row('nothing running, a wait as long (the machine\'s floor)', snap.idle, block.idle, fmtRatio(block.idle.median / block.inThread.median));
-    const threadedOk = block.threaded.median <= 5;
+    // The target is event-loop time: what the loop spends on the snapshot (busy time without the
+    // probe). The longest gap is reported beside it: on a shared machine its floor is the scheduler's.
+    const busy = { inThread: med(quiet.inThread, (c) => c.busyMs), threaded: med(quiet.threaded, (c) => c.busyMs) };
+    data['snapshot 50k: loop busy without probe, in-thread'] = busy.inThread;
+    data['snapshot 50k: loop busy without probe, threaded'] = busy.threaded;
+    row('in-thread, no probe: loop busy = the snapshot\'s event-loop time', quiet.inThread, busy.inThread, '1.00×');
+    row('threaded, no probe: loop busy = the snapshot\'s event-loop time', quiet.threaded, busy.threaded, fmtRatio(busy.threaded.median / busy.inThread.median));
+    const threadedOk = busy.threaded.median <= 5;
     checks.push({
-      what: `${what}: event-loop time (longest block), threaded`,
-      value: `${fmt(block.threaded.median)} ms (${range(block.threaded)}); in-thread ${fmt(block.inThread.median)} ms; idle floor ${fmt(block.idle.median)} ms`,
+      what: `${what}: event-loop time (loop busy during the job), threaded`,
+      value: `${fmt(busy.threaded.median)} ms (${range(busy.threaded)}); in-thread ${fmt(busy.inThread.median)} ms; longest loop block threaded ${fmt(block.threaded.median)} ms, idle floor ${fmt(block.idle.median)} ms`,
       target: '≤ 5 ms',
       pass: threadedOk,
     });
-    const chainCpu = med(snap.idle, (c) => c.cpuMs / c.wallMs).median * med(snap.threaded, (c) => c.wallMs).median;
     if (!threadedOk) {
-      notes.push(`Snapshot event-loop target missed: the longest gap while the worker folds and saves is ${fmt(block.threaded.median)} ms against an idle floor of ${fmt(block.idle.median)} ms at load ${loadavg().map((x) => x.toFixed(2)).join(' ')}. The main thread's CPU time over the job is ${fmt(med(snap.threaded, (c) => c.cpuMs).median)} ms, about what the timer chain alone costs for that long (${fmt(chainCpu)} ms at its idle rate), so the gap is the main thread waiting for a CPU (${cpus().length} cores, the worker and other processes busy), not work on it; rerun on a quiet machine.`);
+      notes.push(`Snapshot event-loop target missed: the loop was busy ${fmt(busy.threaded.median)} ms while the worker folded and saved a ${SNAPSHOT_ENTRIES / 1000}k-entry snapshot (in-thread: ${fmt(busy.inThread.median)} ms); main-thread CPU ${fmt(med(quiet.threaded, (c) => c.cpuMs).median)} ms.`);
     }
 
     const ms = ctx.quick ? 300 : 2_000;
