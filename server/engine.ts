@@ -55,6 +55,8 @@ interface Cold {
  */
 const opBytes = (op: CommittedOp) => JSON.stringify(op).length;
 
+/** While serving, a snapshot waits for at least 1/this of the timeline's length in new ops (snapshotGap). */
+const SNAPSHOT_GAP_SHARE = 4;
 /** A cold incident whose unsnapshotted tail is at least this share of snapshotEveryOps gets a snapshot first. */
 const EVICT_SNAPSHOT_SHARE = 0.25;
 
@@ -125,6 +127,16 @@ export function createEngine(deps: EngineDeps) {
     const run = lock.then(fn);
     lock = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Ops between two snapshots while serving: snapshotEveryOps, or a quarter of the timeline when
+   * that is more. A snapshot costs O(state), so a fixed gap makes a growing incident pay O(n²) in
+   * all; growing with the state keeps it O(1) per op, and a restart or a cold reload still folds at
+   * most that many ops (in place: O(ops)).
+   */
+  function snapshotGap(state: IncidentState): number {
+    return Math.max(limits.snapshotEveryOps, Math.floor(state.timeline.length / SNAPSHOT_GAP_SHARE));
   }
 
   /** Saves a snapshot in the background: built by the store off this thread when it can, else serialized here. */
@@ -366,7 +378,7 @@ export function createEngine(deps: EngineDeps) {
       const state = w.entry.state;
       if (!state) continue;
       if (listKey(summaryOf(w.entry.id, state, w.entry.head)) !== w.before) hooks.onSummaryChanged(w.entry.id);
-      if (w.entry.head - w.entry.snapshotSeq >= limits.snapshotEveryOps) {
+      if (w.entry.head - w.entry.snapshotSeq >= snapshotGap(state)) {
         w.entry.snapshotSeq = w.entry.head;
         snapshot(w.entry.id, w.entry.head, state);
       }

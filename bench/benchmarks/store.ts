@@ -22,6 +22,13 @@ import type { BenchContext, BenchOutput, Check } from '../lib/report.ts';
 import { fastFold, logWithEntries, noteText, T0 } from '../lib/data.ts';
 import { tempDir } from '../lib/world.ts';
 import { randomUUID } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+// Both sides of the snapshot rows run in this process: a full GC before each measured job, so one
+// side's garbage (the in-thread side's 40 MB of canonical JSON) is not collected on the other's clock.
+setFlagsFromString('--expose-gc');
+const fullGc = runInNewContext('gc') as () => void;
 
 export const PG_URL = process.env.WARROOM_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MAX_OPS = 200_000;
@@ -121,6 +128,7 @@ async function rawPgRate(ms: number): Promise<number | null> {
 interface LoopCost { wallMs: number; busyMs: number; cpuMs: number; maxBlockMs: number }
 
 async function loopCost(fn: () => Promise<unknown>, probe = true): Promise<LoopCost> {
+  fullGc();
   let last = performance.now();
   let maxGap = 0;
   let running = probe;
