@@ -68,7 +68,7 @@ export async function runMemory(ctx: BenchContext): Promise<BenchOutput> {
   const n = ctx.quick ? 100 : 1_000;
   const incidents = ctx.quick ? 20 : 100;
   const opsEach = 1_000;
-  const reps = Math.min(2, ctx.repeats);
+  const reps = Math.max(3, ctx.repeats);
   const opReps = Math.max(3, ctx.repeats);
   const variants: Variant[] = ctx.quick ? ['relay', 'warroom'] : ['relay', 'warroom', 'warroom-small'];
   const clientRuns = new Map<Kind, Awaited<ReturnType<typeof perClient>>[]>();
